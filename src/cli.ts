@@ -1,0 +1,126 @@
+// The commander program: global flags, the subcommand registry, and the one
+// place where a run becomes output and an exit status. Business logic lives in
+// the sources; this file only wires flags to a Source and a Report to stdout.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { sources } from './sources/index.js';
+import type { RunContext, Source } from './sources/types.js';
+import { exitCode, EXIT_ERROR } from './report.js';
+import { renderers } from './render/index.js';
+import { chalkFor, decideColorLevel } from './color.js';
+import { GitdiffError, messageOf } from './errors.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const EXIT_SIGINT = 130;
+const EXIT_SIGTERM = 143;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Options every subcommand takes, added by the CLI layer so they mean the same everywhere. */
+function addCommonOptions(command: Command): void {
+  command
+    .addOption(new Option('-o, --output <format>', 'output format').choices(Object.keys(renderers)).default('text'))
+    .option('--no-color', 'no colors (also NO_COLOR=1; FORCE_COLOR=1 forces color when not a terminal)')
+    .option('-v, --verbose', 'also list what is in sync, and stream tool output')
+    .option('--debug', 'log requests and commands, and show stack traces, on stderr');
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let status = EXIT_ERROR;
+  let debug = argv.includes('--debug');
+  const program = new Command('gitdiff')
+    .description('Compare what Git declares with what is live. Exit 0 in sync, 1 diverged, 2 could not tell.')
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  for (const source of sources) {
+    const command = program.command(source.name).description(source.summary).exitOverride();
+    source.define(command);
+    addCommonOptions(command);
+    command.action(async (...actionArgs: unknown[]) => {
+      const self = actionArgs[actionArgs.length - 1] as Command;
+      const options = self.opts();
+      debug = Boolean(options.debug);
+      status = await runSource(source, self.args, options, io);
+    });
+  }
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exitCode 0; usage errors are bad input: exit 2.
+      return error.exitCode === 0 ? 0 : EXIT_ERROR;
+    }
+    printError(error, io, debug);
+    return EXIT_ERROR;
+  }
+  return status;
+}
+
+async function runSource(source: Source, args: string[], options: Record<string, unknown>, io: Io): Promise<number> {
+  const debug = Boolean(options.debug);
+  const verbose = Boolean(options.verbose);
+  const controller = new AbortController();
+  let signalExit: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalExit = signal === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
+    controller.abort(new GitdiffError(`interrupted by ${signal}`));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const stderrIsTTY = Boolean(io.stderr.isTTY);
+  const context: RunContext = {
+    verbose,
+    debug,
+    log: debug ? (line) => io.stderr.write(`debug: ${line}\n`) : () => {},
+    progress: stderrIsTTY || verbose ? (line) => io.stderr.write(`${line}\n`) : () => {},
+    stdin: io.stdin,
+    signal: controller.signal,
+    cwd: io.cwd,
+    env: io.env,
+  };
+
+  try {
+    const report = await source.run(args, options, context);
+    if (signalExit !== undefined) return signalExit;
+    const renderer = renderers[String(options.output)];
+    const chalk = chalkFor(decideColorLevel(options.color as boolean | undefined, io.env, Boolean(io.stdout.isTTY)));
+    io.stdout.write(renderer(report, { chalk, verbose }));
+    // Item errors are in the report; repeat them on stderr so a CI log that keeps only stderr still says why.
+    for (const item of report.items) {
+      if (item.status === 'error') io.stderr.write(`gitdiff: error: ${item.title}: ${item.error ?? 'could not be checked'}\n`);
+    }
+    for (const error of report.errors) io.stderr.write(`gitdiff: error: ${error.message}\n`);
+    return exitCode(report);
+  } catch (error) {
+    if (signalExit !== undefined) return signalExit;
+    printError(error, io, debug);
+    return EXIT_ERROR;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+function printError(error: unknown, io: Io, debug: boolean): void {
+  io.stderr.write(`gitdiff: error: ${messageOf(error)}\n`);
+  if (error instanceof GitdiffError && error.hint) io.stderr.write(`  hint: ${error.hint}\n`);
+  if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+}

@@ -1,0 +1,11 @@
+// Renderers keyed by the -o/--output name. Adding a format is a file and one line here.
+import type { Renderer } from './types.js';
+import { renderText } from './text.js';
+import { renderJson } from './json.js';
+
+export const renderers: Record<string, Renderer> = {
+  text: renderText,
+  json: renderJson,
+};
+
+export type { Renderer, RenderOptions } from './types.js';

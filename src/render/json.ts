@@ -1,0 +1,42 @@
+// The machine format, documented in docs/json.md. Field order is stable:
+// source, target, summary, items (identity first), errors, notes, durationMs.
+import { summarize, type Item, type Report } from '../report.js';
+import type { Renderer } from './types.js';
+
+function itemJson(item: Item): Record<string, unknown> {
+  return {
+    ...item.ref,
+    file: item.file,
+    line: item.line,
+    status: item.status,
+    ...(item.details ? { details: item.details } : {}),
+    changes: item.changes.map((change) => ({
+      path: change.path,
+      declared: change.declared,
+      live: change.live,
+      ...(change.sensitive ? { sensitive: true } : {}),
+      ...(change.manager ? { manager: change.manager } : {}),
+      ...(change.time ? { time: change.time } : {}),
+      ...(change.note ? { note: change.note } : {}),
+    })),
+    error: item.error,
+    hint: item.hint,
+    ...(item.notes?.length ? { notes: item.notes } : {}),
+  };
+}
+
+export const renderJson: Renderer = (report: Report) =>
+  JSON.stringify(
+    {
+      source: report.source,
+      target: report.target,
+      summary: summarize(report),
+      ...(report.headline ? { headline: report.headline } : {}),
+      items: report.items.map(itemJson),
+      errors: report.errors,
+      notes: report.notes,
+      durationMs: Math.round(report.durationMs),
+    },
+    null,
+    2,
+  ) + '\n';

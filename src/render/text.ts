@@ -1,0 +1,136 @@
+// The human format. Direction follows kubectl diff: the live value is `-`
+// (red), Git's declared value is `+` (green). In-sync items are listed only
+// with -v. Everything here formats what the Report says; nothing is compared.
+import { structuredPatch } from 'diff';
+import { dump } from 'js-yaml';
+import type { ChalkInstance } from 'chalk';
+import { summarize, SENSITIVE, type Change, type Item, type Report, type Summary } from '../report.js';
+import type { Renderer, RenderOptions } from './types.js';
+
+const MARK: Record<Item['status'], string> = {
+  'in-sync': '=',
+  diverged: '~',
+  missing: '+',
+  extra: '-',
+  unchecked: '?',
+  error: '!',
+};
+
+export const renderText: Renderer = (report: Report, options: RenderOptions) => {
+  const { chalk } = options;
+  const out: string[] = [];
+  for (const item of report.items) {
+    if ((item.status === 'in-sync' || item.status === 'unchecked') && !options.verbose && item.changes.length === 0) continue;
+    out.push(...itemLines(item, chalk, options.verbose));
+  }
+  for (const error of report.errors) {
+    out.push(chalk.red.bold(`! error: ${error.message}`));
+    if (error.hint) out.push(`    hint: ${error.hint}`);
+  }
+  for (const note of report.notes) out.push(chalk.dim(`note: ${note}`));
+  if (out.length > 0) out.push('');
+  if (report.headline) out.push(report.headline);
+  out.push(summaryLine(summarize(report), report.durationMs, chalk, report.noun));
+  return out.join('\n') + '\n';
+};
+
+function itemLines(item: Item, chalk: ChalkInstance, verbose: boolean): string[] {
+  const lines: string[] = [];
+  const where = item.file ? chalk.dim(` (${item.file}${item.line ? `:${item.line}` : ''})`) : '';
+  const color = statusColor(item.status, chalk);
+  lines.push(color.bold(`${MARK[item.status]} ${item.title}`) + where + statusNote(item, chalk));
+  for (const [key, value] of Object.entries(item.details ?? {})) lines.push(chalk.dim(`    ${key}: ${value}`));
+  if (item.status === 'error' && item.hint) lines.push(`    hint: ${item.hint}`);
+  for (const change of item.changes) lines.push(...changeLines(change, chalk));
+  if (verbose || item.status !== 'in-sync') for (const note of item.notes ?? []) lines.push(chalk.dim(`    note: ${note}`));
+  return lines;
+}
+
+function statusNote(item: Item, chalk: ChalkInstance): string {
+  switch (item.status) {
+    case 'missing':
+      return chalk.green(`: missing${item.error ? ` (${item.error})` : ' from the live side'}`);
+    case 'extra':
+      return chalk.red(`: not declared${item.error ? ` (${item.error})` : ''}`);
+    case 'error':
+      return chalk.red(`: error: ${item.error ?? 'could not be checked'}`);
+    case 'unchecked':
+      return chalk.yellow(`: unchecked${item.error ? ` (${item.error})` : ''}`);
+    case 'in-sync':
+      return chalk.dim(': in sync');
+    default:
+      return '';
+  }
+}
+
+function statusColor(status: Item['status'], chalk: ChalkInstance): ChalkInstance {
+  switch (status) {
+    case 'diverged': return chalk.yellow;
+    case 'missing': return chalk.green;
+    case 'extra': return chalk.red;
+    case 'error': return chalk.red;
+    case 'unchecked': return chalk.yellow;
+    default: return chalk.dim;
+  }
+}
+
+function changeLines(change: Change, chalk: ChalkInstance): string[] {
+  const who = change.manager ? ` (changed by ${change.manager}${change.time ? ` at ${formatTime(change.time)}` : ''})` : '';
+  const note = change.note ? chalk.dim(` (${change.note})`) : '';
+  const lines = [chalk.cyan(`    ${change.path}:`) + chalk.dim(who) + note];
+  if (change.sensitive) {
+    if (change.live !== undefined) lines.push(chalk.red(`-     ${SENSITIVE}`));
+    if (change.declared !== undefined) lines.push(chalk.green(`+     ${SENSITIVE}`));
+    if (change.live === undefined) lines.push(chalk.dim('      (absent from the live side)'));
+    if (change.declared === undefined) lines.push(chalk.dim('      (not declared)'));
+    return lines;
+  }
+  if (typeof change.live === 'string' && typeof change.declared === 'string' && (change.live.includes('\n') || change.declared.includes('\n'))) {
+    return lines.concat(textDiffLines(change.live, change.declared, chalk));
+  }
+  if (change.live === undefined) lines.push(chalk.dim('      (absent from the live side)'));
+  else lines.push(...valueLines(change.live).map((line) => chalk.red(`-     ${line}`)));
+  if (change.declared === undefined) lines.push(chalk.dim('      (not declared)'));
+  else lines.push(...valueLines(change.declared).map((line) => chalk.green(`+     ${line}`)));
+  return lines;
+}
+
+/** A multi-line value (a config file in a ConfigMap) is shown as a unified diff with context, not whole. */
+function textDiffLines(live: string, declared: string, chalk: ChalkInstance): string[] {
+  const patch = structuredPatch('live', 'declared', live, declared, '', '', { context: 3 });
+  const lines: string[] = [];
+  for (const hunk of patch.hunks) {
+    lines.push(chalk.cyan(`      @@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
+    for (const line of hunk.lines) {
+      if (line.startsWith('-')) lines.push(chalk.red(`-     ${line.slice(1)}`));
+      else if (line.startsWith('+')) lines.push(chalk.green(`+     ${line.slice(1)}`));
+      else if (line.startsWith('\\')) lines.push(chalk.dim(`      ${line}`));
+      else lines.push(`      ${line.slice(1)}`);
+    }
+  }
+  return lines;
+}
+
+/** Scalars print as YAML would write them (so "4" and 4 look different); structures as indented YAML. */
+function valueLines(value: unknown): string[] {
+  if (value === null) return ['null'];
+  const text = dump(value, { lineWidth: -1, noRefs: true, sortKeys: false }).replace(/\n$/, '');
+  return text.split('\n');
+}
+
+function formatTime(iso: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+  return match ? `${match[1]} ${match[2]} UTC` : iso;
+}
+
+export function summaryLine(summary: Summary, durationMs: number, chalk: ChalkInstance, noun = 'object'): string {
+  const parts: string[] = [];
+  if (summary.diverged) parts.push(chalk.yellow(`${summary.diverged} diverged`));
+  if (summary.missing) parts.push(chalk.green(`${summary.missing} missing`));
+  if (summary.extra) parts.push(chalk.red(`${summary.extra} extra`));
+  if (summary.unchecked) parts.push(chalk.yellow(`${summary.unchecked} unchecked`));
+  if (summary.errors) parts.push(chalk.red(`${summary.errors} ${summary.errors === 1 ? 'error' : 'errors'}`));
+  parts.push(`${summary.inSync} in sync`);
+  const objects = `${summary.total} ${summary.total === 1 ? noun : `${noun}s`}`;
+  return `${parts.join(', ')} (${objects}, ${(durationMs / 1000).toFixed(1)} s)`;
+}

@@ -1,0 +1,129 @@
+// The report model: the one contract between comparing and showing.
+// Sources (kube, terraform, ansible) build a Report; renderers and metric
+// exporters only read it. Nothing secret may ever be put into a Report:
+// sources replace sensitive values with SENSITIVE before they get here.
+
+/** What one compared thing (an object, a resource, a host's task) turned out to be. */
+export type Status =
+  | 'in-sync' // declared and live agree
+  | 'diverged' // both exist, and they differ
+  | 'missing' // declared, absent from the live side (would be created)
+  | 'extra' // live, declared nowhere (an orphan, or a resource to destroy)
+  | 'unchecked' // the tool could not evaluate it (ansible tasks without check-mode support): not drift, not in sync
+  | 'error'; // could not be checked: the run can not tell
+
+export const STATUSES: readonly Status[] = ['in-sync', 'diverged', 'missing', 'extra', 'unchecked', 'error'];
+
+/** Printed in place of every Secret / sensitive / no_log value, in every format. */
+export const SENSITIVE = '(sensitive value)';
+
+/** One field-level difference. `declared` is Git's side, `live` the running system's side. */
+export interface Change {
+  /** Where the difference is, e.g. `spec.template.spec.containers[name=app].image`. */
+  path: string;
+  /** Git's value; undefined when Git does not declare the field. */
+  declared?: unknown;
+  /** The live value; undefined when the live side lacks the field. */
+  live?: unknown;
+  /** True when the values were masked: show that they differ, never what they hold. */
+  sensitive?: boolean;
+  /** Who last set the live value, when the live side knows (Kubernetes managedFields). */
+  manager?: string;
+  time?: string;
+  /** Extra explanation for this change (a terraform action_reason, a note). */
+  note?: string;
+}
+
+/** One compared thing. `ref` holds the fields that identify it in JSON output. */
+export interface Item {
+  /** Identity fields, emitted first in JSON: {apiVersion, kind, namespace, name} or {address} or {host, task}. */
+  ref: Record<string, string | undefined>;
+  /** How a person names it in text output: `apps/v1 Deployment cache/redis`. */
+  title: string;
+  status: Status;
+  /** The file that declares it, as the user gave it, and the line where it starts, when known. */
+  file?: string;
+  line?: number;
+  changes: Change[];
+  /** A one-line message for status 'error' (or the reason for 'missing' / 'unchecked'). */
+  error?: string;
+  /** What the user can do about the error. */
+  hint?: string;
+  /** Source-specific facts a renderer may show under the title (action, module, reason). */
+  details?: Record<string, string>;
+  /** Lines of information that do not affect the verdict. */
+  notes?: string[];
+}
+
+export interface Summary {
+  total: number;
+  inSync: number;
+  diverged: number;
+  missing: number;
+  extra: number;
+  unchecked: number;
+  errors: number;
+}
+
+export interface Report {
+  /** Which subcommand made it: 'kube', 'terraform', 'ansible'. */
+  source: string;
+  /** What was compared (the kube context or snapshot, the terraform dir, the playbook): the `target` metric label. */
+  target: string;
+  items: Item[];
+  /** Run-level failures that belong to no item (a server that could not be reached at all, a failed plan). */
+  errors: ReportError[];
+  /** Run-level information lines (e.g. terraform drift the plan would not act on). */
+  notes: string[];
+  /** Extra summary sentence a source wants shown (terraform: `Plan: 1 to add, ...`). */
+  headline?: string;
+  /** What one item is, for the summary line: 'object', 'resource', 'task' (plural adds an s). */
+  noun?: string;
+  durationMs: number;
+}
+
+export interface ReportError {
+  message: string;
+  hint?: string;
+}
+
+export function summarize(report: Pick<Report, 'items' | 'errors'>): Summary {
+  const summary: Summary = { total: report.items.length, inSync: 0, diverged: 0, missing: 0, extra: 0, unchecked: 0, errors: 0 };
+  for (const item of report.items) {
+    switch (item.status) {
+      case 'in-sync': summary.inSync++; break;
+      case 'diverged': summary.diverged++; break;
+      case 'missing': summary.missing++; break;
+      case 'extra': summary.extra++; break;
+      case 'unchecked': summary.unchecked++; break;
+      case 'error': summary.errors++; break;
+    }
+  }
+  summary.errors += report.errors.length;
+  return summary;
+}
+
+/** True when the run could tell: nothing failed. */
+export function couldTell(report: Pick<Report, 'items' | 'errors'>): boolean {
+  return report.errors.length === 0 && !report.items.some((item) => item.status === 'error');
+}
+
+/** True when something declared differs from what is live. */
+export function hasDivergence(report: Pick<Report, 'items'>): boolean {
+  return report.items.some((item) => item.status === 'diverged' || item.status === 'missing' || item.status === 'extra');
+}
+
+export const EXIT_IN_SYNC = 0;
+export const EXIT_DIVERGED = 1;
+export const EXIT_ERROR = 2;
+
+/**
+ * The one place a Report becomes an exit status: 2 when anything could not be
+ * checked (even if other items diverged: a partial answer is not an answer),
+ * else 1 when anything diverged, else 0.
+ */
+export function exitCode(report: Pick<Report, 'items' | 'errors'>, options: { errorOnDiff?: boolean } = {}): number {
+  if (!couldTell(report)) return EXIT_ERROR;
+  if (hasDivergence(report)) return options.errorOnDiff === false ? EXIT_IN_SYNC : EXIT_DIVERGED;
+  return EXIT_IN_SYNC;
+}

@@ -1,0 +1,5 @@
+// The subcommand registry: adding a subcommand is a folder and one line here.
+import type { Source } from './types.js';
+import { kube } from './kube/index.js';
+
+export const sources: readonly Source[] = [kube];

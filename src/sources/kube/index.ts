@@ -1,0 +1,22 @@
+// `gitdiff kube`: Kubernetes manifests compared with the API server or a saved snapshot.
+// This module only declares the command; the work (and its imports) live in run.ts.
+import { Option, type Command } from 'commander';
+import type { Source } from '../types.js';
+
+export const kube: Source = {
+  name: 'kube',
+  summary: 'compare Kubernetes manifests with a cluster (or a saved snapshot)',
+  define(command: Command) {
+    command
+      .argument('[paths...]', "manifest files or folders (*.yaml, *.yml, *.json, recursive); '-' reads stdin", ['.'])
+      .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+      .option('--context <name>', 'kubeconfig context')
+      .option('-n, --namespace <ns>', "namespace for objects that name none (default: the context's, else \"default\")")
+      .option('--live-from <file>', "compare with a saved snapshot (kubectl get -o yaml|json) instead of a server; '-' reads stdin")
+      .addOption(new Option('--request-timeout <duration>', 'timeout per request (5s, 1m; 0 for none)').default('30s'));
+  },
+  async run(args, options, context) {
+    const { runKube } = await import('./run.js');
+    return runKube(args, options, context);
+  },
+};
