@@ -53,6 +53,10 @@ export interface Item {
   details?: Record<string, string>;
   /** Lines of information that do not affect the verdict. */
   notes?: string[];
+  /** The tool's own symbol for what it is, shown instead of the status mark (terraform: `+`, `~`, `-/+`, `-`). */
+  symbol?: string;
+  /** A heading the text renderer groups consecutive items under (terraform: drift vs planned changes; ansible: host). */
+  group?: string;
 }
 
 export interface Summary {

@@ -19,8 +19,14 @@ const MARK: Record<Item['status'], string> = {
 export const renderText: Renderer = (report: Report, options: RenderOptions) => {
   const { chalk } = options;
   const out: string[] = [];
+  let group: string | undefined;
   for (const item of report.items) {
     if ((item.status === 'in-sync' || item.status === 'unchecked') && !options.verbose && item.changes.length === 0) continue;
+    if (item.group !== undefined && item.group !== group) {
+      if (out.length > 0) out.push('');
+      out.push(chalk.bold.underline(item.group));
+      group = item.group;
+    }
     out.push(...itemLines(item, chalk, options.verbose));
   }
   for (const error of report.errors) {
@@ -38,7 +44,7 @@ function itemLines(item: Item, chalk: ChalkInstance, verbose: boolean): string[]
   const lines: string[] = [];
   const where = item.file ? chalk.dim(` (${item.file}${item.line ? `:${item.line}` : ''})`) : '';
   const color = statusColor(item.status, chalk);
-  lines.push(color.bold(`${MARK[item.status]} ${item.title}`) + where + statusNote(item, chalk));
+  lines.push(color.bold(`${item.symbol ?? MARK[item.status]} ${item.title}`) + where + statusNote(item, chalk));
   for (const [key, value] of Object.entries(item.details ?? {})) lines.push(chalk.dim(`    ${key}: ${value}`));
   if (item.status === 'error' && item.hint) lines.push(`    hint: ${item.hint}`);
   for (const change of item.changes) lines.push(...changeLines(change, chalk));
