@@ -5,7 +5,8 @@ import type { Renderer } from './types.js';
 
 function itemJson(item: Item): Record<string, unknown> {
   return {
-    ...item.ref,
+    // Identity fields are always present (null when they do not apply, as a cluster-scoped object's namespace).
+    ...Object.fromEntries(Object.entries(item.ref).map(([key, value]) => [key, value ?? null])),
     file: item.file,
     line: item.line,
     status: item.status,

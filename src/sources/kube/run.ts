@@ -1,7 +1,141 @@
-import type { Report } from '../../report.js';
-import type { RunContext } from '../types.js';
+// `gitdiff kube`, the pipeline: load declared -> resolve scope -> fetch live ->
+// normalize -> compare -> Report. Each stage is its own module; this file only
+// wires them and turns each declared object into one report Item.
 import { GitdiffError } from '../../errors.js';
+import { parseDuration } from '../../duration.js';
+import type { Change, Item, Report } from '../../report.js';
+import type { RunContext } from '../types.js';
+import { loadDeclared } from './declared.js';
+import { kindKey, type KindScope, type LiveLookup, type LiveSide } from './live.js';
+import { objectKey, titleOf, type DeclaredObject } from './objects.js';
+import { readSnapshot } from './snapshot.js';
+import { compareDeclared } from './compare.js';
+import { DECLARED_STEPS, LIVE_STEPS, normalize } from './normalize.js';
+import { compareSecretData, isSecret } from './secrets.js';
 
-export async function runKube(_args: string[], _options: Record<string, unknown>, _context: RunContext): Promise<Report> {
-  throw new GitdiffError('kube: not built yet');
+export interface KubeOptions {
+  paths: string[];
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  liveFrom?: string;
+  requestTimeoutMs: number;
+}
+
+/** Complete and validate: commander's values become typed options, or a clear error. */
+export function kubeOptions(args: string[], options: Record<string, unknown>): KubeOptions {
+  const paths = args.length > 0 ? args : ['.'];
+  const liveFrom = options.liveFrom as string | undefined;
+  if (liveFrom === '-' && paths.includes('-')) {
+    throw new GitdiffError("stdin ('-') can be the manifests or the snapshot, not both", { hint: 'save one of them to a file' });
+  }
+  if (liveFrom !== undefined && (options.kubeconfig !== undefined || options.context !== undefined)) {
+    throw new GitdiffError('--live-from compares with a snapshot: --kubeconfig and --context do not apply', { hint: 'drop one or the other' });
+  }
+  return {
+    paths,
+    kubeconfig: options.kubeconfig as string | undefined,
+    context: options.context as string | undefined,
+    namespace: options.namespace as string | undefined,
+    liveFrom,
+    requestTimeoutMs: parseDuration(String(options.requestTimeout ?? '30s'), '--request-timeout'),
+  };
+}
+
+export async function runKube(args: string[], rawOptions: Record<string, unknown>, context: RunContext): Promise<Report> {
+  const started = performance.now();
+  const options = kubeOptions(args, rawOptions);
+  const declared = await loadDeclared(options.paths, context.cwd, context.stdin);
+  if (declared.length === 0) {
+    throw new GitdiffError(`no Kubernetes objects found in ${options.paths.join(', ')}`, { hint: 'name files or folders with *.yaml, *.yml or *.json manifests' });
+  }
+  context.log(`read ${declared.length} declared objects`);
+
+  const live = await openLiveSide(options, context);
+  try {
+    const kinds = uniqueKinds(declared);
+    const scopes = await live.scopes(kinds);
+    const items = new Array<Item>(declared.length);
+    const toFetch: DeclaredObject[] = [];
+    const fetchIndex: number[] = [];
+    declared.forEach((object, index) => {
+      const scope = scopes.get(kindKey(object.object.apiVersion, object.object.kind))!;
+      if (scope.state === 'served') {
+        object.namespace = scope.namespaced ? object.object.metadata.namespace || live.defaultNamespace : undefined;
+        toFetch.push(object);
+        fetchIndex.push(index);
+      } else {
+        object.namespace = object.object.metadata.namespace || undefined;
+        items[index] = unfetchedItem(object, scope);
+      }
+    });
+    rejectDuplicates(declared);
+    const lookups = await live.fetch(toFetch);
+    lookups.forEach((lookup, position) => {
+      items[fetchIndex[position]] = compareItem(toFetch[position], lookup);
+    });
+    return { source: 'kube', target: live.target, items, errors: [], notes: [], noun: 'object', durationMs: performance.now() - started };
+  } finally {
+    live.close();
+  }
+}
+
+async function openLiveSide(options: KubeOptions, context: RunContext): Promise<LiveSide> {
+  if (options.liveFrom !== undefined) return readSnapshot(options.liveFrom, context.cwd, context.stdin, options.namespace);
+  // The Kubernetes client is loaded only here: snapshot runs and --version never pay for it.
+  const { connectLiveCluster } = await import('./cluster/index.js');
+  return connectLiveCluster({
+    kubeconfig: options.kubeconfig,
+    context: options.context,
+    namespace: options.namespace,
+    env: context.env,
+    cwd: context.cwd,
+    settings: { timeoutMs: options.requestTimeoutMs, signal: context.signal, log: context.log },
+  });
+}
+
+function uniqueKinds(declared: DeclaredObject[]): { apiVersion: string; kind: string }[] {
+  const kinds = new Map<string, { apiVersion: string; kind: string }>();
+  for (const { object } of declared) kinds.set(kindKey(object.apiVersion, object.kind), { apiVersion: object.apiVersion, kind: object.kind });
+  return [...kinds.values()];
+}
+
+/** Two manifests declaring the same object make the answer depend on which one wins: refuse to guess. */
+function rejectDuplicates(declared: DeclaredObject[]): void {
+  const seen = new Map<string, DeclaredObject>();
+  for (const object of declared) {
+    const { apiVersion, kind, metadata } = object.object;
+    const key = objectKey(apiVersion, kind, object.namespace, metadata.name);
+    const first = seen.get(key);
+    if (first) {
+      throw new GitdiffError(`${titleOf(apiVersion, kind, object.namespace, metadata.name)} is declared twice: ${first.file}:${first.line} and ${object.file}:${object.line}`, {
+        hint: 'keep one declaration of each object',
+      });
+    }
+    seen.set(key, object);
+  }
+}
+
+function baseItem(declared: DeclaredObject): Omit<Item, 'status' | 'changes'> {
+  const { apiVersion, kind, metadata } = declared.object;
+  return {
+    ref: { apiVersion, kind, namespace: declared.namespace, name: metadata.name },
+    title: titleOf(apiVersion, kind, declared.namespace, metadata.name),
+    file: declared.file,
+    line: declared.line,
+  };
+}
+
+function unfetchedItem(declared: DeclaredObject, scope: Exclude<KindScope, { state: 'served' }>): Item {
+  if (scope.state === 'not-served') return { ...baseItem(declared), status: 'missing', changes: [], error: scope.reason };
+  return { ...baseItem(declared), status: 'error', changes: [], error: scope.message, hint: scope.hint };
+}
+
+function compareItem(declared: DeclaredObject, lookup: LiveLookup): Item {
+  const base = baseItem(declared);
+  if (lookup.state === 'error') return { ...base, status: 'error', changes: [], error: lookup.message, hint: lookup.hint };
+  if (lookup.state === 'absent') return { ...base, status: 'missing', changes: [], error: lookup.reason };
+  const changes: Change[] = compareDeclared(normalize(declared.object, DECLARED_STEPS), normalize(lookup.object, LIVE_STEPS));
+  if (isSecret(declared.object)) changes.push(...compareSecretData(declared.object, lookup.object));
+  return { ...base, status: changes.length > 0 ? 'diverged' : 'in-sync', changes };
 }

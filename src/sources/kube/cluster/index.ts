@@ -1,0 +1,157 @@
+// The cluster as the live side: discovery once per group-version, then one
+// LIST per kind and namespace where several declared objects share it (a GET
+// otherwise), a bounded number in flight. Only GET requests: nothing is changed.
+import { GitdiffError } from '../../../errors.js';
+import { KIND_NOT_SERVED, kindKey, type KindScope, type LiveLookup, type LiveSide } from '../live.js';
+import { isRecord, objectKey, type DeclaredObject, type KubeObject } from '../objects.js';
+import { groupOf } from '../kinds.js';
+import { connect, type ConnectOptions, type Connection } from './connect.js';
+import { discoverGroupVersion, groupVersionPath, type GroupVersionDiscovery, type ServedKind } from './discovery.js';
+import { getJson, type RequestSettings } from './request.js';
+import { apiFailure } from './status.js';
+import { runBounded } from './pool.js';
+
+const CONCURRENCY = 8;
+const PAGE_SIZE = 500;
+
+export async function connectLiveCluster(options: ConnectOptions & { namespace?: string; settings: RequestSettings }): Promise<LiveSide> {
+  const connection = await connect(options);
+  return new ClusterLiveSide(connection, options.namespace ?? connection.namespace, options.settings);
+}
+
+class ClusterLiveSide implements LiveSide {
+  private readonly discovered = new Map<string, GroupVersionDiscovery>();
+
+  constructor(
+    private readonly connection: Connection,
+    readonly defaultNamespace: string,
+    private readonly settings: RequestSettings,
+  ) {}
+
+  get target(): string {
+    return this.connection.contextName;
+  }
+
+  async scopes(kinds: { apiVersion: string; kind: string }[]): Promise<Map<string, KindScope>> {
+    const versions = [...new Set(kinds.map((kind) => kind.apiVersion))];
+    const results = await runBounded(versions.map((apiVersion) => () => this.discover(apiVersion)), CONCURRENCY);
+    versions.forEach((apiVersion, index) => this.discovered.set(apiVersion, results[index]));
+    const scopes = new Map<string, KindScope>();
+    for (const { apiVersion, kind } of kinds) {
+      const discovery = this.discovered.get(apiVersion)!;
+      const served = discovery.state === 'served' ? discovery.kinds.get(kind) : undefined;
+      if (discovery.state === 'error') scopes.set(kindKey(apiVersion, kind), discovery);
+      else if (!served) scopes.set(kindKey(apiVersion, kind), { state: 'not-served', reason: KIND_NOT_SERVED });
+      else scopes.set(kindKey(apiVersion, kind), { state: 'served', namespaced: served.namespaced });
+    }
+    return scopes;
+  }
+
+  private async discover(apiVersion: string): Promise<GroupVersionDiscovery> {
+    try {
+      return await discoverGroupVersion(this.connection, apiVersion, this.settings);
+    } catch (error) {
+      if (!(error instanceof GitdiffError)) throw error;
+      return { state: 'error', message: error.message, hint: error.hint };
+    }
+  }
+
+  async fetch(objects: DeclaredObject[]): Promise<LiveLookup[]> {
+    // Group by kind and namespace: a group of several is one LIST, a single object one GET.
+    const groups = new Map<string, DeclaredObject[]>();
+    for (const declared of objects) {
+      const key = `${declared.object.apiVersion}|${declared.object.kind}|${declared.namespace ?? ''}`;
+      const group = groups.get(key);
+      if (group) group.push(declared);
+      else groups.set(key, [declared]);
+    }
+    const found = new Map<DeclaredObject, LiveLookup>();
+    const tasks = [...groups.values()].map((group) => async () => {
+      const served = this.servedKind(group[0]);
+      const results = group.length > 1 ? await this.listGroup(group, served) : [await this.getOne(group[0], served)];
+      group.forEach((declared, index) => found.set(declared, results[index]));
+    });
+    await runBounded(tasks, CONCURRENCY);
+    return objects.map((declared) => found.get(declared)!);
+  }
+
+  private servedKind(declared: DeclaredObject): ServedKind {
+    const discovery = this.discovered.get(declared.object.apiVersion);
+    const served = discovery?.state === 'served' ? discovery.kinds.get(declared.object.kind) : undefined;
+    if (!served) throw new Error(`internal: ${declared.object.kind} fetched before discovery`);
+    return served;
+  }
+
+  private collectionPath(apiVersion: string, served: ServedKind, namespace: string | undefined): string {
+    const base = groupVersionPath(apiVersion);
+    return served.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace ?? '')}/${served.resource}` : `${base}/${served.resource}`;
+  }
+
+  private resourceName(apiVersion: string, served: ServedKind): string {
+    const group = groupOf(apiVersion);
+    return group ? `${served.resource}.${group}` : served.resource;
+  }
+
+  private async getOne(declared: DeclaredObject, served: ServedKind): Promise<LiveLookup> {
+    const { apiVersion, metadata } = declared.object;
+    const apiPath = `${this.collectionPath(apiVersion, served, declared.namespace)}/${encodeURIComponent(metadata.name)}`;
+    try {
+      const response = await getJson(this.connection, apiPath, this.settings);
+      if (response.status === 200 && isRecord(response.body)) return { state: 'found', object: response.body as KubeObject };
+      if (response.status === 404) return { state: 'absent' };
+      return {
+        state: 'error',
+        ...apiFailure(this.connection, response, { verb: 'get', path: apiPath, resource: this.resourceName(apiVersion, served), namespace: declared.namespace, name: metadata.name }),
+      };
+    } catch (error) {
+      return lookupError(error);
+    }
+  }
+
+  private async listGroup(group: DeclaredObject[], served: ServedKind): Promise<LiveLookup[]> {
+    const { apiVersion, kind } = group[0].object;
+    const namespace = group[0].namespace;
+    const basePath = this.collectionPath(apiVersion, served, namespace);
+    const items = new Map<string, KubeObject>();
+    let continueToken: string | undefined;
+    try {
+      do {
+        const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+        if (continueToken) query.set('continue', continueToken);
+        const response = await getJson(this.connection, `${basePath}?${query}`, this.settings);
+        if (response.status === 403) {
+          // Some roles allow get but not list: fall back to one GET per object.
+          return Promise.all(group.map((declared) => this.getOne(declared, served)));
+        }
+        if (response.status !== 200 || !isRecord(response.body)) {
+          const failure = apiFailure(this.connection, response, { verb: 'list', path: basePath, resource: this.resourceName(apiVersion, served), namespace });
+          return group.map(() => ({ state: 'error', ...failure }));
+        }
+        const body = response.body;
+        for (const item of Array.isArray(body.items) ? body.items : []) {
+          // Items of a LIST carry no apiVersion/kind: they are the list's.
+          if (!isRecord(item) || !isRecord(item.metadata)) continue;
+          const object = { apiVersion, kind, ...item } as KubeObject;
+          items.set(objectKey(apiVersion, kind, namespace, String(item.metadata.name)), object);
+        }
+        continueToken = isRecord(body.metadata) && typeof body.metadata.continue === 'string' && body.metadata.continue ? body.metadata.continue : undefined;
+      } while (continueToken);
+    } catch (error) {
+      const failure = lookupError(error);
+      return group.map(() => failure);
+    }
+    return group.map((declared) => {
+      const object = items.get(objectKey(apiVersion, kind, namespace, declared.object.metadata.name));
+      return object ? { state: 'found', object } : { state: 'absent' };
+    });
+  }
+
+  close(): void {
+    this.connection.agent.destroy();
+  }
+}
+
+function lookupError(error: unknown): LiveLookup {
+  if (error instanceof GitdiffError) return { state: 'error', message: error.message, hint: error.hint };
+  throw error;
+}

@@ -1,0 +1,42 @@
+// API errors turned into messages a person can act on. A Kubernetes `Status`
+// body carries a reason and message; 401 and 403 get hints that name exactly
+// what RBAC must allow, since gitdiff only ever needs get and list.
+import type { Connection } from './connect.js';
+import type { ApiResponse } from './request.js';
+import { isRecord } from '../objects.js';
+
+export interface FailedRead {
+  verb: 'get' | 'list';
+  path: string;
+  /** `deployments.apps`, for the RBAC hint. */
+  resource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+export function apiFailure(connection: Connection, response: ApiResponse, read: FailedRead): { message: string; hint?: string } {
+  const body = isRecord(response.body) ? response.body : {};
+  const serverMessage = typeof body.message === 'string' ? body.message : '';
+  const what = read.resource ? `${read.verb} ${read.resource}${read.name ? ` "${read.name}"` : ''}${read.namespace ? ` in namespace "${read.namespace}"` : ''}` : `GET ${read.path}`;
+  switch (response.status) {
+    case 401:
+      return {
+        message: `server ${connection.server}: unauthorized (401): the credentials of context "${connection.contextName}" were rejected`,
+        hint: 'the token or certificate may have expired; refresh it (kubectl get ns should work)',
+      };
+    case 403:
+      return {
+        message: `server ${connection.server}: forbidden (403): cannot ${what}${serverMessage ? `: ${serverMessage}` : ''}`,
+        hint: read.resource
+          ? `RBAC must allow "${read.verb}" on ${read.resource}${read.namespace ? ` in namespace "${read.namespace}"` : ' (cluster-wide)'}; gitdiff only needs get and list`
+          : 'gitdiff needs read access to discovery (the system:discovery role)',
+      };
+    case 429:
+      return { message: `server ${connection.server}: too many requests (429) for ${what}`, hint: 'the API server is throttling; try again later' };
+    default:
+      return {
+        message: `server ${connection.server}: ${what} failed with HTTP ${response.status}${serverMessage ? `: ${serverMessage}` : ''}`,
+        hint: response.status >= 500 ? 'the API server failed; try again, or check its health' : undefined,
+      };
+  }
+}

@@ -1,0 +1,90 @@
+// Load declared state: the manifest paths a user names (files, folders walked
+// recursively, '-' for stdin) become DeclaredObjects with their file and line.
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { GitdiffError, messageOf } from '../../errors.js';
+import { parseManifests } from './documents.js';
+import type { DeclaredObject } from './objects.js';
+
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The manifest files under the given paths, in a stable order; folders are walked, other files there skipped. */
+export async function manifestFiles(paths: string[], cwd: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const given of paths) {
+    if (given === '-') {
+      files.push('-');
+      continue;
+    }
+    const absolute = path.resolve(cwd, given);
+    let info;
+    try {
+      info = await stat(absolute);
+    } catch (error) {
+      throw new GitdiffError(`${given}: ${fsReason(error)}`, { hint: 'name manifest files or folders that exist' });
+    }
+    if (info.isDirectory()) await walk(absolute, given, files, new Set());
+    else files.push(given);
+  }
+  return files;
+}
+
+async function walk(absolute: string, shown: string, files: string[], visited: Set<string>): Promise<void> {
+  // Symlinked folders are followed once: a link loop must not walk forever.
+  const real = await realpath(absolute);
+  if (visited.has(real)) return;
+  visited.add(real);
+  let entries;
+  try {
+    entries = await readdir(absolute, { withFileTypes: true });
+  } catch (error) {
+    throw new GitdiffError(`${shown}: ${fsReason(error)}`, { hint: 'check the folder permissions' });
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue; // .git, .github, editor files
+    const childAbsolute = path.join(absolute, entry.name);
+    const childShown = path.join(shown, entry.name);
+    let isDirectory = entry.isDirectory();
+    if (entry.isSymbolicLink()) {
+      try {
+        isDirectory = (await stat(childAbsolute)).isDirectory();
+      } catch {
+        continue; // a dangling link is not a manifest
+      }
+    }
+    if (isDirectory) await walk(childAbsolute, childShown, files, visited);
+    else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) files.push(childShown);
+  }
+}
+
+function fsReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'ELOOP') return 'too many levels of symbolic links';
+  if (code === 'EISDIR') return 'is a directory';
+  return messageOf(error);
+}
+
+/** Reads and parses every manifest; the first unreadable or invalid one stops the run with its name. */
+export async function loadDeclared(paths: string[], cwd: string, stdin: NodeJS.ReadableStream): Promise<DeclaredObject[]> {
+  const declared: DeclaredObject[] = [];
+  for (const file of await manifestFiles(paths, cwd)) {
+    let text: string;
+    try {
+      text = file === '-' ? await readStream(stdin) : await readFile(path.resolve(cwd, file), 'utf8');
+    } catch (error) {
+      throw new GitdiffError(`${file}: ${fsReason(error)}`, { hint: 'check that the file is readable' });
+    }
+    const shown = file === '-' ? '(stdin)' : file;
+    for (const { object, line } of parseManifests(text, shown)) declared.push({ object, file: shown, line });
+  }
+  return declared;
+}

@@ -1,0 +1,40 @@
+// What gitdiff knows about the standard kinds without asking a server: their
+// scope (used when reading a snapshot, where there is no discovery) and the
+// plural resource names. A server's discovery always wins over this table.
+
+/** Kinds that are cluster-scoped, keyed by `group/Kind` ('' is the core group). */
+const CLUSTER_SCOPED = new Set([
+  '/Namespace', '/Node', '/PersistentVolume', '/ComponentStatus',
+  'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'apiextensions.k8s.io/CustomResourceDefinition', 'apiregistration.k8s.io/APIService',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
+  'storage.k8s.io/StorageClass', 'storage.k8s.io/CSIDriver', 'storage.k8s.io/CSINode', 'storage.k8s.io/VolumeAttachment',
+  'scheduling.k8s.io/PriorityClass', 'node.k8s.io/RuntimeClass', 'networking.k8s.io/IngressClass',
+  'policy/PodSecurityPolicy', 'certificates.k8s.io/CertificateSigningRequest',
+  'flowcontrol.apiserver.k8s.io/FlowSchema', 'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
+]);
+
+/** Namespaced kinds of the standard API: anything else unknown is decided from the snapshot's evidence. */
+const NAMESPACED = new Set([
+  '/Pod', '/Service', '/ConfigMap', '/Secret', '/ServiceAccount', '/Endpoints', '/PersistentVolumeClaim',
+  '/ReplicationController', '/ResourceQuota', '/LimitRange', '/Event', '/PodTemplate',
+  'apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'apps/ControllerRevision',
+  'batch/Job', 'batch/CronJob', 'autoscaling/HorizontalPodAutoscaler', 'policy/PodDisruptionBudget',
+  'networking.k8s.io/Ingress', 'networking.k8s.io/NetworkPolicy', 'rbac.authorization.k8s.io/Role',
+  'rbac.authorization.k8s.io/RoleBinding', 'discovery.k8s.io/EndpointSlice', 'coordination.k8s.io/Lease',
+  'events.k8s.io/Event', 'extensions/Deployment', 'extensions/Ingress', 'extensions/DaemonSet',
+]);
+
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+/** true / false from the table, undefined when the kind is not a standard one. */
+export function builtInNamespaced(apiVersion: string, kind: string): boolean | undefined {
+  const key = `${groupOf(apiVersion)}/${kind}`;
+  if (CLUSTER_SCOPED.has(key)) return false;
+  if (NAMESPACED.has(key)) return true;
+  return undefined;
+}

@@ -1,0 +1,33 @@
+// The live side of `gitdiff kube`, behind one interface whether it is a
+// cluster or a saved snapshot: how each declared kind is scoped, and what the
+// live object of each declared object is.
+import type { DeclaredObject, KubeObject } from './objects.js';
+
+export type KindScope =
+  | { state: 'served'; namespaced: boolean }
+  /** The kind cannot exist on the live side: its objects are `missing`, with this reason. */
+  | { state: 'not-served'; reason: string }
+  | { state: 'error'; message: string; hint?: string };
+
+export type LiveLookup =
+  | { state: 'found'; object: KubeObject }
+  | { state: 'absent'; reason?: string }
+  | { state: 'error'; message: string; hint?: string };
+
+export interface LiveSide {
+  /** The default `target`: the context name, or the snapshot's file name. */
+  target: string;
+  /** The namespace for declared objects that name none. */
+  defaultNamespace: string;
+  /** Scope of each declared kind, keyed by kindKey(). */
+  scopes(kinds: { apiVersion: string; kind: string }[]): Promise<Map<string, KindScope>>;
+  /** The live object for each declared object (namespace already resolved), in the same order. */
+  fetch(objects: DeclaredObject[]): Promise<LiveLookup[]>;
+  close(): void;
+}
+
+export function kindKey(apiVersion: string, kind: string): string {
+  return `${apiVersion}/${kind}`;
+}
+
+export const KIND_NOT_SERVED = 'kind not served by the cluster (CRD not installed?)';

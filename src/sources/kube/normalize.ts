@@ -1,0 +1,38 @@
+// Normalization before comparing: a chain of small named steps, each pure and
+// testable alone (after Argo CD's normalizers). Ignore rules, when they come,
+// are just more steps.
+import { isSecret, withoutSecretValues } from './secrets.js';
+import { isRecord, type KubeObject } from './objects.js';
+
+export type Normalizer = (object: KubeObject) => KubeObject;
+
+/**
+ * Identity is how declared and live were matched, not something to compare:
+ * `apps/v1beta2` in Git and `apps/v1` live are the same object.
+ */
+export const dropIdentity: Normalizer = (object) => {
+  const { apiVersion: _apiVersion, kind: _kind, metadata, ...rest } = object;
+  const { name: _name, namespace: _namespace, ...otherMetadata } = metadata;
+  return { ...rest, metadata: otherMetadata } as unknown as KubeObject;
+};
+
+/** Fields only the server sets. `creationTimestamp: null` is common in generated manifests and means nothing. */
+const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'selfLink', 'managedFields', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+
+export const dropServerMetadata: Normalizer = (object) => {
+  if (!isRecord(object.metadata)) return object;
+  const metadata = { ...object.metadata };
+  for (const field of SERVER_METADATA) delete metadata[field];
+  return { ...object, metadata } as KubeObject;
+};
+
+/** Secret values are compared apart (secrets.ts), by decoded value, and never travel further. */
+export const hideSecretValues: Normalizer = (object) => (isSecret(object) ? withoutSecretValues(object) : object);
+
+// Order matters: Secret detection needs apiVersion and kind, which dropIdentity removes.
+export const DECLARED_STEPS: readonly Normalizer[] = [hideSecretValues, dropServerMetadata, dropIdentity];
+export const LIVE_STEPS: readonly Normalizer[] = [hideSecretValues];
+
+export function normalize(object: KubeObject, steps: readonly Normalizer[]): KubeObject {
+  return steps.reduce((current, step) => step(current), object);
+}

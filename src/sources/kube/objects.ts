@@ -1,0 +1,34 @@
+// The identity of a Kubernetes object and the small shapes the kube pipeline passes along.
+import { groupOf } from './kinds.js';
+
+export type KubeObject = Record<string, unknown> & {
+  apiVersion: string;
+  kind: string;
+  metadata: Record<string, unknown> & { name: string; namespace?: string };
+};
+
+/** A declared object with where it came from. */
+export interface DeclaredObject {
+  object: KubeObject;
+  /** The file as the user named it ('-' for stdin), and the 1-based line where its document starts. */
+  file: string;
+  line: number;
+  /** Filled once scope is known: the namespace it lives in, undefined for cluster-scoped kinds. */
+  namespace?: string;
+}
+
+/**
+ * The key that matches a declared object with a live one. It uses the API group,
+ * not the version: `apps/v1` and `apps/v1beta2` name the same stored object.
+ */
+export function objectKey(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+  return `${groupOf(apiVersion)}/${kind}/${namespace ?? ''}/${name}`;
+}
+
+export function titleOf(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+  return `${apiVersion} ${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

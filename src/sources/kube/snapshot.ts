@@ -1,0 +1,61 @@
+// A saved snapshot as the live side: what `kubectl get -o yaml` or `-o json`
+// printed (a List, or YAML documents), read once and indexed. There is no
+// discovery, so scope comes from the snapshot itself (namespaced objects carry
+// metadata.namespace), then from the built-in table of standard kinds.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GitdiffError } from '../../errors.js';
+import { parseManifests } from './documents.js';
+import { readStream } from './declared.js';
+import { builtInNamespaced, groupOf } from './kinds.js';
+import { kindKey, type KindScope, type LiveLookup, type LiveSide } from './live.js';
+import { objectKey, type DeclaredObject, type KubeObject } from './objects.js';
+
+export async function readSnapshot(file: string, cwd: string, stdin: NodeJS.ReadableStream, namespace: string | undefined): Promise<LiveSide> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStream(stdin) : await readFile(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new GitdiffError(`--live-from ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? error)}`, {
+      hint: 'save a snapshot with: kubectl get KINDS -A -o yaml > snapshot.yaml',
+    });
+  }
+  const shown = file === '-' ? '(stdin)' : file;
+  const objects = parseManifests(text, shown).map(({ object }) => object);
+  return new SnapshotLiveSide(objects, file === '-' ? 'stdin' : path.basename(file), namespace ?? 'default');
+}
+
+export class SnapshotLiveSide implements LiveSide {
+  private readonly byKey = new Map<string, KubeObject>();
+  /** group/Kind -> whether the snapshot's objects of that kind carry a namespace. */
+  private readonly observedScope = new Map<string, boolean>();
+
+  constructor(objects: KubeObject[], readonly target: string, readonly defaultNamespace: string) {
+    for (const object of objects) {
+      const namespace = object.metadata.namespace || undefined;
+      this.byKey.set(objectKey(object.apiVersion, object.kind, namespace, object.metadata.name), object);
+      const groupKind = `${groupOf(object.apiVersion)}/${object.kind}`;
+      this.observedScope.set(groupKind, (this.observedScope.get(groupKind) ?? false) || namespace !== undefined);
+    }
+  }
+
+  async scopes(kinds: { apiVersion: string; kind: string }[]): Promise<Map<string, KindScope>> {
+    const scopes = new Map<string, KindScope>();
+    for (const { apiVersion, kind } of kinds) {
+      const namespaced = builtInNamespaced(apiVersion, kind) ?? this.observedScope.get(`${groupOf(apiVersion)}/${kind}`) ?? true;
+      scopes.set(kindKey(apiVersion, kind), { state: 'served', namespaced });
+    }
+    return scopes;
+  }
+
+  async fetch(objects: DeclaredObject[]): Promise<LiveLookup[]> {
+    return objects.map((declared) => {
+      const { apiVersion, kind, metadata } = declared.object;
+      const object = this.byKey.get(objectKey(apiVersion, kind, declared.namespace, metadata.name));
+      return object ? { state: 'found', object } : { state: 'absent', reason: `not in the snapshot ${this.target}` };
+    });
+  }
+
+  close(): void {}
+}
