@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifests, splitDocuments } from '../../../src/sources/kube/documents.js';
+
+const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n';
+
+describe('parseManifests', () => {
+  it('reads documents with the line each starts at, skipping empty and comment-only ones', () => {
+    const text = `# leading comment\n---\n${deployment}---\n# only a comment\n---\n\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n`;
+    const objects = parseManifests(text, 'a.yaml');
+    expect(objects.map((o) => [o.object.kind, o.line])).toEqual([['Deployment', 3], ['ConfigMap', 12]]);
+  });
+
+  it('expands kind: List and typed lists whose items lack apiVersion/kind', () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }] };
+    const typed = { apiVersion: 'apps/v1', kind: 'DeploymentList', items: [{ metadata: { name: 'd' } }] };
+    expect(parseManifests(JSON.stringify(list), 'l.json').map((o) => o.object.metadata.name)).toEqual(['a']);
+    expect(parseManifests(JSON.stringify(typed), 't.json').map((o) => `${o.object.apiVersion} ${o.object.kind}`)).toEqual(['apps/v1 Deployment']);
+  });
+
+  it.each([
+    ['a scalar document', `${deployment}---\njust a string\n`, /x\.yaml: document 2 \(line 6\): not a Kubernetes object \(found a string\)/],
+    ['an array document', '- a\n- b\n', /x\.yaml: not a Kubernetes object \(found a list\)/],
+    ['no kind', 'apiVersion: v1\nmetadata:\n  name: a\n', /no kind/],
+    ['kind: 42', 'apiVersion: v1\nkind: 42\nmetadata:\n  name: a\n', /no kind/],
+    ['no name', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n', /no metadata\.name/],
+    ['generateName', 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: run-\n', /generateName/],
+    ['bad YAML with its line', `${deployment}---\napiVersion: v1\nkind: [unclosed\n`, /x\.yaml:8:1: document 2, invalid YAML: unexpected end of the stream/],
+    ['duplicate keys', 'apiVersion: v1\nkind: ConfigMap\nkind: Secret\nmetadata:\n  name: a\n', /x\.yaml:3:\d+: invalid YAML: duplicated mapping key/],
+  ])('rejects %s with a message naming the file', (_name, text, message) => {
+    expect(() => parseManifests(text, 'x.yaml')).toThrow(message);
+  });
+
+  it('never quotes the source line in YAML errors (it may hold a Secret value)', () => {
+    const text = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: "hunter2\n';
+    expect(() => parseManifests(text, 's.yaml')).toThrow();
+    try {
+      parseManifests(text, 's.yaml');
+    } catch (error) {
+      expect(String((error as Error).message)).not.toContain('hunter2');
+    }
+  });
+
+  it('splits on --- lines only', () => {
+    expect(splitDocuments('a: 1\n---\nb: |\n  ---not a separator\n').length).toBe(2);
+  });
+});
