@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { sources } from './sources/index.js';
 import type { RunContext, Source } from './sources/types.js';
-import { exitCode, EXIT_ERROR } from './report.js';
+import { exitCode, EXIT_ERROR, type Report } from './report.js';
 import { renderers } from './render/index.js';
 import { chalkFor, decideColorLevel } from './color.js';
 import { GitdiffError, messageOf } from './errors.js';
@@ -39,9 +39,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   let status = EXIT_ERROR;
   let debug = argv.includes('--debug');
   const program = new Command('gitdiff')
-    .description('Compare what Git declares with what is live. Exit 0 in sync, 1 diverged, 2 could not tell.')
+    .description('Compare what Git declares with what is live.')
     .version(version(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', '\nExit status: 0 in sync, 1 diverged, 2 could not tell.\nExample: gitdiff kube ./manifests --context prod')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -103,11 +104,7 @@ async function runSource(source: Source, args: string[], options: Record<string,
     const renderer = renderers[String(options.output)];
     const chalk = chalkFor(decideColorLevel(options.color as boolean | undefined, io.env, Boolean(io.stdout.isTTY)));
     io.stdout.write(renderer(report, { chalk, verbose }));
-    // Item errors are in the report; repeat them on stderr so a CI log that keeps only stderr still says why.
-    for (const item of report.items) {
-      if (item.status === 'error') io.stderr.write(`gitdiff: error: ${item.title}: ${item.error ?? 'could not be checked'}\n`);
-    }
-    for (const error of report.errors) io.stderr.write(`gitdiff: error: ${error.message}\n`);
+    writeErrorLines(report, io);
     return exitCode(report);
   } catch (error) {
     if (signalExit !== undefined) return signalExit;
@@ -116,6 +113,31 @@ async function runSource(source: Source, args: string[], options: Record<string,
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Item errors are in the report; repeat them on stderr so a CI log that keeps
+ * only stderr still says why. One line per distinct cause: an unreachable
+ * server must not print a thousand identical lines.
+ */
+function writeErrorLines(report: Report, io: Io): void {
+  const byMessage = new Map<string, { first: string; count: number; hint?: string }>();
+  for (const item of report.items) {
+    if (item.status !== 'error') continue;
+    const message = item.error ?? 'could not be checked';
+    const seen = byMessage.get(message);
+    if (seen) seen.count++;
+    else byMessage.set(message, { first: item.title, count: 1, hint: item.hint });
+  }
+  for (const [message, { first, count, hint }] of byMessage) {
+    const which = count === 1 ? first : `${first} and ${count - 1} more`;
+    io.stderr.write(`gitdiff: error: ${which}: ${message}\n`);
+    if (hint) io.stderr.write(`  hint: ${hint}\n`);
+  }
+  for (const error of report.errors) {
+    io.stderr.write(`gitdiff: error: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`  hint: ${error.hint}\n`);
   }
 }
 

@@ -21,7 +21,7 @@ export const renderText: Renderer = (report: Report, options: RenderOptions) => 
   const out: string[] = [];
   let group: string | undefined;
   for (const item of report.items) {
-    if ((item.status === 'in-sync' || item.status === 'unchecked') && !options.verbose && item.changes.length === 0) continue;
+    if (item.status === 'in-sync' && !options.verbose && item.changes.length === 0) continue;
     if (item.group !== undefined && item.group !== group) {
       if (out.length > 0) out.push('');
       out.push(chalk.bold.underline(item.group));
