@@ -12,6 +12,7 @@ import { readSnapshot } from './snapshot.js';
 import { compareDeclared } from './compare.js';
 import { DECLARED_STEPS, LIVE_STEPS, normalize } from './normalize.js';
 import { compareSecretData, isSecret } from './secrets.js';
+import { attributeChanges } from './managers.js';
 
 export interface KubeOptions {
   paths: string[];
@@ -135,7 +136,8 @@ function compareItem(declared: DeclaredObject, lookup: LiveLookup): Item {
   const base = baseItem(declared);
   if (lookup.state === 'error') return { ...base, status: 'error', changes: [], error: lookup.message, hint: lookup.hint };
   if (lookup.state === 'absent') return { ...base, status: 'missing', changes: [], error: lookup.reason };
-  const changes: Change[] = compareDeclared(normalize(declared.object, DECLARED_STEPS), normalize(lookup.object, LIVE_STEPS));
+  let changes: Change[] = compareDeclared(normalize(declared.object, DECLARED_STEPS), normalize(lookup.object, LIVE_STEPS));
   if (isSecret(declared.object)) changes.push(...compareSecretData(declared.object, lookup.object));
+  changes = attributeChanges(changes, lookup.object.metadata?.managedFields);
   return { ...base, status: changes.length > 0 ? 'diverged' : 'in-sync', changes };
 }

@@ -22,7 +22,7 @@ describe('gitdiff kube --live-from', () => {
     const result = await runGitdiff(example);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('~ apps/v1 Deployment cache/redis (fixtures/example/manifests/redis.yaml:8)');
-    expect(result.stdout).toMatch(/spec\.replicas:\n-\s+3\n\+\s+4\n/);
+    expect(result.stdout).toMatch(/spec\.replicas: \(changed by kubectl at 2026-11-20 10:02 UTC\)\n-\s+3\n\+\s+4\n/);
     expect(result.stdout).toMatch(/^1 diverged, 3 in sync \(4 objects, \d+\.\d s\)$/m);
     expect(result.stderr).toBe('');
   });
@@ -59,7 +59,7 @@ describe('gitdiff kube --live-from', () => {
     expect(report.summary).toMatchObject({ total: 4, inSync: 3, diverged: 1, missing: 0, errors: 0 });
     const deployment = report.items.find((item: { kind: string }) => item.kind === 'Deployment');
     expect(deployment).toMatchObject({ apiVersion: 'apps/v1', namespace: 'cache', name: 'redis', status: 'diverged', file: 'fixtures/example/manifests/redis.yaml' });
-    expect(deployment.changes).toEqual([{ path: 'spec.replicas', declared: 4, live: 3 }]);
+    expect(deployment.changes).toEqual([{ path: 'spec.replicas', declared: 4, live: 3, manager: 'kubectl', time: '2026-11-20T10:02:41Z' }]);
     const namespace = report.items.find((item: { kind: string }) => item.kind === 'Namespace');
     expect(namespace.namespace).toBeNull();
   });
