@@ -45,6 +45,12 @@ export interface Item {
   file?: string;
   line?: number;
   changes: Change[];
+  /**
+   * Differences an ignore rule set aside: they do not count toward the verdict,
+   * but are counted in the summary and listed with -v, never silently dropped.
+   * Each carries the rule in `note`.
+   */
+  ignored?: Change[];
   /** A one-line message for status 'error' (or the reason for 'missing' / 'unchecked'). */
   error?: string;
   /** What the user can do about the error. */
@@ -67,6 +73,8 @@ export interface Summary {
   extra: number;
   unchecked: number;
   errors: number;
+  /** Differences set aside by ignore rules, across all items. */
+  ignored: number;
 }
 
 export interface Report {
@@ -92,8 +100,9 @@ export interface ReportError {
 }
 
 export function summarize(report: Pick<Report, 'items' | 'errors'>): Summary {
-  const summary: Summary = { total: report.items.length, inSync: 0, diverged: 0, missing: 0, extra: 0, unchecked: 0, errors: 0 };
+  const summary: Summary = { total: report.items.length, inSync: 0, diverged: 0, missing: 0, extra: 0, unchecked: 0, errors: 0, ignored: 0 };
   for (const item of report.items) {
+    summary.ignored += item.ignored?.length ?? 0;
     switch (item.status) {
       case 'in-sync': summary.inSync++; break;
       case 'diverged': summary.diverged++; break;

@@ -30,6 +30,6 @@ describe('exitCode', () => {
 describe('summarize', () => {
   it('counts each status and run-level errors', () => {
     const summary = summarize({ items: ['in-sync', 'in-sync', 'diverged', 'missing', 'extra', 'unchecked', 'error'].map((s) => item(s as Status)), errors: [{ message: 'x' }] });
-    expect(summary).toEqual({ total: 7, inSync: 2, diverged: 1, missing: 1, extra: 1, unchecked: 1, errors: 2 });
+    expect(summary).toEqual({ total: 7, inSync: 2, diverged: 1, missing: 1, extra: 1, unchecked: 1, errors: 2, ignored: 0 });
   });
 });

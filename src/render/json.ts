@@ -1,7 +1,19 @@
 // The machine format, documented in docs/json.md. Field order is stable:
 // source, target, summary, items (identity first), errors, notes, durationMs.
-import { summarize, type Item, type Report } from '../report.js';
+import { summarize, type Change, type Item, type Report } from '../report.js';
 import type { Renderer } from './types.js';
+
+function changeJson(change: Change): Record<string, unknown> {
+  return {
+    path: change.path,
+    declared: change.declared,
+    live: change.live,
+    ...(change.sensitive ? { sensitive: true } : {}),
+    ...(change.manager ? { manager: change.manager } : {}),
+    ...(change.time ? { time: change.time } : {}),
+    ...(change.note ? { note: change.note } : {}),
+  };
+}
 
 function itemJson(item: Item): Record<string, unknown> {
   return {
@@ -11,15 +23,8 @@ function itemJson(item: Item): Record<string, unknown> {
     line: item.line,
     status: item.status,
     ...(item.details ? { details: item.details } : {}),
-    changes: item.changes.map((change) => ({
-      path: change.path,
-      declared: change.declared,
-      live: change.live,
-      ...(change.sensitive ? { sensitive: true } : {}),
-      ...(change.manager ? { manager: change.manager } : {}),
-      ...(change.time ? { time: change.time } : {}),
-      ...(change.note ? { note: change.note } : {}),
-    })),
+    changes: item.changes.map(changeJson),
+    ...(item.ignored?.length ? { ignored: item.ignored.map(changeJson) } : {}),
     error: item.error,
     hint: item.hint,
     ...(item.notes?.length ? { notes: item.notes } : {}),

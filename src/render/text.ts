@@ -21,7 +21,7 @@ export const renderText: Renderer = (report: Report, options: RenderOptions) => 
   const out: string[] = [];
   let group: string | undefined;
   for (const item of report.items) {
-    if (item.status === 'in-sync' && !options.verbose && item.changes.length === 0) continue;
+    if (item.status === 'in-sync' && !options.verbose) continue;
     if (item.group !== undefined && item.group !== group) {
       if (out.length > 0) out.push('');
       out.push(chalk.bold.underline(item.group));
@@ -48,6 +48,7 @@ function itemLines(item: Item, chalk: ChalkInstance, verbose: boolean): string[]
   for (const [key, value] of Object.entries(item.details ?? {})) lines.push(chalk.dim(`    ${key}: ${value}`));
   if (item.status === 'error' && item.hint) lines.push(`    hint: ${item.hint}`);
   for (const change of item.changes) lines.push(...changeLines(change, chalk));
+  if (verbose) for (const change of item.ignored ?? []) lines.push(chalk.dim(`    ignored: ${change.path}${change.note ? ` (${change.note})` : ''}`));
   if (verbose || item.status !== 'in-sync') for (const note of item.notes ?? []) lines.push(chalk.dim(`    note: ${note}`));
   return lines;
 }
@@ -137,6 +138,7 @@ export function summaryLine(summary: Summary, durationMs: number, chalk: ChalkIn
   if (summary.unchecked) parts.push(chalk.yellow(`${summary.unchecked} unchecked`));
   if (summary.errors) parts.push(chalk.red(`${summary.errors} ${summary.errors === 1 ? 'error' : 'errors'}`));
   parts.push(`${summary.inSync} in sync`);
+  if (summary.ignored) parts.push(chalk.dim(`${summary.ignored} ignored`));
   const objects = `${summary.total} ${summary.total === 1 ? noun : `${noun}s`}`;
   return `${parts.join(', ')} (${objects}, ${(durationMs / 1000).toFixed(1)} s)`;
 }
