@@ -13,7 +13,10 @@ export const kube: Source = {
       .option('--context <name>', 'kubeconfig context')
       .option('-n, --namespace <ns>', "namespace for objects that name none (default: the context's, else \"default\")")
       .option('--live-from <file>', "compare with a saved snapshot (kubectl get -o yaml|json) instead of a server; '-' reads stdin")
-      .addOption(new Option('--request-timeout <duration>', 'timeout per request (5s, 1m; 0 for none)').default('30s'));
+      .addOption(new Option('--request-timeout <duration>', 'timeout per request (5s, 1m; 0 for none)').default('30s'))
+      .option('--config <file>', 'ignore rules and settings (default: the nearest .gitdiff.yaml at or above the manifests)')
+      .option('--ignore <kind:path>', 'ignore differences at PATH in objects of KIND (glob); repeatable', (value: string, previous: string[] = []) => [...previous, value])
+      .option('--no-ignore-hpa-replicas', 'compare spec.replicas even where a HorizontalPodAutoscaler owns it');
   },
   async run(args, options, context) {
     const { runKube } = await import('./run.js');

@@ -23,8 +23,16 @@ export interface LiveSide {
   scopes(kinds: { apiVersion: string; kind: string }[]): Promise<Map<string, KindScope>>;
   /** The live object for each declared object (namespace already resolved), in the same order. */
   fetch(objects: DeclaredObject[]): Promise<LiveLookup[]>;
+  /**
+   * Every live object of a kind in the given namespaces (undefined: all, or
+   * cluster-scoped), optionally by label selector. For what Git does not name:
+   * autoscalers that own replicas, orphans. A kind that is not served lists as empty.
+   */
+  list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string): Promise<ListResult>;
   close(): void;
 }
+
+export type ListResult = { objects: KubeObject[] } | { error: string; hint?: string };
 
 export function kindKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;

@@ -7,12 +7,17 @@ import type { Change, Item, Report } from '../../report.js';
 import type { RunContext } from '../types.js';
 import { loadDeclared } from './declared.js';
 import { kindKey, type KindScope, type LiveLookup, type LiveSide } from './live.js';
-import { objectKey, titleOf, type DeclaredObject } from './objects.js';
+import { isRecord, objectKey, titleOf, type DeclaredObject } from './objects.js';
 import { readSnapshot } from './snapshot.js';
 import { compareDeclared } from './compare.js';
 import { DECLARED_STEPS, LIVE_STEPS, normalize } from './normalize.js';
 import { compareSecretData, isSecret } from './secrets.js';
 import { attributeChanges } from './managers.js';
+import { applyIgnoreRules, parseIgnoreFlag, type IgnoreRule } from './ignore.js';
+import { findConfigFile, readKubeConfigFile } from './config.js';
+import { autoscalerRules, SCALABLE_KINDS } from './autoscalers.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 
 export interface KubeOptions {
   paths: string[];
@@ -21,6 +26,12 @@ export interface KubeOptions {
   namespace?: string;
   liveFrom?: string;
   requestTimeoutMs: number;
+  /** --config FILE, else the nearest .gitdiff.yaml. */
+  configFile?: string;
+  /** --ignore KIND:PATH rules. */
+  ignore: IgnoreRule[];
+  /** false with --no-ignore-hpa-replicas (or the config's ignoreHpaReplicas: false). */
+  ignoreHpaReplicas: boolean;
 }
 
 /** Complete and validate: commander's values become typed options, or a clear error. */
@@ -40,12 +51,23 @@ export function kubeOptions(args: string[], options: Record<string, unknown>): K
     namespace: options.namespace as string | undefined,
     liveFrom,
     requestTimeoutMs: parseDuration(String(options.requestTimeout ?? '30s'), '--request-timeout'),
+    configFile: options.config as string | undefined,
+    ignore: ((options.ignore as string[] | undefined) ?? []).map((value) => {
+      const rule = parseIgnoreFlag(value);
+      if (!rule) throw new GitdiffError(`--ignore ${value}: expected KIND:PATH`, { hint: 'for example --ignore Deployment:spec.replicas or --ignore "*:metadata.labels.version"' });
+      return rule;
+    }),
+    ignoreHpaReplicas: options.ignoreHpaReplicas !== false,
   };
 }
 
 export async function runKube(args: string[], rawOptions: Record<string, unknown>, context: RunContext): Promise<Report> {
   const started = performance.now();
   const options = kubeOptions(args, rawOptions);
+  const configPath = options.configFile ? path.resolve(context.cwd, options.configFile) : findConfigFile(options.paths, context.cwd);
+  if (options.configFile && !existsSync(configPath!)) throw new GitdiffError(`--config ${options.configFile}: no such file`);
+  const config = readKubeConfigFile(configPath);
+  if (configPath) context.log(`config: ${configPath}`);
   const declared = await loadDeclared(options.paths, context.cwd, context.stdin);
   if (declared.length === 0) {
     throw new GitdiffError(`no Kubernetes objects found in ${options.paths.join(', ')}`, { hint: 'name files or folders with *.yaml, *.yml or *.json manifests' });
@@ -71,11 +93,15 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
       }
     });
     rejectDuplicates(declared);
-    const lookups = await live.fetch(toFetch);
+    const [lookups, autoscaling] = await Promise.all([
+      live.fetch(toFetch),
+      options.ignoreHpaReplicas && config.ignoreHpaReplicas ? autoscalerIgnoreRules(declared, live) : { rules: [], notes: [] },
+    ]);
+    const rules = [...config.ignore, ...options.ignore, ...autoscaling.rules];
     lookups.forEach((lookup, position) => {
-      items[fetchIndex[position]] = compareItem(toFetch[position], lookup);
+      items[fetchIndex[position]] = compareItem(toFetch[position], lookup, rules);
     });
-    return { source: 'kube', target: live.target, items, errors: [], notes: [], noun: 'object', durationMs: performance.now() - started };
+    return { source: 'kube', target: live.target, items, errors: [], notes: autoscaling.notes, noun: 'object', durationMs: performance.now() - started };
   } finally {
     live.close();
   }
@@ -132,12 +158,26 @@ function unfetchedItem(declared: DeclaredObject, scope: Exclude<KindScope, { sta
   return { ...baseItem(declared), status: 'error', changes: [], error: scope.message, hint: scope.hint };
 }
 
-function compareItem(declared: DeclaredObject, lookup: LiveLookup): Item {
+/** Autoscalers declared in Git, and those live in the namespaces of declared scalable objects. */
+async function autoscalerIgnoreRules(declared: DeclaredObject[], live: LiveSide): Promise<{ rules: IgnoreRule[]; notes: string[] }> {
+  const scalable = declared.filter(({ object }) => SCALABLE_KINDS.has(object.kind) && isRecord(object.spec) && 'replicas' in object.spec);
+  if (scalable.length === 0) return { rules: [], notes: [] };
+  const namespaces = [...new Set(scalable.map((object) => object.namespace ?? live.defaultNamespace))];
+  const declaredAutoscalers = declared.filter(({ object }) => object.kind === 'HorizontalPodAutoscaler').map(({ object }) => object);
+  const listed = await live.list('autoscaling/v2', 'HorizontalPodAutoscaler', namespaces);
+  const notes = 'error' in listed ? [`could not read live HorizontalPodAutoscalers (${listed.error}): spec.replicas of objects they scale is compared`] : [];
+  const liveAutoscalers = 'objects' in listed ? listed.objects : [];
+  return { rules: autoscalerRules([...declaredAutoscalers, ...liveAutoscalers], live.defaultNamespace), notes };
+}
+
+function compareItem(declared: DeclaredObject, lookup: LiveLookup, rules: IgnoreRule[]): Item {
   const base = baseItem(declared);
   if (lookup.state === 'error') return { ...base, status: 'error', changes: [], error: lookup.message, hint: lookup.hint };
   if (lookup.state === 'absent') return { ...base, status: 'missing', changes: [], error: lookup.reason };
   let changes: Change[] = compareDeclared(normalize(declared.object, DECLARED_STEPS), normalize(lookup.object, LIVE_STEPS));
   if (isSecret(declared.object)) changes.push(...compareSecretData(declared.object, lookup.object));
   changes = attributeChanges(changes, lookup.object.metadata?.managedFields);
-  return { ...base, status: changes.length > 0 ? 'diverged' : 'in-sync', changes };
+  const identity = { apiVersion: declared.object.apiVersion, kind: declared.object.kind, namespace: declared.namespace, name: declared.object.metadata.name };
+  const { changes: counted, ignored } = applyIgnoreRules(identity, changes, rules);
+  return { ...base, status: counted.length > 0 ? 'diverged' : 'in-sync', changes: counted, ...(ignored.length > 0 ? { ignored } : {}) };
 }

@@ -8,7 +8,8 @@ import { GitdiffError } from '../../errors.js';
 import { parseManifests } from './documents.js';
 import { readStream } from './declared.js';
 import { builtInNamespaced, groupOf } from './kinds.js';
-import { kindKey, type KindScope, type LiveLookup, type LiveSide } from './live.js';
+import { kindKey, type KindScope, type ListResult, type LiveLookup, type LiveSide } from './live.js';
+import { parseLabelSelector } from './selector.js';
 import { objectKey, type DeclaredObject, type KubeObject } from './objects.js';
 
 export async function readSnapshot(file: string, cwd: string, stdin: NodeJS.ReadableStream, namespace: string | undefined): Promise<LiveSide> {
@@ -55,6 +56,16 @@ export class SnapshotLiveSide implements LiveSide {
       const object = this.byKey.get(objectKey(apiVersion, kind, declared.namespace, metadata.name));
       return object ? { state: 'found', object } : { state: 'absent', reason: `not in the snapshot ${this.target}` };
     });
+  }
+
+  async list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string): Promise<ListResult> {
+    const selects = labelSelector ? parseLabelSelector(labelSelector) : () => true;
+    const group = groupOf(apiVersion);
+    const objects = [...this.byKey.values()].filter((object) =>
+      groupOf(object.apiVersion) === group && object.kind === kind &&
+      (namespaces === undefined || namespaces.includes(object.metadata.namespace ?? '')) &&
+      selects(object.metadata.labels as Record<string, string> | undefined));
+    return { objects };
   }
 
   close(): void {}

@@ -2,8 +2,8 @@
 // LIST per kind and namespace where several declared objects share it (a GET
 // otherwise), a bounded number in flight. Only GET requests: nothing is changed.
 import { GitdiffError } from '../../../errors.js';
-import { KIND_NOT_SERVED, kindKey, type KindScope, type LiveLookup, type LiveSide } from '../live.js';
-import { isRecord, objectKey, type DeclaredObject, type KubeObject } from '../objects.js';
+import { KIND_NOT_SERVED, kindKey, type KindScope, type ListResult, type LiveLookup, type LiveSide } from '../live.js';
+import { isRecord, type DeclaredObject, type KubeObject } from '../objects.js';
 import { groupOf } from '../kinds.js';
 import { connect, type ConnectOptions, type Connection } from './connect.js';
 import { discoverGroupVersion, groupVersionPath, type GroupVersionDiscovery, type ServedKind } from './discovery.js';
@@ -111,39 +111,70 @@ class ClusterLiveSide implements LiveSide {
   private async listGroup(group: DeclaredObject[], served: ServedKind): Promise<LiveLookup[]> {
     const { apiVersion, kind } = group[0].object;
     const namespace = group[0].namespace;
-    const basePath = this.collectionPath(apiVersion, served, namespace);
-    const items = new Map<string, KubeObject>();
+    const listed = await this.listAll(apiVersion, kind, served, namespace);
+    if (listed === 'forbidden') {
+      // Some roles allow get but not list: fall back to one GET per object.
+      return Promise.all(group.map((declared) => this.getOne(declared, served)));
+    }
+    if ('error' in listed) return group.map(() => ({ state: 'error', message: listed.error, hint: listed.hint }));
+    const byName = new Map(listed.objects.map((object) => [object.metadata.name, object]));
+    return group.map((declared) => {
+      const object = byName.get(declared.object.metadata.name);
+      return object ? { state: 'found', object } : { state: 'absent' };
+    });
+  }
+
+  /** Every object of a kind in one namespace (or all, or cluster-scoped), page by page. */
+  private async listAll(apiVersion: string, kind: string, served: ServedKind, namespace: string | undefined, labelSelector?: string): Promise<ListResult | 'forbidden'> {
+    const basePath = served.namespaced && namespace === undefined
+      ? `${groupVersionPath(apiVersion)}/${served.resource}`
+      : this.collectionPath(apiVersion, served, namespace);
+    const objects: KubeObject[] = [];
     let continueToken: string | undefined;
     try {
       do {
         const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+        if (labelSelector) query.set('labelSelector', labelSelector);
         if (continueToken) query.set('continue', continueToken);
         const response = await getJson(this.connection, `${basePath}?${query}`, this.settings);
-        if (response.status === 403) {
-          // Some roles allow get but not list: fall back to one GET per object.
-          return Promise.all(group.map((declared) => this.getOne(declared, served)));
-        }
+        if (response.status === 403) return 'forbidden';
         if (response.status !== 200 || !isRecord(response.body)) {
           const failure = apiFailure(this.connection, response, { verb: 'list', path: basePath, resource: this.resourceName(apiVersion, served), namespace });
-          return group.map(() => ({ state: 'error', ...failure }));
+          return { error: failure.message, hint: failure.hint };
         }
         const body = response.body;
         for (const item of Array.isArray(body.items) ? body.items : []) {
           // Items of a LIST carry no apiVersion/kind: they are the list's.
-          if (!isRecord(item) || !isRecord(item.metadata)) continue;
-          const object = { apiVersion, kind, ...item } as KubeObject;
-          items.set(objectKey(apiVersion, kind, namespace, String(item.metadata.name)), object);
+          if (isRecord(item) && isRecord(item.metadata)) objects.push({ apiVersion, kind, ...item } as KubeObject);
         }
         continueToken = isRecord(body.metadata) && typeof body.metadata.continue === 'string' && body.metadata.continue ? body.metadata.continue : undefined;
       } while (continueToken);
     } catch (error) {
       const failure = lookupError(error);
-      return group.map(() => failure);
+      return failure.state === 'error' ? { error: failure.message, hint: failure.hint } : { objects };
     }
-    return group.map((declared) => {
-      const object = items.get(objectKey(apiVersion, kind, namespace, declared.object.metadata.name));
-      return object ? { state: 'found', object } : { state: 'absent' };
-    });
+    return { objects };
+  }
+
+  async list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string): Promise<ListResult> {
+    if (!this.discovered.has(apiVersion)) this.discovered.set(apiVersion, await this.discover(apiVersion));
+    const discovery = this.discovered.get(apiVersion)!;
+    if (discovery.state === 'error') return { error: discovery.message, hint: discovery.hint };
+    const served = discovery.state === 'served' ? discovery.kinds.get(kind) : undefined;
+    if (!served) return { objects: [] };
+    const scopes = served.namespaced && namespaces !== undefined ? namespaces : [undefined];
+    const results = await runBounded(scopes.map((namespace) => () => this.listAll(apiVersion, kind, served, namespace, labelSelector)), CONCURRENCY);
+    const objects: KubeObject[] = [];
+    for (const [index, result] of results.entries()) {
+      if (result === 'forbidden') {
+        const resource = this.resourceName(apiVersion, served);
+        const where = scopes[index] ? ` in namespace "${scopes[index]}"` : '';
+        return { error: `server ${this.connection.server}: forbidden (403): cannot list ${resource}${where}`, hint: `RBAC must allow "list" on ${resource}${where}` };
+      }
+      if ('error' in result) return result;
+      objects.push(...result.objects);
+    }
+    return { objects };
   }
 
   close(): void {

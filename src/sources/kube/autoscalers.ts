@@ -1,0 +1,31 @@
+// Built-in sense: a HorizontalPodAutoscaler owns the replicas of what it
+// scales, so Git's `spec.replicas` of that Deployment or StatefulSet is a
+// starting value, not a promise. Such differences are set aside by a rule that
+// names the autoscaler (overridable: --no-ignore-hpa-replicas).
+import type { IgnoreRule } from './ignore.js';
+import { isRecord, type KubeObject } from './objects.js';
+
+export const SCALABLE_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
+
+/** Rules for every object an autoscaler (declared or live) targets. */
+export function autoscalerRules(autoscalers: KubeObject[], defaultNamespace: string): IgnoreRule[] {
+  const rules: IgnoreRule[] = [];
+  const seen = new Set<string>();
+  for (const hpa of autoscalers) {
+    if (hpa.kind !== 'HorizontalPodAutoscaler' || !isRecord(hpa.spec) || !isRecord(hpa.spec.scaleTargetRef)) continue;
+    const target = hpa.spec.scaleTargetRef;
+    if (typeof target.kind !== 'string' || typeof target.name !== 'string' || !SCALABLE_KINDS.has(target.kind)) continue;
+    const namespace = hpa.metadata.namespace || defaultNamespace;
+    const key = `${target.kind}/${namespace}/${target.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rules.push({
+      kind: target.kind,
+      namespace,
+      name: target.name,
+      paths: ['spec.replicas'],
+      origin: `scaled by HorizontalPodAutoscaler ${namespace}/${hpa.metadata.name}; --no-ignore-hpa-replicas compares it`,
+    });
+  }
+  return rules;
+}

@@ -1,0 +1,96 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyIgnoreRules, parseIgnoreFlag, type IgnoreRule } from '../../../src/sources/kube/ignore.js';
+import { findConfigFile, readKubeConfigFile } from '../../../src/sources/kube/config.js';
+import { autoscalerRules } from '../../../src/sources/kube/autoscalers.js';
+import type { KubeObject } from '../../../src/sources/kube/objects.js';
+
+const web = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web-1' };
+
+describe('applyIgnoreRules', () => {
+  it.each<[string, IgnoreRule, string, boolean]>([
+    ['an exact path', { paths: ['spec.replicas'], origin: 'r' }, 'spec.replicas', true],
+    ['everything under a path', { paths: ['spec.template'], origin: 'r' }, 'spec.template.spec.containers[name=a].image', true],
+    ['a keyed item and under it', { paths: ['spec.template.spec.containers[name=istio-proxy]'], origin: 'r' }, 'spec.template.spec.containers[name=istio-proxy].image', true],
+    ['not a sibling with the same prefix', { paths: ['spec.replica'], origin: 'r' }, 'spec.replicas', false],
+    ['a quoted annotation', { paths: ['metadata.annotations["sidecar.istio.io/status"]'], origin: 'r' }, 'metadata.annotations["sidecar.istio.io/status"]', true],
+    ['a glob in the path', { paths: ['metadata.annotations["sidecar.istio.io/*"]'], origin: 'r' }, 'metadata.annotations["sidecar.istio.io/status"]', true],
+    ['by kind and name glob', { kind: 'Deployment', name: 'web-*', paths: ['spec.replicas'], origin: 'r' }, 'spec.replicas', true],
+    ['not another kind', { kind: 'StatefulSet', paths: ['spec.replicas'], origin: 'r' }, 'spec.replicas', false],
+    ['not another namespace', { namespace: 'other', paths: ['spec.replicas'], origin: 'r' }, 'spec.replicas', false],
+    ['by field manager', { managers: ['vpa-*'], origin: 'r' }, 'spec.template.spec.containers[name=a].resources.requests.cpu', true],
+  ])('%s', (_name, rule, changePath, ignored) => {
+    const change = { path: changePath, declared: 1, live: 2, manager: 'vpa-recommender' };
+    const result = applyIgnoreRules(web, [change], [rule]);
+    expect(result.ignored.length).toBe(ignored ? 1 : 0);
+    expect(result.changes.length).toBe(ignored ? 0 : 1);
+    if (ignored) expect(result.ignored[0].note).toBe('r');
+  });
+
+  it('parses --ignore KIND:PATH and rejects other shapes', () => {
+    expect(parseIgnoreFlag('Deployment:spec.replicas')).toEqual({ kind: 'Deployment', paths: ['spec.replicas'], origin: '--ignore Deployment:spec.replicas' });
+    expect(parseIgnoreFlag('*:metadata.annotations["a/b"]')?.paths).toEqual(['metadata.annotations["a/b"]']);
+    expect(parseIgnoreFlag('spec.replicas')).toBeUndefined();
+    expect(parseIgnoreFlag(':spec')).toBeUndefined();
+  });
+});
+
+describe('.gitdiff.yaml', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gitdiff-config-'));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('is found beside the manifests or in a parent folder', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'gitdiff-find-'));
+    mkdirSync(path.join(root, 'apps/web'), { recursive: true });
+    writeFileSync(path.join(root, '.gitdiff.yaml'), 'kube: {}\n');
+    expect(findConfigFile(['apps/web'], root)).toBe(path.join(root, '.gitdiff.yaml'));
+  });
+
+  it('reads rules with their origin', () => {
+    const file = write('ok.yaml', 'kube:\n  ignoreHpaReplicas: false\n  ignore:\n    - kind: Deployment\n      paths: [spec.replicas]\n    - managers: [vpa-recommender]\n');
+    const config = readKubeConfigFile(file);
+    expect(config.ignoreHpaReplicas).toBe(false);
+    expect(config.ignore).toEqual([
+      expect.objectContaining({ kind: 'Deployment', paths: ['spec.replicas'], origin: 'ok.yaml rule 1' }),
+      expect.objectContaining({ managers: ['vpa-recommender'], origin: 'ok.yaml rule 2' }),
+    ]);
+  });
+
+  it.each([
+    ['a rule that ignores nothing', 'kube:\n  ignore:\n    - kind: Deployment\n', /rule 1 ignores nothing/],
+    ['an unknown field', 'kube:\n  ignore:\n    - kind: Deployment\n      path: spec.replicas\n', /unknown field path/],
+    ['paths that are not a list', 'kube:\n  ignore:\n    - paths: spec.replicas\n', /paths must be a list of strings/],
+    ['bad YAML', 'kube: [\n', /config .*: /],
+    ['a non-boolean switch', 'kube:\n  ignoreHpaReplicas: maybe\n', /must be true or false/],
+  ])('rejects %s with a message naming the file', (_name, text, message) => {
+    const file = write('bad.yaml', text);
+    expect(() => readKubeConfigFile(file)).toThrow(message);
+    expect(() => readKubeConfigFile(file)).toThrow(/bad\.yaml/);
+  });
+});
+
+describe('autoscalerRules', () => {
+  const hpa = (namespace: string | undefined, kind: string, name: string): KubeObject => ({
+    apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: `${name}-hpa`, ...(namespace ? { namespace } : {}) },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind, name }, minReplicas: 2, maxReplicas: 5 },
+  });
+
+  it('ignores spec.replicas of what an autoscaler scales, once per target', () => {
+    const rules = autoscalerRules([hpa('shop', 'Deployment', 'web'), hpa('shop', 'Deployment', 'web'), hpa(undefined, 'StatefulSet', 'db')], 'default');
+    expect(rules.map((rule) => [rule.kind, rule.namespace, rule.name, rule.paths])).toEqual([
+      ['Deployment', 'shop', 'web', ['spec.replicas']],
+      ['StatefulSet', 'default', 'db', ['spec.replicas']],
+    ]);
+    expect(rules[0].origin).toBe('scaled by HorizontalPodAutoscaler shop/web-hpa; --no-ignore-hpa-replicas compares it');
+  });
+
+  it('ignores autoscalers of other kinds', () => {
+    expect(autoscalerRules([hpa('shop', 'Rollout', 'web')], 'default')).toEqual([]);
+  });
+});
