@@ -61,8 +61,17 @@ const LAST_APPLIED: { live: string; status: 'in-sync' | 'diverged'; paths?: stri
   { live: 'argocd-gitops-engine-health/deployment-progressing.yaml', status: 'in-sync', why: 'a rollout in progress is status, not drift' },
 ];
 
-async function verdict(declared: string, liveFile: string, namespace?: string) {
-  const args = ['kube', declared, '--live-from', liveFile, '-o', 'json', ...(namespace ? ['-n', namespace] : [])];
+/** --strict on the same pairs: additions live has beyond Git become divergence; the platform's own additions do not. */
+const STRICT_DIVERGED: Record<string, string[]> = {
+  [`${gitops}/deployment-config.json`]: ['spec.template.spec.containers[name=guestbook-ui].env[name=VAR2]'],
+  [`${gitops}/ssd-svc-no-label-config.yaml`]: ['metadata.labels.delete-me'],
+  [`${gitops}/ssd-configmap-config.yaml`]: ['data.key3'],
+  [`${gitops}/smd-deploy2-config.yaml`]: ['spec.template.spec.containers[name=nginx].ports[containerPort=8080,protocol=TCP]'],
+  [`${gitops}/smd-service-config-2-ports.yaml`]: ['spec.ports[port=443,protocol=TCP]'],
+};
+
+async function verdict(declared: string, liveFile: string, namespace?: string, extra: string[] = []) {
+  const args = ['kube', declared, '--live-from', liveFile, '-o', 'json', ...(namespace ? ['-n', namespace] : []), ...extra];
   const result = await runGitdiff(args);
   expect(result.stderr).toBe('');
   const report = JSON.parse(result.stdout);
@@ -75,6 +84,13 @@ describe.skipIf(!present)('Kubernetes corpus: real declared/live pairs', () => {
     expect(statuses.every((status: string) => status === pair.status)).toBe(true);
     expect(code).toBe(pair.status === 'in-sync' ? 0 : 1);
     expect(paths).toEqual(pair.paths ?? []);
+  });
+
+  it.each(PAIRS.filter((pair) => pair.status === 'in-sync'))('--strict $declared vs $live', async (pair) => {
+    const { code, paths } = await verdict(path.join(live, pair.declared), path.join(live, pair.live), pair.namespace, ['--strict']);
+    const expected = STRICT_DIVERGED[pair.declared] ?? [];
+    expect(paths).toEqual(expected);
+    expect(code).toBe(expected.length > 0 ? 1 : 0);
   });
 
   it.each(LAST_APPLIED)('$live against its last-applied-configuration: $status ($why)', async (pair) => {

@@ -4,7 +4,7 @@
 // matched by key. Pure: two plain objects in, a list of Changes out.
 import type { Change } from '../../report.js';
 import { childPath, indexPath, keyedPath } from './paths.js';
-import { keyOf, mergeKeyFor, sameKey } from './merge-keys.js';
+import { keyOf, mergeKeyFor, sameKey, spelledKey } from './merge-keys.js';
 import { quantityEquals } from './quantity.js';
 import { isRecord } from './objects.js';
 
@@ -12,7 +12,7 @@ import { isRecord } from './objects.js';
 const QUANTITY_PARENTS = new Set(['limits', 'requests', 'capacity', 'allocatable', 'hard', 'used', 'overhead', 'min', 'max', 'default', 'defaultRequest', 'maxLimitRequestRatio']);
 const QUANTITY_FIELDS = new Set(['sizeLimit', 'storage']);
 /** Maps whose keys are data, where `key: ""` is a real entry (a label with an empty value), not an omitted zero. */
-const DATA_MAPS = new Set(['labels', 'annotations', 'data', 'binaryData', 'stringData', 'matchLabels', 'nodeSelector']);
+export const DATA_MAPS = new Set(['labels', 'annotations', 'data', 'binaryData', 'stringData', 'matchLabels', 'nodeSelector']);
 
 /**
  * Compares `declared` (a subset) with `live`. Every Change has the declared
@@ -67,8 +67,7 @@ function compareList(declared: unknown[], live: unknown[], path: string, fieldNa
         const candidateKey = keyOf(candidate, mergeKey);
         return candidateKey !== undefined && sameKey(key, candidateKey);
       });
-      const shownKey = Object.fromEntries(Object.entries(key).filter(([field]) => field in (item as object)));
-      const itemPath = keyedPath(path, shownKey);
+      const itemPath = keyedPath(path, spelledKey(item, key));
       if (match === undefined) changes.push({ path: itemPath, declared: item, live: undefined });
       else walk(item, match, itemPath, '', fieldName, changes);
     }

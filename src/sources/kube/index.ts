@@ -16,6 +16,7 @@ export const kube: Source = {
       .addOption(new Option('--request-timeout <duration>', 'timeout per request (5s, 1m; 0 for none)').default('30s'))
       .option('--config <file>', 'ignore rules and settings (default: the nearest .gitdiff.yaml at or above the manifests)')
       .option('--ignore <kind:path>', 'ignore differences at PATH in objects of KIND (glob); repeatable', (value: string, previous: string[] = []) => [...previous, value])
+      .option('--strict', 'also report what the cluster holds beyond the manifest (extra labels, annotations, containers, env vars, ports...)')
       .option('--no-ignore-hpa-replicas', 'compare spec.replicas even where a HorizontalPodAutoscaler owns it');
   },
   async run(args, options, context) {

@@ -72,3 +72,8 @@ export function sameKey(a: Record<string, unknown>, b: Record<string, unknown>):
   for (const field of fields) if (String(a[field]) !== String(b[field])) return false;
   return true;
 }
+
+/** The key fields an item spells out: how a keyed item is named in a path (`ports[containerPort=80]`, not `...,protocol=TCP]`). */
+export function spelledKey(item: unknown, key: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(key).filter(([field]) => field in (item as object)));
+}

@@ -11,7 +11,8 @@ import { isRecord, objectKey, titleOf, type DeclaredObject } from './objects.js'
 import { readSnapshot } from './snapshot.js';
 import { compareDeclared } from './compare.js';
 import { DECLARED_STEPS, LIVE_STEPS, normalize } from './normalize.js';
-import { compareSecretData, isSecret } from './secrets.js';
+import { compareSecretData, isSecret, secretExtras } from './secrets.js';
+import { NOT_IN_GIT, PLATFORM_MANAGERS, strictExtras } from './strict.js';
 import { attributeChanges } from './managers.js';
 import { applyIgnoreRules, parseIgnoreFlag, type IgnoreRule } from './ignore.js';
 import { findConfigFile, readKubeConfigFile } from './config.js';
@@ -32,6 +33,8 @@ export interface KubeOptions {
   ignore: IgnoreRule[];
   /** false with --no-ignore-hpa-replicas (or the config's ignoreHpaReplicas: false). */
   ignoreHpaReplicas: boolean;
+  /** --strict: also report what the cluster holds beyond the manifest. */
+  strict: boolean;
 }
 
 /** Complete and validate: commander's values become typed options, or a clear error. */
@@ -58,6 +61,7 @@ export function kubeOptions(args: string[], options: Record<string, unknown>): K
       return rule;
     }),
     ignoreHpaReplicas: options.ignoreHpaReplicas !== false,
+    strict: options.strict === true,
   };
 }
 
@@ -99,7 +103,7 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
     ]);
     const rules = [...config.ignore, ...options.ignore, ...autoscaling.rules];
     lookups.forEach((lookup, position) => {
-      items[fetchIndex[position]] = compareItem(toFetch[position], lookup, rules);
+      items[fetchIndex[position]] = compareItem(toFetch[position], lookup, rules, options.strict);
     });
     return { source: 'kube', target: live.target, items, errors: [], notes: autoscaling.notes, noun: 'object', durationMs: performance.now() - started };
   } finally {
@@ -170,13 +174,21 @@ async function autoscalerIgnoreRules(declared: DeclaredObject[], live: LiveSide)
   return { rules: autoscalerRules([...declaredAutoscalers, ...liveAutoscalers], live.defaultNamespace), notes };
 }
 
-function compareItem(declared: DeclaredObject, lookup: LiveLookup, rules: IgnoreRule[]): Item {
+function compareItem(declared: DeclaredObject, lookup: LiveLookup, rules: IgnoreRule[], strict: boolean): Item {
   const base = baseItem(declared);
   if (lookup.state === 'error') return { ...base, status: 'error', changes: [], error: lookup.message, hint: lookup.hint };
   if (lookup.state === 'absent') return { ...base, status: 'missing', changes: [], error: lookup.reason };
-  let changes: Change[] = compareDeclared(normalize(declared.object, DECLARED_STEPS), normalize(lookup.object, LIVE_STEPS));
+  const declaredView = normalize(declared.object, DECLARED_STEPS);
+  const liveView = normalize(lookup.object, LIVE_STEPS);
+  let changes: Change[] = compareDeclared(declaredView, liveView);
   if (isSecret(declared.object)) changes.push(...compareSecretData(declared.object, lookup.object));
+  if (strict) {
+    changes.push(...strictExtras(declaredView, liveView));
+    if (isSecret(declared.object)) changes.push(...secretExtras(declared.object, lookup.object, NOT_IN_GIT));
+  }
   changes = attributeChanges(changes, lookup.object.metadata?.managedFields);
+  // An addition only the platform made (defaulting, a controller) is not drift, even in strict mode.
+  changes = changes.filter((change) => !(change.note === NOT_IN_GIT && change.manager && PLATFORM_MANAGERS.has(change.manager)));
   const identity = { apiVersion: declared.object.apiVersion, kind: declared.object.kind, namespace: declared.namespace, name: declared.object.metadata.name };
   const { changes: counted, ignored } = applyIgnoreRules(identity, changes, rules);
   return { ...base, status: counted.length > 0 ? 'diverged' : 'in-sync', changes: counted, ...(ignored.length > 0 ? { ignored } : {}) };

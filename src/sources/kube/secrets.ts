@@ -47,3 +47,12 @@ export function withoutSecretValues(secret: KubeObject): KubeObject {
   if (annotations && LAST_APPLIED in annotations) annotations[LAST_APPLIED] = SENSITIVE;
   return { ...rest, metadata: { ...rest.metadata, ...(annotations ? { annotations } : {}) } } as KubeObject;
 }
+
+/** --strict: keys the live Secret holds that Git does not declare, masked like every Secret change. */
+export function secretExtras(declared: KubeObject, live: KubeObject, note: string): Change[] {
+  const declaredKeys = declaredValues(declared);
+  const liveData = isRecord(live.data) ? live.data : {};
+  return Object.keys(liveData)
+    .filter((key) => !declaredKeys.has(key))
+    .map((key) => ({ path: childPath('data', key), live: SENSITIVE, sensitive: true, note }));
+}
