@@ -102,6 +102,23 @@ describe('gitdiff kube with metrics export', () => {
     expect(result.stderr.split('\n')[0]).toContain(message);
   });
 
+  it('never writes a Secret value into the metrics, plain or base64, even per object', async () => {
+    const secrets = path.join(directory, 'in-sync/secret');
+    mkdirSync(secrets);
+    writeFileSync(path.join(secrets, 'secret.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: app\nstringData:\n  password: declared-pa55word\n');
+    const live = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'app' }, data: { password: Buffer.from('live-pa55word').toString('base64') } };
+    writeFileSync(path.join(secrets, 'live.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [live] }));
+    const file = textfile('secret.prom');
+    const result = await runGitdiff(['kube', path.join(secrets, 'secret.yaml'), '--live-from', path.join(secrets, 'live.json'), '--metrics-textfile', file, '--metrics-per-object']);
+    expect(result.code).toBe(1);
+    const metrics = readFileSync(file, 'utf8');
+    expect(metrics).toContain('gitdiff_object_diverged{source="kube",target="live.json",api_version="v1",kind="Secret",namespace="app",name="db"} 1');
+    for (const value of ['declared-pa55word', 'live-pa55word']) {
+      expect(metrics).not.toContain(value);
+      expect(metrics).not.toContain(Buffer.from(value).toString('base64'));
+    }
+  });
+
   it('lists the metrics flags in every subcommand\'s --help', async () => {
     const result = await runGitdiff(['kube', '--help']);
     for (const flag of ['--metrics-textfile', '--pushgateway', '--metrics-job', '--target', '--metrics-label', '--metrics-per-object']) {
