@@ -81,6 +81,9 @@ describe('gitdiff kube with metrics export', () => {
       `gitdiff: error: Pushgateway http://127.0.0.1:${port}/: PUT /metrics/job/gitdiff/source/kube/target/live.yaml failed: connection refused (ECONNREFUSED)`,
       '  hint: is the Pushgateway running and reachable at that address?', '',
     ].join('\n'));
+    const debug = await runGitdiff(['kube', manifests, '--live-from', divergedSnapshot, '--debug', '--pushgateway', `http://gitdiff:s3cret-pw@127.0.0.1:${port}`]);
+    expect(debug.stderr).toContain(`debug: metrics: PUT http://127.0.0.1:${port}/metrics/job/gitdiff/source/kube/target/live.yaml (retry)`);
+    for (const secret of ['s3cret-pw', Buffer.from('gitdiff:s3cret-pw').toString('base64')]) expect(debug.stdout + debug.stderr).not.toContain(secret);
   });
 
   it('textfile directory missing: the report is printed in full, one error names the file, exit 2', async () => {
