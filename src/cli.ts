@@ -9,6 +9,7 @@ import { exitCode, EXIT_ERROR, type Report } from './report.js';
 import { renderers } from './render/index.js';
 import { chalkFor, decideColorLevel } from './color.js';
 import { GitdiffError, messageOf } from './errors.js';
+import { addMetricsOptions, exportRunMetrics, metricsOptionsFrom, type MetricsOptions, type RunOutcome } from './metrics/index.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -33,6 +34,7 @@ function addCommonOptions(command: Command): void {
     .option('--no-color', 'no colors (also NO_COLOR=1; FORCE_COLOR=1 forces color when not a terminal)')
     .option('-v, --verbose', 'also list what is in sync, and stream tool output')
     .option('--debug', 'log requests and commands, and show stack traces, on stderr');
+  addMetricsOptions(command);
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -98,17 +100,24 @@ async function runSource(source: Source, args: string[], options: Record<string,
     env: io.env,
   };
 
+  const startedAt = Date.now();
+  let metrics: MetricsOptions | undefined;
   try {
+    metrics = metricsOptionsFrom(options, io.cwd, io.env);
     const report = await source.run(args, options, context);
     if (signalExit !== undefined) return signalExit;
     const renderer = renderers[String(options.output)];
     const chalk = chalkFor(decideColorLevel(options.color as boolean | undefined, io.env, Boolean(io.stdout.isTTY)));
     io.stdout.write(renderer(report, { chalk, verbose }));
     writeErrorLines(report, io);
-    return exitCode(report);
+    const exported = await exportMetrics(metrics, { source: source.name, report, startedAt }, context, io);
+    if (signalExit !== undefined) return signalExit;
+    return exported ? exitCode(report) : EXIT_ERROR;
   } catch (error) {
     if (signalExit !== undefined) return signalExit;
     printError(error, io, debug);
+    // A run that could not tell is exported too (gitdiff_run_success 0), or a broken job would look healthy.
+    await exportMetrics(metrics, { source: source.name, startedAt }, context, io);
     return EXIT_ERROR;
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -139,6 +148,14 @@ function writeErrorLines(report: Report, io: Io): void {
     io.stderr.write(`gitdiff: error: ${error.message}\n`);
     if (error.hint) io.stderr.write(`  hint: ${error.hint}\n`);
   }
+}
+
+/** Exports the run's metrics when a metrics flag was given, after the report; false when an export failed (printed). */
+async function exportMetrics(metrics: MetricsOptions | undefined, outcome: Omit<RunOutcome, 'endedAt'>, context: RunContext, io: Io): Promise<boolean> {
+  if (!metrics) return true;
+  const failures = await exportRunMetrics(metrics, { ...outcome, endedAt: Date.now() }, { signal: context.signal, log: context.log });
+  for (const failure of failures) printError(failure, io, context.debug);
+  return failures.length === 0;
 }
 
 function printError(error: unknown, io: Io, debug: boolean): void {
