@@ -17,6 +17,9 @@ export const kube: Source = {
       .option('--config <file>', 'ignore rules and settings (default: the nearest .gitdiff.yaml at or above the manifests)')
       .option('--ignore <kind:path>', 'ignore differences at PATH in objects of KIND (glob); repeatable', (value: string, previous: string[] = []) => [...previous, value])
       .option('--strict', 'also report what the cluster holds beyond the manifest (extra labels, annotations, containers, env vars, ports...)')
+      .option('--prune-selector <selector>', 'also list live objects with this label that no manifest declares (orphans), e.g. app.kubernetes.io/managed-by=gitops')
+      .option('--prune-kinds <kinds>', 'kinds to search for orphans, comma-separated (Kind or apiVersion/Kind; default: the declared kinds)')
+      .option('-A, --all-namespaces', 'search for orphans in every namespace, not only the declared ones')
       .option('--no-ignore-hpa-replicas', 'compare spec.replicas even where a HorizontalPodAutoscaler owns it');
   },
   async run(args, options, context) {

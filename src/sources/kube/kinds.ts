@@ -38,3 +38,19 @@ export function builtInNamespaced(apiVersion: string, kind: string): boolean | u
   if (NAMESPACED.has(key)) return true;
   return undefined;
 }
+
+/** The served version of standard kinds, for --prune-kinds given by kind name only. */
+const PREFERRED_API_VERSION: Record<string, string> = {
+  Namespace: 'v1', ConfigMap: 'v1', Secret: 'v1', Service: 'v1', ServiceAccount: 'v1', Pod: 'v1',
+  PersistentVolumeClaim: 'v1', PersistentVolume: 'v1', ReplicationController: 'v1', ResourceQuota: 'v1', LimitRange: 'v1', Endpoints: 'v1',
+  Deployment: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', ReplicaSet: 'apps/v1',
+  Job: 'batch/v1', CronJob: 'batch/v1', HorizontalPodAutoscaler: 'autoscaling/v2', PodDisruptionBudget: 'policy/v1',
+  Ingress: 'networking.k8s.io/v1', NetworkPolicy: 'networking.k8s.io/v1', IngressClass: 'networking.k8s.io/v1',
+  Role: 'rbac.authorization.k8s.io/v1', RoleBinding: 'rbac.authorization.k8s.io/v1',
+  ClusterRole: 'rbac.authorization.k8s.io/v1', ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
+  CustomResourceDefinition: 'apiextensions.k8s.io/v1', StorageClass: 'storage.k8s.io/v1', PriorityClass: 'scheduling.k8s.io/v1',
+};
+
+export function preferredApiVersion(kind: string): string | undefined {
+  return Object.hasOwn(PREFERRED_API_VERSION, kind) ? PREFERRED_API_VERSION[kind] : undefined;
+}

@@ -27,8 +27,9 @@ export interface LiveSide {
    * Every live object of a kind in the given namespaces (undefined: all, or
    * cluster-scoped), optionally by label selector. For what Git does not name:
    * autoscalers that own replicas, orphans. A kind that is not served lists as empty.
+   * `metadataOnly` asks a server for metadata alone (orphans need no more, and Secrets' data stays home).
    */
-  list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string): Promise<ListResult>;
+  list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string, metadataOnly?: boolean): Promise<ListResult>;
   close(): void;
 }
 

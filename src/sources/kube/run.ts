@@ -8,6 +8,7 @@ import type { RunContext } from '../types.js';
 import { loadDeclared } from './declared.js';
 import { kindKey, type KindScope, type LiveLookup, type LiveSide } from './live.js';
 import { isRecord, objectKey, titleOf, type DeclaredObject } from './objects.js';
+import { groupOf } from './kinds.js';
 import { readSnapshot } from './snapshot.js';
 import { compareDeclared } from './compare.js';
 import { DECLARED_STEPS, LIVE_STEPS, normalize } from './normalize.js';
@@ -17,6 +18,7 @@ import { attributeChanges } from './managers.js';
 import { applyIgnoreRules, parseIgnoreFlag, type IgnoreRule } from './ignore.js';
 import { findConfigFile, readKubeConfigFile } from './config.js';
 import { autoscalerRules, SCALABLE_KINDS } from './autoscalers.js';
+import { findOrphans, type OrphanOptions } from './orphans.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -35,6 +37,8 @@ export interface KubeOptions {
   ignoreHpaReplicas: boolean;
   /** --strict: also report what the cluster holds beyond the manifest. */
   strict: boolean;
+  /** --prune-selector, --prune-kinds, -A: look for orphans. */
+  orphans?: OrphanOptions;
 }
 
 /** Complete and validate: commander's values become typed options, or a clear error. */
@@ -47,7 +51,7 @@ export function kubeOptions(args: string[], options: Record<string, unknown>): K
   if (liveFrom !== undefined && (options.kubeconfig !== undefined || options.context !== undefined)) {
     throw new GitdiffError('--live-from compares with a snapshot: --kubeconfig and --context do not apply', { hint: 'drop one or the other' });
   }
-  return {
+  const parsed: KubeOptions = {
     paths,
     kubeconfig: options.kubeconfig as string | undefined,
     context: options.context as string | undefined,
@@ -62,7 +66,18 @@ export function kubeOptions(args: string[], options: Record<string, unknown>): K
     }),
     ignoreHpaReplicas: options.ignoreHpaReplicas !== false,
     strict: options.strict === true,
+    orphans: typeof options.pruneSelector === 'string'
+      ? { selector: options.pruneSelector, kinds: splitList(options.pruneKinds), allNamespaces: options.allNamespaces === true }
+      : undefined,
   };
+  if (!parsed.orphans && (options.pruneKinds !== undefined || options.allNamespaces)) {
+    throw new GitdiffError('--prune-kinds and -A look for orphans: they need --prune-selector', { hint: 'for example --prune-selector app.kubernetes.io/managed-by=gitops' });
+  }
+  return parsed;
+}
+
+function splitList(value: unknown): string[] | undefined {
+  return typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : undefined;
 }
 
 export async function runKube(args: string[], rawOptions: Record<string, unknown>, context: RunContext): Promise<Report> {
@@ -83,6 +98,7 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
     const kinds = uniqueKinds(declared);
     const scopes = await live.scopes(kinds);
     const items = new Array<Item>(declared.length);
+    const declaredKinds = kindsDeclaredByCrds(declared);
     const toFetch: DeclaredObject[] = [];
     const fetchIndex: number[] = [];
     declared.forEach((object, index) => {
@@ -93,7 +109,7 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
         fetchIndex.push(index);
       } else {
         object.namespace = object.object.metadata.namespace || undefined;
-        items[index] = unfetchedItem(object, scope);
+        items[index] = unfetchedItem(object, scope, declaredKinds);
       }
     });
     rejectDuplicates(declared);
@@ -105,7 +121,16 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
     lookups.forEach((lookup, position) => {
       items[fetchIndex[position]] = compareItem(toFetch[position], lookup, rules, options.strict);
     });
-    return { source: 'kube', target: live.target, items, errors: [], notes: autoscaling.notes, noun: 'object', durationMs: performance.now() - started };
+    const orphans = options.orphans ? await findOrphans(declared, live, options.orphans) : { items: [], errors: [] };
+    return {
+      source: 'kube',
+      target: live.target,
+      items: [...items, ...orphans.items],
+      errors: orphans.errors,
+      notes: autoscaling.notes,
+      noun: 'object',
+      durationMs: performance.now() - started,
+    };
   } finally {
     live.close();
   }
@@ -157,8 +182,24 @@ function baseItem(declared: DeclaredObject): Omit<Item, 'status' | 'changes'> {
   };
 }
 
-function unfetchedItem(declared: DeclaredObject, scope: Exclude<KindScope, { state: 'served' }>): Item {
-  if (scope.state === 'not-served') return { ...baseItem(declared), status: 'missing', changes: [], error: scope.reason };
+/** `group/Kind` of every kind a CustomResourceDefinition in the manifests defines. */
+function kindsDeclaredByCrds(declared: DeclaredObject[]): Set<string> {
+  const kinds = new Set<string>();
+  for (const { object } of declared) {
+    if (object.kind !== 'CustomResourceDefinition' || !isRecord(object.spec) || !isRecord(object.spec.names)) continue;
+    kinds.add(`${String(object.spec.group)}/${String(object.spec.names.kind)}`);
+  }
+  return kinds;
+}
+
+function unfetchedItem(declared: DeclaredObject, scope: Exclude<KindScope, { state: 'served' }>, crdKinds: Set<string>): Item {
+  if (scope.state === 'not-served') {
+    // A custom resource whose CRD ships in the same manifests would be created with it: missing, not an error.
+    const reason = crdKinds.has(`${groupOf(declared.object.apiVersion)}/${declared.object.kind}`)
+      ? 'its CustomResourceDefinition is declared in these manifests but not served yet'
+      : scope.reason;
+    return { ...baseItem(declared), status: 'missing', changes: [], error: reason };
+  }
   return { ...baseItem(declared), status: 'error', changes: [], error: scope.message, hint: scope.hint };
 }
 

@@ -63,7 +63,7 @@ export class SnapshotLiveSide implements LiveSide {
     const group = groupOf(apiVersion);
     const objects = [...this.byKey.values()].filter((object) =>
       groupOf(object.apiVersion) === group && object.kind === kind &&
-      (namespaces === undefined || namespaces.includes(object.metadata.namespace ?? '')) &&
+      (namespaces === undefined || !object.metadata.namespace || namespaces.includes(object.metadata.namespace)) &&
       selects(object.metadata.labels as Record<string, string> | undefined));
     return { objects };
   }

@@ -7,7 +7,7 @@ import { isRecord, type DeclaredObject, type KubeObject } from '../objects.js';
 import { groupOf } from '../kinds.js';
 import { connect, type ConnectOptions, type Connection } from './connect.js';
 import { discoverGroupVersion, groupVersionPath, type GroupVersionDiscovery, type ServedKind } from './discovery.js';
-import { getJson, type RequestSettings } from './request.js';
+import { ACCEPT_METADATA, getJson, type RequestSettings } from './request.js';
 import { apiFailure } from './status.js';
 import { runBounded } from './pool.js';
 
@@ -125,7 +125,7 @@ class ClusterLiveSide implements LiveSide {
   }
 
   /** Every object of a kind in one namespace (or all, or cluster-scoped), page by page. */
-  private async listAll(apiVersion: string, kind: string, served: ServedKind, namespace: string | undefined, labelSelector?: string): Promise<ListResult | 'forbidden'> {
+  private async listAll(apiVersion: string, kind: string, served: ServedKind, namespace: string | undefined, labelSelector?: string, metadataOnly = false): Promise<ListResult | 'forbidden'> {
     const basePath = served.namespaced && namespace === undefined
       ? `${groupVersionPath(apiVersion)}/${served.resource}`
       : this.collectionPath(apiVersion, served, namespace);
@@ -136,7 +136,7 @@ class ClusterLiveSide implements LiveSide {
         const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
         if (labelSelector) query.set('labelSelector', labelSelector);
         if (continueToken) query.set('continue', continueToken);
-        const response = await getJson(this.connection, `${basePath}?${query}`, this.settings);
+        const response = await getJson(this.connection, `${basePath}?${query}`, this.settings, metadataOnly ? ACCEPT_METADATA : undefined);
         if (response.status === 403) return 'forbidden';
         if (response.status !== 200 || !isRecord(response.body)) {
           const failure = apiFailure(this.connection, response, { verb: 'list', path: basePath, resource: this.resourceName(apiVersion, served), namespace });
@@ -145,7 +145,7 @@ class ClusterLiveSide implements LiveSide {
         const body = response.body;
         for (const item of Array.isArray(body.items) ? body.items : []) {
           // Items of a LIST carry no apiVersion/kind: they are the list's.
-          if (isRecord(item) && isRecord(item.metadata)) objects.push({ apiVersion, kind, ...item } as KubeObject);
+          if (isRecord(item) && isRecord(item.metadata)) objects.push({ ...item, apiVersion, kind } as KubeObject);
         }
         continueToken = isRecord(body.metadata) && typeof body.metadata.continue === 'string' && body.metadata.continue ? body.metadata.continue : undefined;
       } while (continueToken);
@@ -156,14 +156,14 @@ class ClusterLiveSide implements LiveSide {
     return { objects };
   }
 
-  async list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string): Promise<ListResult> {
+  async list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string, metadataOnly = false): Promise<ListResult> {
     if (!this.discovered.has(apiVersion)) this.discovered.set(apiVersion, await this.discover(apiVersion));
     const discovery = this.discovered.get(apiVersion)!;
     if (discovery.state === 'error') return { error: discovery.message, hint: discovery.hint };
     const served = discovery.state === 'served' ? discovery.kinds.get(kind) : undefined;
     if (!served) return { objects: [] };
     const scopes = served.namespaced && namespaces !== undefined ? namespaces : [undefined];
-    const results = await runBounded(scopes.map((namespace) => () => this.listAll(apiVersion, kind, served, namespace, labelSelector)), CONCURRENCY);
+    const results = await runBounded(scopes.map((namespace) => () => this.listAll(apiVersion, kind, served, namespace, labelSelector, metadataOnly)), CONCURRENCY);
     const objects: KubeObject[] = [];
     for (const [index, result] of results.entries()) {
       if (result === 'forbidden') {

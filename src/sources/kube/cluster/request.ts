@@ -18,7 +18,10 @@ export interface RequestSettings {
   log: (line: string) => void;
 }
 
-export function getJson(connection: Connection, apiPath: string, settings: RequestSettings): Promise<ApiResponse> {
+/** Asks for object metadata only (PartialObjectMetadataList), falling back to whole objects on servers that cannot. */
+export const ACCEPT_METADATA = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+export function getJson(connection: Connection, apiPath: string, settings: RequestSettings, accept = 'application/json'): Promise<ApiResponse> {
   const url = new URL(connection.server + apiPath);
   const transport = url.protocol === 'https:' ? https : http;
   const started = performance.now();
@@ -29,7 +32,7 @@ export function getJson(connection: Connection, apiPath: string, settings: Reque
         method: 'GET',
         agent: connection.agent,
         auth: connection.auth,
-        headers: { ...connection.headers, Accept: 'application/json', 'User-Agent': 'gitdiff' },
+        headers: { ...connection.headers, Accept: accept, 'User-Agent': 'gitdiff' },
         signal: settings.signal,
       },
       (response) => {
