@@ -1,0 +1,163 @@
+// The HTTP side: record the request, apply injected faults, authenticate, then
+// serve GETs the way a kube-apiserver does (content negotiation for JSON,
+// Table and PartialObjectMetadata; selectors; pagination). Writes are refused
+// with 405 for now: gitdiff only reads.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { apiVersionOf, type KindInfo } from './catalog.js';
+import { answerWithFault, type FaultTable } from './faults.js';
+import { routeFor, verbFor, type Route } from './routes.js';
+import { SelectorError, matchesFields, matchesLabels, paginate, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import * as statuses from './status-bodies.js';
+import type { ObjectStore } from './store.js';
+import { toTable, type IncludeObject } from './tables.js';
+
+type Obj = Record<string, any>;
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface ServerState {
+  store: ObjectStore;
+  faults: FaultTable;
+  requests: RecordedRequest[];
+  token?: string;
+  /** host:port, as /api reports it in serverAddressByClientCIDRs. */
+  address: string;
+}
+
+type Representation = { as: 'json' } | { as: 'Table'; version: string } | { as: 'PartialObjectMetadata' } | { as: 'unacceptable' };
+
+/** The first media type of the Accept header that the server can produce, in the client's order. */
+export function negotiate(accept: string | undefined): Representation {
+  if (!accept) return { as: 'json' };
+  for (const mediaType of accept.split(',')) {
+    const [type, ...parameters] = mediaType.split(';').map((part) => part.trim());
+    const params = Object.fromEntries(parameters.map((p) => p.split('=').map((s) => s.trim())));
+    if (!['application/json', 'application/*', '*/*'].includes(type)) continue;
+    if (params.as === undefined) return { as: 'json' };
+    if (params.g !== 'meta.k8s.io') continue; // e.g. aggregated discovery (apidiscovery.k8s.io): not served, fall through
+    if (params.as === 'Table' && (params.v === 'v1' || params.v === 'v1beta1')) return { as: 'Table', version: params.v };
+    if ((params.as === 'PartialObjectMetadata' || params.as === 'PartialObjectMetadataList') && params.v === 'v1') {
+      return { as: 'PartialObjectMetadata' };
+    }
+  }
+  return { as: 'unacceptable' };
+}
+
+function send(response: ServerResponse, code: number, body: object, contentType = 'application/json'): void {
+  response.writeHead(code, {
+    'Content-Type': contentType,
+    'Cache-Control': 'no-cache, private',
+    'Audit-Id': randomUUID(),
+  });
+  response.end(JSON.stringify(body));
+}
+
+const sendStatus = (response: ServerResponse, body: statuses.StatusBody): void => send(response, body.code, body);
+
+/** Items of a list carry no apiVersion/kind for built-in kinds; custom resources (unstructured) keep theirs. */
+function listItem(info: KindInfo, object: Obj): Obj {
+  if (info.crd) return object;
+  const { apiVersion: _a, kind: _k, ...rest } = object;
+  return rest;
+}
+
+function serveCollection(state: ServerState, route: Extract<Route, { type: 'collection' }>, query: Record<string, string>,
+  representation: Representation, response: ServerResponse): void {
+  const { info, namespace } = route;
+  if (query.watch === 'true' || query.watch === '1') {
+    return sendStatus(response, { ...statuses.methodNotAllowed(), message: 'watch is not supported by the gitdiff test API server' });
+  }
+  const labels = parseLabelSelector(query.labelSelector ?? '');
+  const fields = parseFieldSelector(query.fieldSelector ?? '', info.kind);
+  const matching = state.store.list(info, namespace)
+    .filter(({ item }) => matchesLabels(labels, item.metadata.labels) && matchesFields(fields, item));
+  const limit = query.limit ? Number.parseInt(query.limit, 10) : undefined;
+  const resourceVersion = state.store.resourceVersion;
+  const page = paginate(matching, { limit, continueToken: query.continue, resourceVersion, filtered: labels.length + fields.length > 0 });
+  const metadata = {
+    resourceVersion,
+    ...(page.continueToken ? { continue: page.continueToken } : {}),
+    ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}),
+  };
+  if (representation.as === 'Table') {
+    const table = toTable(info, page.items, metadata, (query.includeObject ?? 'Metadata') as IncludeObject, representation.version);
+    return send(response, 200, table, `application/json;as=Table;v=${representation.version};g=meta.k8s.io`);
+  }
+  if (representation.as === 'PartialObjectMetadata') {
+    const items = page.items.map((item) => ({ metadata: item.metadata }));
+    return send(response, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items },
+      'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io');
+  }
+  send(response, 200, { kind: `${info.kind}List`, apiVersion: apiVersionOf(info), metadata, items: page.items.map((i) => listItem(info, i)) });
+}
+
+/** autoscaling/v1 Scale, what GET .../deployments/{name}/scale returns. */
+function scaleOf(object: Obj): Obj {
+  const { name, namespace, uid, resourceVersion, creationTimestamp } = object.metadata;
+  const selector = Object.entries(object.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  return {
+    kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
+    spec: { replicas: object.spec?.replicas ?? 0 }, status: { replicas: object.status?.replicas ?? 0, selector },
+  };
+}
+
+function serveObject(state: ServerState, route: Extract<Route, { type: 'object' }>, query: Record<string, string>,
+  representation: Representation, response: ServerResponse): void {
+  const { info, namespace, name, subresource } = route;
+  const stored = state.store.find(info, namespace, name);
+  if (!stored) return sendStatus(response, statuses.notFound(info, name));
+  const object = state.store.served(info, stored);
+  if (subresource === 'scale') return send(response, 200, scaleOf(object));
+  if (subresource !== undefined && subresource !== 'status') return sendStatus(response, statuses.methodNotAllowed());
+  if (representation.as === 'Table') {
+    const include = (query.includeObject ?? 'Metadata') as IncludeObject;
+    const table = toTable(info, [object], { resourceVersion: object.metadata.resourceVersion }, include, representation.version);
+    return send(response, 200, table, `application/json;as=Table;v=${representation.version};g=meta.k8s.io`);
+  }
+  if (representation.as === 'PartialObjectMetadata') {
+    return send(response, 200, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata },
+      'application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io');
+  }
+  send(response, 200, object);
+}
+
+export async function handleRequest(state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const method = (request.method ?? 'GET').toUpperCase();
+  const query = Object.fromEntries(url.searchParams.entries());
+  state.requests.push({ method, path: url.pathname, query, headers: { ...request.headers } });
+  request.resume(); // bodies of writes are not read: every write is refused
+
+  const route = routeFor(url.pathname, state.store.catalog, state.address);
+  const resource = route.type === 'object' || route.type === 'collection'
+    ? { info: route.info, namespace: route.namespace, name: route.type === 'object' ? route.name : undefined }
+    : {};
+  const fault = state.faults.take(method, url.pathname);
+  if (fault && await answerWithFault(fault, { verb: verbFor(method, route, query), path: url.pathname, ...resource }, response)) return;
+
+  if (state.token !== undefined && request.headers.authorization !== `Bearer ${state.token}`) {
+    return sendStatus(response, statuses.unauthorized());
+  }
+  if (route.type === 'unknown') return sendStatus(response, statuses.pathNotFound());
+  if (method !== 'GET') return sendStatus(response, statuses.methodNotAllowed());
+  if (route.type === 'document') return send(response, 200, route.body);
+
+  const representation = negotiate(request.headers.accept);
+  if (representation.as === 'unacceptable') {
+    return send(response, 406, { ...statuses.badRequest('only the following media types are accepted: application/json'),
+      reason: 'NotAcceptable', code: 406 });
+  }
+  try {
+    if (route.type === 'collection') serveCollection(state, route, query, representation, response);
+    else serveObject(state, route, query, representation, response);
+  } catch (error) {
+    if (error instanceof SelectorError) return sendStatus(response, statuses.badRequest(error.message));
+    throw error;
+  }
+}

@@ -1,0 +1,163 @@
+// The server's storage, like etcd behind a kube-apiserver: one object per group,
+// resource, namespace and name, a cluster-wide resourceVersion counter, lists in
+// key order. Writes go through materialize() so stored objects look like a real
+// server's. The few controllers whose effect shows in what gitdiff reads are
+// modelled where the write happens: namespaces exist for namespaced objects,
+// CRDs make their kinds served, deleting a CRD or Namespace deletes what it held,
+// aggregated ClusterRoles gather their rules.
+import { randomUUID } from 'node:crypto';
+import { Catalog, apiVersionOf, type KindInfo } from './catalog.js';
+import { materialize, type WriteOptions } from './materialize.js';
+import { matchesLabels, type LabelSelector } from './selectors.js';
+
+type Obj = Record<string, any>;
+
+const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The namespaces every cluster starts with. */
+const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+
+export class ObjectStore {
+  catalog = new Catalog([]);
+  private readonly objects = new Map<string, Map<string, Obj>>();
+  private revision = 1000;
+  private allocated = 0;
+
+  constructor() {
+    for (const name of SYSTEM_NAMESPACES) {
+      this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { manager: 'kube-apiserver' });
+    }
+  }
+
+  get resourceVersion(): string {
+    return String(this.revision);
+  }
+
+  private bucket(info: KindInfo): Map<string, Obj> {
+    const key = `${info.group}/${info.plural}`;
+    let bucket = this.objects.get(key);
+    if (!bucket) this.objects.set(key, (bucket = new Map()));
+    return bucket;
+  }
+
+  private static key(namespace: string | undefined, name: string): string {
+    return namespace ? `${namespace}/${name}` : name;
+  }
+
+  /** Stores `manifest` as a real API server would and returns the stored object. */
+  apply(manifest: object, options: WriteOptions = {}): Obj {
+    const object = manifest as Obj;
+    if (!isObject(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string'
+      || typeof object.metadata?.name !== 'string' || object.metadata.name === '') {
+      throw new Error(`apply: a manifest needs apiVersion, kind and metadata.name (got ${JSON.stringify(manifest).slice(0, 200)})`);
+    }
+    const info = this.catalog.byKind(object.apiVersion, object.kind);
+    if (!info) throw new Error(`apply: ${object.apiVersion} ${object.kind} is not served (apply its CustomResourceDefinition first)`);
+    const namespace = info.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
+    // The NamespaceLifecycle admission plugin refuses objects in missing namespaces; create them instead, as a test would.
+    if (namespace && !this.find(this.catalog.byKind('v1', 'Namespace')!, undefined, namespace)) {
+      this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { manager: 'kubectl-create', time: options.time });
+    }
+    const bucket = this.bucket(info);
+    const key = ObjectStore.key(namespace, object.metadata.name);
+    this.revision += 1;
+    const stored = materialize(object, options, {
+      info,
+      previous: bucket.get(key),
+      resourceVersion: this.resourceVersion,
+      newUid: randomUUID,
+      allocateClusterIP: () => this.nextClusterIP(),
+      allocateNodePort: () => 30000 + ((++this.allocated * 37) % 2768),
+      randomSuffix: (length) => randomUUID().replace(/[^a-z0-9]/g, '').slice(0, length),
+      nodeCount: Math.max(1, this.bucket(this.catalog.byKind('v1', 'Node')!).size),
+      podIP: () => `10.244.0.${(++this.allocated % 250) + 2}`,
+    });
+    bucket.set(key, stored);
+    if (info.kind === 'CustomResourceDefinition') this.rebuildCatalog();
+    if (info.kind === 'ClusterRole') this.aggregateClusterRoles();
+    return structuredClone(stored);
+  }
+
+  private nextClusterIP(): string {
+    const n = ++this.allocated;
+    return `10.96.${Math.floor(n / 250) % 256}.${(n % 250) + 2}`;
+  }
+
+  private rebuildCatalog(): void {
+    this.catalog = new Catalog([...this.bucket(this.catalog.byKind('apiextensions.k8s.io/v1', 'CustomResourceDefinition')!).values()]);
+  }
+
+  /** The object in any version of its kind's group (storage is per group and resource), or undefined. */
+  find(info: KindInfo, namespace: string | undefined, name: string): Obj | undefined {
+    return this.bucket(info).get(ObjectStore.key(info.namespaced ? namespace : undefined, name));
+  }
+
+  /** The object as served in `info`'s version: custom resources are converted by rewriting apiVersion (strategy None). */
+  served(info: KindInfo, object: Obj): Obj {
+    const copy = structuredClone(object);
+    copy.apiVersion = apiVersionOf(info);
+    return copy;
+  }
+
+  /** Objects of a kind, in one namespace or all, in key order (namespace, then name) as etcd returns them. */
+  list(info: KindInfo, namespace?: string): { key: string; item: Obj }[] {
+    return [...this.bucket(info).entries()]
+      .filter(([, object]) => !namespace || object.metadata.namespace === namespace)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, item]) => ({ key, item: this.served(info, item) }));
+  }
+
+  remove(apiVersion: string, kind: string, namespace: string | undefined, name: string): void {
+    const info = this.catalog.byKind(apiVersion, kind);
+    if (!info) return;
+    const key = ObjectStore.key(info.namespaced ? namespace ?? 'default' : undefined, name);
+    const removed = this.bucket(info).get(key);
+    if (!removed) return;
+    this.revision += 1;
+    this.bucket(info).delete(key);
+    if (kind === 'CustomResourceDefinition') {
+      // Deleting a CRD deletes every object of its kind.
+      this.objects.delete(`${removed.spec?.group}/${removed.spec?.names?.plural}`);
+      this.rebuildCatalog();
+    }
+    if (kind === 'Namespace') {
+      // The namespace controller deletes everything inside a deleted namespace.
+      for (const bucket of this.objects.values()) {
+        for (const [key, object] of bucket) if (object.metadata.namespace === name) bucket.delete(key);
+      }
+    }
+    if (kind === 'ClusterRole') this.aggregateClusterRoles();
+  }
+
+  /** The clusterrole-aggregation controller: an aggregated ClusterRole's rules are those of the roles its selectors match. */
+  private aggregateClusterRoles(): void {
+    const bucket = this.bucket(this.catalog.byKind('rbac.authorization.k8s.io/v1', 'ClusterRole')!);
+    for (const role of bucket.values()) {
+      const selectors: Obj[] = role.aggregationRule?.clusterRoleSelectors ?? [];
+      if (selectors.length === 0) continue;
+      const rules = [...bucket.values()]
+        .filter((other) => other !== role && selectors.some((s) => matchesLabels(fromLabelSelector(s), other.metadata.labels)))
+        .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))
+        .flatMap((other) => other.rules ?? []);
+      if (JSON.stringify(rules) === JSON.stringify(role.rules ?? [])) continue;
+      this.revision += 1;
+      role.rules = rules;
+      role.metadata.resourceVersion = this.resourceVersion;
+    }
+  }
+}
+
+/** A metav1.LabelSelector (matchLabels, matchExpressions) as parsed selector requirements. */
+export function fromLabelSelector(selector: Obj): LabelSelector {
+  const requirements: LabelSelector = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, op: '=', value: String(value) }));
+  for (const expression of selector.matchExpressions ?? []) {
+    const values: string[] = expression.values ?? [];
+    switch (expression.operator) {
+      case 'In': requirements.push({ key: expression.key, op: 'in', values }); break;
+      case 'NotIn': requirements.push({ key: expression.key, op: 'notin', values }); break;
+      case 'Exists': requirements.push({ key: expression.key, op: 'exists' }); break;
+      case 'DoesNotExist': requirements.push({ key: expression.key, op: '!exists' }); break;
+    }
+  }
+  return requirements;
+}
