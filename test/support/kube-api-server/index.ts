@@ -8,7 +8,8 @@
 //   const kubeconfig = server.writeKubeconfig(tmpDir, { namespace: 'cache' });
 //   ...
 //   await server.close();
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { FaultTable, type Fault } from './faults.js';
 import { handleRequest, type RecordedRequest, type ServerState } from './handler.js';
@@ -16,6 +17,7 @@ import { writeKubeconfigFile, type KubeconfigOptions } from './kubeconfig.js';
 import type { WriteOptions } from './materialize.js';
 import { ObjectStore } from './store.js';
 import { internalError } from './status-bodies.js';
+import { selfSignedCertificate } from './tls.js';
 
 export type { Fault } from './faults.js';
 export type { RecordedRequest } from './handler.js';
@@ -23,8 +25,10 @@ export type { WriteOptions } from './materialize.js';
 export type { KubeconfigOptions } from './kubeconfig.js';
 
 export interface KubeApiServer {
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT, or https:// when started with `tls`. */
   url: string;
+  /** With `tls`: the server's self-signed certificate (PEM), the CA its kubeconfigs trust. */
+  caCertificate?: string;
   /** Every request received, in order. */
   requests: RecordedRequest[];
   /** Stores a manifest as a real server would (defaults, metadata, managedFields, status); returns the live object. */
@@ -43,29 +47,37 @@ export interface StartOptions {
   objects?: object[];
   /** Require `Authorization: Bearer <token>` on every request; others get 401 Unauthorized. */
   token?: string;
+  /**
+   * Serve https with a fresh self-signed certificate (needs the openssl CLI). kubectl only
+   * sends kubeconfig credentials over TLS; gitdiff's client also sends them over http.
+   */
+  tls?: boolean;
 }
 
 export async function startKubeApiServer(options: StartOptions = {}): Promise<KubeApiServer> {
   const store = new ObjectStore();
   for (const object of options.objects ?? []) store.apply(object);
   const state: ServerState = { store, faults: new FaultTable(), requests: [], token: options.token, address: '' };
-  const server: Server = createServer((request, response) => {
+  const certificate = options.tls ? await selfSignedCertificate() : undefined;
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     handleRequest(state, request, response).catch((error: unknown) => {
       // A bug in the test server must show as a 500 naming it, never as a hang.
       if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify(internalError(`test API server: ${String((error as Error)?.stack ?? error)}`)));
     });
-  });
+  };
+  const server: Server = certificate ? createTlsServer(certificate, listener) : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   state.address = `127.0.0.1:${port}`;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${certificate ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return {
     url,
+    caCertificate: certificate?.cert,
     requests: state.requests,
     apply: (manifest, writeOptions) => store.apply(manifest, writeOptions),
     remove: (apiVersion, kind, namespace, name) => store.remove(apiVersion, kind, namespace, name),
@@ -75,7 +87,7 @@ export async function startKubeApiServer(options: StartOptions = {}): Promise<Ku
       return info && object ? store.served(info, object) : undefined;
     },
     addFault: (fault) => state.faults.add(fault),
-    writeKubeconfig: (dir, kubeconfigOptions) => writeKubeconfigFile(dir, url, kubeconfigOptions),
+    writeKubeconfig: (dir, kubeconfigOptions) => writeKubeconfigFile(dir, url, { certificateAuthority: certificate?.cert, ...kubeconfigOptions }),
     close: () => new Promise<void>((resolve, reject) => {
       server.closeAllConnections();
       server.close((error) => (error ? reject(error) : resolve()));

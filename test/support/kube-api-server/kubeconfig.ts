@@ -12,6 +12,8 @@ export interface KubeconfigOptions {
   context?: string;
   /** File name inside the directory; default `kubeconfig`. */
   fileName?: string;
+  /** PEM of the CA to trust (a TLS server's own certificate by default); null to trust none. */
+  certificateAuthority?: string | null;
 }
 
 export function kubeconfigFor(server: string, options: KubeconfigOptions = {}): object {
@@ -19,7 +21,10 @@ export function kubeconfigFor(server: string, options: KubeconfigOptions = {}): 
   return {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server } }],
+    clusters: [{ name, cluster: {
+      server,
+      ...(options.certificateAuthority ? { 'certificate-authority-data': Buffer.from(options.certificateAuthority).toString('base64') } : {}),
+    } }],
     users: [{ name, user: options.token ? { token: options.token } : {} }],
     contexts: [{ name, context: { cluster: name, user: name, ...(options.namespace ? { namespace: options.namespace } : {}) } }],
     'current-context': name,
