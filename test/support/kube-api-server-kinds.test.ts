@@ -97,6 +97,25 @@ describe('server defaults', () => {
     expect(headless.spec).toMatchObject({ clusterIP: 'None', clusterIPs: ['None'], ipFamilyPolicy: 'RequireDualStack' });
   });
 
+  it('lets the writer own what defaulting added, and nobody what admission and the registry added', () => {
+    const ns = server.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } }, { manager: 'kubectl-create' }) as Obj;
+    expect(ns.spec).toEqual({ finalizers: ['kubernetes'] });
+    expect(ns.metadata.managedFields[0].fieldsV1).toEqual({ 'f:metadata': { 'f:labels': { '.': {}, 'f:kubernetes.io/metadata.name': {} } } });
+    const service = server.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'team' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } }) as Obj;
+    expect(Object.keys(service.metadata.managedFields[0].fieldsV1['f:spec']).sort()).toEqual(
+      ['f:internalTrafficPolicy', 'f:ports', 'f:selector', 'f:sessionAffinity', 'f:type']);
+    const pod = server.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team' },
+      spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } }) as Obj;
+    expect(pod.spec).toMatchObject({ serviceAccountName: 'default', priority: 0, enableServiceLinks: true,
+      volumes: [{ name: expect.stringMatching(/^kube-api-access-[a-z0-9]{5}$/), projected: expect.objectContaining({ defaultMode: 420 }) }] });
+    expect(pod.status).toMatchObject({ phase: 'Running', containerStatuses: [{ name: 'c', ready: true }] });
+    const podFields = Object.keys(pod.metadata.managedFields[0].fieldsV1['f:spec']);
+    expect(podFields).toContain('f:enableServiceLinks');
+    expect(podFields).not.toContain('f:serviceAccountName');
+    expect(podFields).not.toContain('f:volumes');
+  });
+
   it('folds a Secret\'s stringData into base64 data and never stores stringData', () => {
     const secret = server.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' },
       data: { kept: Buffer.from('old').toString('base64') }, stringData: { password: 'hunter2' } }) as Obj;

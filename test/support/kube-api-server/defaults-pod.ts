@@ -123,16 +123,23 @@ export function defaultPodTemplate(template: unknown): void {
   defaultPodSpec(template.spec);
 }
 
-/**
- * What a bare Pod gets on top of its spec defaults: SetDefaults_Pod
- * (enableServiceLinks) and the admission plugins of every cluster: ServiceAccount
- * (the default account and its token volume), Priority, DefaultTolerationSeconds.
- * The scheduler's nodeName is left out: that is a binding, not a default.
- */
-export function defaultPod(pod: Obj, suffix: string): void {
+/** A bare Pod: SetDefaults_Pod (enableServiceLinks) on top of the spec defaults. */
+export function defaultPod(pod: Obj): void {
   const spec: Obj = isObject(pod.spec) ? pod.spec : (pod.spec = {});
   defaultField(spec, 'enableServiceLinks', true);
+  defaultPodSpec(spec);
+}
+
+/**
+ * What the admission plugins of every cluster add to a Pod after defaulting (so no
+ * field manager owns it): ServiceAccount (the default account and its token volume),
+ * Priority, DefaultTolerationSeconds. The scheduler's nodeName is left out: that is a
+ * binding, not part of the create.
+ */
+export function admitPod(pod: Obj, suffix: string): void {
+  const spec: Obj = isObject(pod.spec) ? pod.spec : (pod.spec = {});
   defaultField(spec, 'serviceAccountName', 'default');
+  defaultField(spec, 'serviceAccount', spec.serviceAccountName);
   defaultField(spec, 'priority', 0);
   defaultField(spec, 'preemptionPolicy', 'PreemptLowerPriority');
   const tolerations: Obj[] = Array.isArray(spec.tolerations) ? spec.tolerations : (spec.tolerations = []);
@@ -142,7 +149,6 @@ export function defaultPod(pod: Obj, suffix: string): void {
     }
   }
   if (spec.automountServiceAccountToken !== false) addServiceAccountTokenVolume(spec, `kube-api-access-${suffix}`);
-  defaultPodSpec(spec);
 }
 
 function addServiceAccountTokenVolume(spec: Obj, name: string): void {
@@ -150,6 +156,7 @@ function addServiceAccountTokenVolume(spec: Obj, name: string): void {
   volumes.push({
     name,
     projected: {
+      defaultMode: 420,
       sources: [
         { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
         { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },

@@ -1,8 +1,10 @@
-// What a kube-apiserver 1.32 adds to an object when it stores it: the SetDefaults_*
-// functions of each API group, plus what the registry strategies allocate (Service
-// cluster IPs and node ports, a Job's selector and labels). Each function mutates
-// the server's own copy of the object.
-import { defaultField, defaultPod, defaultPodTemplate, withNullCreationTimestamp } from './defaults-pod.js';
+// What a kube-apiserver 1.32 adds to an object when it stores it, in two steps as
+// the server does: the SetDefaults_* functions of each API group (run when the
+// request is decoded, so the writer's field manager owns their fields), then
+// mutating admission and the registries (Service cluster IPs and node ports, a
+// Job's selector and labels, Pod admission plugins), which no manager owns.
+// Each function mutates the server's own copy of the object.
+import { admitPod, defaultField, defaultPod, defaultPodTemplate, withNullCreationTimestamp } from './defaults-pod.js';
 
 type Obj = Record<string, any>;
 
@@ -104,32 +106,36 @@ function defaultCronJob(spec: Obj): void {
   defaultPodTemplate(jobSpec.template);
 }
 
-function defaultService(spec: Obj, context: DefaultingContext): void {
-  const previous = context.previous?.spec ?? {};
+/** SetDefaults_Service: what the decoder fills in (and the writer's field manager therefore owns). */
+function defaultService(spec: Obj): void {
   defaultField(spec, 'type', 'ClusterIP');
   defaultField(spec, 'sessionAffinity', 'None');
   if (spec.sessionAffinity === 'ClientIP') defaultField(spec, 'sessionAffinityConfig', { clientIP: { timeoutSeconds: 10800 } });
-  const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports.filter(isObject) : [];
-  const needsNodePorts = spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
-  for (const port of ports) {
+  for (const port of Array.isArray(spec.ports) ? spec.ports.filter(isObject) : []) {
     defaultField(port, 'protocol', 'TCP');
     defaultField(port, 'targetPort', port.port);
-    if (needsNodePorts) {
-      const kept = (previous.ports ?? []).find((p: Obj) => p.port === port.port && (p.protocol ?? 'TCP') === port.protocol);
-      defaultField(port, 'nodePort', kept?.nodePort ?? context.allocateNodePort());
-    }
   }
   if (spec.type === 'ExternalName') return;
-  // The cluster IP is allocated once and immutable afterwards.
+  defaultField(spec, 'internalTrafficPolicy', 'Cluster');
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') defaultField(spec, 'externalTrafficPolicy', 'Cluster');
+  if (spec.type === 'LoadBalancer') defaultField(spec, 'allocateLoadBalancerNodePorts', true);
+}
+
+/** The Service registry allocates IPs, IP families and node ports: once, immutable afterwards, owned by no manager. */
+function allocateService(spec: Obj, context: DefaultingContext): void {
+  const previous = context.previous?.spec ?? {};
+  const needsNodePorts = spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+  for (const port of needsNodePorts && Array.isArray(spec.ports) ? spec.ports.filter(isObject) : []) {
+    const kept = (previous.ports ?? []).find((p: Obj) => p.port === port.port && (p.protocol ?? 'TCP') === port.protocol);
+    defaultField(port, 'nodePort', kept?.nodePort ?? context.allocateNodePort());
+  }
+  if (spec.type === 'ExternalName') return;
   defaultField(spec, 'clusterIP', previous.clusterIP ?? context.allocateClusterIP());
   defaultField(spec, 'clusterIPs', [spec.clusterIP]);
   // A headless Service without a selector asks for every family the cluster has.
   const headlessWithoutSelector = spec.clusterIP === 'None' && !spec.selector;
   defaultField(spec, 'ipFamilyPolicy', headlessWithoutSelector ? 'RequireDualStack' : 'SingleStack');
   defaultField(spec, 'ipFamilies', ['IPv4']);
-  defaultField(spec, 'internalTrafficPolicy', 'Cluster');
-  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') defaultField(spec, 'externalTrafficPolicy', 'Cluster');
-  if (spec.type === 'LoadBalancer') defaultField(spec, 'allocateLoadBalancerNodePorts', true);
 }
 
 function defaultNetworkPolicy(spec: Obj): void {
@@ -199,20 +205,22 @@ function defaultCrd(crd: Obj): void {
   defaultField(spec, 'conversion', { strategy: 'None' });
 }
 
-/** Fills in the API server's defaults for `object` (of kind `kind` in group `group`). */
-export function applyServerDefaults(group: string, kind: string, object: Obj, context: DefaultingContext): void {
+/**
+ * The API server's defaults for `object` (of kind `kind` in group `group`): the
+ * SetDefaults_* functions the decoder runs before the field manager records the write.
+ */
+export function applyServerDefaults(group: string, kind: string, object: Obj): void {
   const spec = (): Obj => objectAt(object, 'spec');
   switch (`${group}/${kind}`) {
     case 'apps/Deployment': return defaultDeployment(spec());
     case 'apps/StatefulSet': return defaultStatefulSet(spec());
     case 'apps/DaemonSet': return defaultDaemonSet(spec());
     case 'apps/ReplicaSet': defaultField(spec(), 'replicas', 1); return defaultPodTemplate(object.spec.template);
-    case 'batch/Job': defaultJobSpec(spec()); return selectJobPods(object, context.uid);
+    case 'batch/Job': return defaultJobSpec(spec());
     case 'batch/CronJob': return defaultCronJob(spec());
-    case '/Pod': return defaultPod(object, context.randomSuffix(5));
-    case '/Service': return defaultService(spec(), context);
+    case '/Pod': return defaultPod(object);
+    case '/Service': return defaultService(spec());
     case '/Secret': return defaultSecret(object);
-    case '/Namespace': defaultField(spec(), 'finalizers', ['kubernetes']); return;
     case '/PersistentVolumeClaim': defaultField(spec(), 'volumeMode', 'Filesystem'); return;
     case '/PersistentVolume':
       defaultField(spec(), 'persistentVolumeReclaimPolicy', 'Retain');
@@ -227,6 +235,21 @@ export function applyServerDefaults(group: string, kind: string, object: Obj, co
     case 'rbac.authorization.k8s.io/ClusterRoleBinding': return defaultSubjects(object.subjects);
     case 'admissionregistration.k8s.io/MutatingWebhookConfiguration': return defaultWebhooks(object.webhooks);
     case 'apiextensions.k8s.io/CustomResourceDefinition': return defaultCrd(object);
+    default: return;
+  }
+}
+
+/**
+ * What mutating admission and the registries add after the field manager has
+ * recorded the write (so no manager owns it): allocations, generated selectors,
+ * the Pod admission plugins, the namespace finalizer.
+ */
+export function applyRegistryEffects(group: string, kind: string, object: Obj, context: DefaultingContext): void {
+  switch (`${group}/${kind}`) {
+    case 'batch/Job': return selectJobPods(object, context.uid);
+    case '/Pod': return admitPod(object, context.randomSuffix(5));
+    case '/Service': return allocateService(objectAt(object, 'spec'), context);
+    case '/Namespace': defaultField(objectAt(object, 'spec'), 'finalizers', ['kubernetes']); return;
     default: return;
   }
 }

@@ -7,7 +7,7 @@
 // them by value either way, and its tests declare both forms explicitly.
 import { apiVersionOf, type KindInfo } from './catalog.js';
 import { schemaForVersion, defaultAndPrune } from './crd-schema.js';
-import { applyServerDefaults, type DefaultingContext } from './defaults.js';
+import { applyRegistryEffects, applyServerDefaults, type DefaultingContext } from './defaults.js';
 import { inObjectMetaOrder } from './defaults-pod.js';
 import { liveStatusFor, templateHash, type StatusContext } from './live-status.js';
 import { nextManagedFields, zeroValueOf, type ManagedFieldsEntry } from './managed-fields.js';
@@ -107,12 +107,19 @@ export function materialize(manifest: Obj, options: WriteOptions, context: Mater
   }
 
   const uid: string = previous?.metadata?.uid ?? context.newUid();
-  applyServerDefaults(info.group, info.kind, object, { ...context, uid, previous });
+  applyServerDefaults(info.group, info.kind, object);
   if (info.crd) defaultAndPrune(object, schemaForVersion(info.crd, info.version));
   if (info.group === '' && info.kind === 'Namespace') {
-    // The NamespaceDefaultLabelName feature: every namespace is labelled with its own name.
+    // SetDefaults_Namespace (NamespaceDefaultLabelName): every namespace is labelled with its own name.
     metadata.labels = { ...metadata.labels, 'kubernetes.io/metadata.name': metadata.name };
   }
+  // The field manager records the write here: after defaulting, before admission and the registry.
+  const managedPrevious = previous ? withoutControllerFields(previous) : { ...zeroValueOf(info.group, info.kind) };
+  const managedFields = nextManagedFields((previous?.metadata?.managedFields ?? []) as ManagedFieldsEntry[], {
+    manager, operation, time, apiVersion: apiVersionOf(info), builtin: !info.crd,
+    next: withoutControllerFields(object), previous: managedPrevious, applied: manifest,
+  });
+  applyRegistryEffects(info.group, info.kind, object, { ...context, uid, previous });
 
   metadata.uid = uid;
   metadata.resourceVersion = context.resourceVersion;
@@ -122,12 +129,8 @@ export function materialize(manifest: Obj, options: WriteOptions, context: Mater
     metadata.generation = before === undefined ? 1 : specView(previous!) === specView(object) ? before : before + 1;
   } else delete metadata.generation;
 
-  const managedPrevious = previous ? withoutControllerFields(previous) : { ...zeroValueOf(info.group, info.kind) };
-  metadata.managedFields = nextManagedFields((previous?.metadata?.managedFields ?? []) as ManagedFieldsEntry[], {
-    manager, operation, time, apiVersion: apiVersionOf(info), builtin: !info.crd,
-    next: withoutControllerFields(object), previous: managedPrevious, applied: manifest,
-  });
-  if (metadata.managedFields.length === 0) delete metadata.managedFields;
+  if (managedFields.length > 0) metadata.managedFields = managedFields;
+  else delete metadata.managedFields;
 
   if (info.group === 'apps' && info.kind === 'Deployment') {
     // The deployment controller numbers each new pod template it rolls out.
