@@ -110,6 +110,24 @@ describe('kubectl against the test API server', () => {
       .toEqual(['configmap/other', 'configmap/settings']);
   });
 
+  it('discovers through the aggregated /api and /apis, and through the per-group documents without them', async () => {
+    const before = server.requests.length;
+    expect((await kubectl(['get', 'deploy', '-o', 'name'])).stdout.trim()).toBe('deployment.apps/web');
+    const discovery = server.requests.slice(before).filter((r) => r.path.startsWith('/api') && !r.path.includes('/namespaces/'));
+    expect(discovery.map((r) => r.path)).toEqual(['/api', '/apis']);
+
+    const legacy = await startKubeApiServer({ aggregatedDiscovery: false, objects: [webDeployment] });
+    try {
+      const config = legacy.writeKubeconfig(path.join(scratch, 'legacy'));
+      expect((await kubectl(['get', 'deploy', '-n', 'shop', '-o', 'name'], config)).stdout.trim()).toBe('deployment.apps/web');
+      expect(legacy.requests.map((r) => r.path)).toEqual(expect.arrayContaining(['/api/v1', '/apis/apps/v1', '/apis/batch/v1']));
+      expect(table((await kubectl(['api-resources', '--api-group=apps'], config)).stdout).map((row) => row[0]))
+        .toEqual(['NAME', 'daemonsets', 'deployments', 'replicasets', 'statefulsets']);
+    } finally {
+      await legacy.close();
+    }
+  });
+
   it('get deployments.apps missing exits 1 with the NotFound message', async () => {
     const { code, stdout, stderr } = await kubectl(['get', 'deployments.apps', 'missing']);
     expect(code).toBe(1);

@@ -101,4 +101,10 @@ describe('small server rules', () => {
     ['application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io', 'PartialObjectMetadata'],
     ['application/vnd.kubernetes.protobuf', 'unacceptable'],
   ])('Accept %s is answered as %s', (accept, as) => expect(negotiate(accept).as).toBe(as));
+
+  it('answers aggregated discovery only where a route offers it', () => {
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
+    expect(negotiate(accept, ['json', 'APIGroupDiscoveryList'])).toEqual({ as: 'APIGroupDiscoveryList', version: 'v2' });
+    expect(negotiate(accept, ['json'])).toEqual({ as: 'json' });
+  });
 });

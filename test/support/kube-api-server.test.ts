@@ -75,6 +75,24 @@ describe('discovery', () => {
     expect(entry.shortNames).toEqual(shortNames);
   });
 
+  it('serves /apis in the aggregated form to clients that ask for it', async () => {
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
+    const response = await fetch(`${server.url}/apis`, { headers: { Accept: accept } });
+    expect(response.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    const body = await response.json() as Obj;
+    expect(body).toMatchObject({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2' });
+    const apps = body.items.find((item: Obj) => item.metadata.name === 'apps');
+    expect(apps.versions[0].resources.find((r: Obj) => r.resource === 'deployments')).toEqual({
+      resource: 'deployments', responseKind: { group: '', version: '', kind: 'Deployment' }, scope: 'Namespaced', singularResource: 'deployment',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['deploy'], categories: ['all'],
+      subresources: [
+        { subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] },
+        { subresource: 'status', responseKind: { group: '', version: '', kind: 'Deployment' }, verbs: ['get', 'patch', 'update'] },
+      ] });
+    const core = await (await fetch(`${server.url}/api`, { headers: { Accept: accept } })).json() as Obj;
+    expect(core.items[0].versions[0].resources.find((r: Obj) => r.resource === 'namespaces')).toMatchObject({ scope: 'Cluster', shortNames: ['ns'] });
+  });
+
   it('answers an unknown group or version with a 404 Status', async () => {
     for (const unknown of ['/apis/example.com/v1', '/apis/apps/v2', '/api/v2', '/apis/apps/v1/widgets']) {
       const { status, body } = await get(unknown);

@@ -1,8 +1,8 @@
 // Discovery documents, shaped as a kube-apiserver 1.32 serves them: /version, /api
 // (APIVersions), /api/v1 and /apis/{group}/{version} (APIResourceList), /apis
-// (APIGroupList) and /apis/{group} (APIGroup). Only the legacy (unaggregated) form
-// is served; client-go falls back to it when the aggregated v2 form is not
-// returned (it looks at the response's Content-Type).
+// (APIGroupList) and /apis/{group} (APIGroup), and the aggregated form of /api and
+// /apis for clients that ask for it. client-go reads the response's Content-Type
+// to tell which form it got, and falls back to the per-group documents.
 import { apiVersionOf, storageVersionHash, type Catalog, type KindInfo } from './catalog.js';
 
 export const SERVER_VERSION = {
@@ -75,5 +75,48 @@ export function apiResourceList(catalog: Catalog, group: string, version: string
     ...(group ? { apiVersion: 'v1' } : {}),
     groupVersion: apiVersionOf({ group, version }),
     resources: kinds.flatMap(resourceEntries),
+  };
+}
+
+/**
+ * Aggregated discovery (apidiscovery.k8s.io/v2, served by default since 1.30): the
+ * whole of /api or /apis in one document, which kubectl 1.32 asks for first.
+ */
+export function aggregatedDiscovery(catalog: Catalog, core: boolean, version: 'v2' | 'v2beta1'): object {
+  const groups = core ? [''] : catalog.groups();
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: `apidiscovery.k8s.io/${version}`,
+    metadata: {},
+    items: groups.map((group) => ({
+      metadata: { ...(group ? { name: group } : {}), creationTimestamp: null },
+      versions: catalog.groupVersions(group).map((groupVersion) => ({
+        version: groupVersion,
+        resources: catalog.kinds
+          .filter((k) => k.group === group && k.version === groupVersion)
+          .sort((a, b) => a.plural.localeCompare(b.plural))
+          .map(discoveryResource),
+        freshness: 'Current',
+      })),
+    })),
+  };
+}
+
+function discoveryResource(info: KindInfo): object {
+  return {
+    resource: info.plural,
+    responseKind: { group: '', version: '', kind: info.kind },
+    scope: info.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: info.singular,
+    verbs: info.verbs,
+    ...(info.shortNames?.length ? { shortNames: info.shortNames } : {}),
+    ...(info.categories?.length ? { categories: info.categories } : {}),
+    ...(info.subresources?.length ? {
+      subresources: info.subresources.map((sub) => ({
+        subresource: sub.name,
+        responseKind: { group: sub.group ?? '', version: sub.version ?? '', kind: sub.kind },
+        verbs: sub.verbs,
+      })),
+    } : {}),
   };
 }

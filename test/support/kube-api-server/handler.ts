@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiVersionOf, type KindInfo } from './catalog.js';
+import { aggregatedDiscovery } from './discovery.js';
 import { answerWithFault, type FaultTable } from './faults.js';
 import { routeFor, verbFor, type Route } from './routes.js';
 import { SelectorError, matchesFields, matchesLabels, paginate, parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -28,25 +29,44 @@ export interface ServerState {
   token?: string;
   /** host:port, as /api reports it in serverAddressByClientCIDRs. */
   address: string;
+  /** Answer /api and /apis in the aggregated form when asked (a 1.32 server does). */
+  aggregatedDiscovery: boolean;
 }
 
-type Representation = { as: 'json' } | { as: 'Table'; version: string } | { as: 'PartialObjectMetadata' } | { as: 'unacceptable' };
+type Representation =
+  | { as: 'json' }
+  | { as: 'Table'; version: string }
+  | { as: 'PartialObjectMetadata' }
+  | { as: 'APIGroupDiscoveryList'; version: 'v2' | 'v2beta1' }
+  | { as: 'unacceptable' };
 
-/** The first media type of the Accept header that the server can produce, in the client's order. */
-export function negotiate(accept: string | undefined): Representation {
+/**
+ * The first media type of the Accept header that the server can produce for this
+ * route, in the client's order (a type the route cannot produce falls through to
+ * the next, as the apiserver's negotiation does).
+ */
+export function negotiate(accept: string | undefined, supports: Representation['as'][] = ['json', 'Table', 'PartialObjectMetadata']): Representation {
   if (!accept) return { as: 'json' };
   for (const mediaType of accept.split(',')) {
     const [type, ...parameters] = mediaType.split(';').map((part) => part.trim());
     const params = Object.fromEntries(parameters.map((p) => p.split('=').map((s) => s.trim())));
     if (!['application/json', 'application/*', '*/*'].includes(type)) continue;
-    if (params.as === undefined) return { as: 'json' };
-    if (params.g !== 'meta.k8s.io') continue; // e.g. aggregated discovery (apidiscovery.k8s.io): not served, fall through
-    if (params.as === 'Table' && (params.v === 'v1' || params.v === 'v1beta1')) return { as: 'Table', version: params.v };
-    if ((params.as === 'PartialObjectMetadata' || params.as === 'PartialObjectMetadataList') && params.v === 'v1') {
-      return { as: 'PartialObjectMetadata' };
-    }
+    const candidate = representationOf(params);
+    if (candidate && supports.includes(candidate.as)) return candidate;
   }
   return { as: 'unacceptable' };
+}
+
+function representationOf(params: Record<string, string>): Representation | undefined {
+  if (params.as === undefined) return { as: 'json' };
+  if (params.g === 'meta.k8s.io' && params.as === 'Table' && (params.v === 'v1' || params.v === 'v1beta1')) return { as: 'Table', version: params.v };
+  if (params.g === 'meta.k8s.io' && params.v === 'v1' && (params.as === 'PartialObjectMetadata' || params.as === 'PartialObjectMetadataList')) {
+    return { as: 'PartialObjectMetadata' };
+  }
+  if (params.g === 'apidiscovery.k8s.io' && params.as === 'APIGroupDiscoveryList' && (params.v === 'v2' || params.v === 'v2beta1')) {
+    return { as: 'APIGroupDiscoveryList', version: params.v };
+  }
+  return undefined;
 }
 
 function send(response: ServerResponse, code: number, body: object, contentType = 'application/json'): void {
@@ -127,6 +147,16 @@ function serveObject(state: ServerState, route: Extract<Route, { type: 'object' 
   send(response, 200, object);
 }
 
+function serveDocument(state: ServerState, route: Extract<Route, { type: 'document' }>, accept: string | undefined, response: ServerResponse): void {
+  const aggregated = route.root && state.aggregatedDiscovery;
+  const representation = negotiate(accept, aggregated ? ['json', 'APIGroupDiscoveryList'] : ['json']);
+  if (representation.as === 'APIGroupDiscoveryList' && route.root) {
+    const body = aggregatedDiscovery(state.store.catalog, route.root === 'core', representation.version);
+    return send(response, 200, body, `application/json;g=apidiscovery.k8s.io;v=${representation.version};as=APIGroupDiscoveryList`);
+  }
+  send(response, 200, route.body);
+}
+
 export async function handleRequest(state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = (request.method ?? 'GET').toUpperCase();
@@ -146,7 +176,7 @@ export async function handleRequest(state: ServerState, request: IncomingMessage
   }
   if (route.type === 'unknown') return sendStatus(response, statuses.pathNotFound());
   if (method !== 'GET') return sendStatus(response, statuses.methodNotAllowed());
-  if (route.type === 'document') return send(response, 200, route.body);
+  if (route.type === 'document') return serveDocument(state, route, request.headers.accept, response);
 
   const representation = negotiate(request.headers.accept);
   if (representation.as === 'unacceptable') {

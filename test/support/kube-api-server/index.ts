@@ -52,12 +52,19 @@ export interface StartOptions {
    * sends kubeconfig credentials over TLS; gitdiff's client also sends them over http.
    */
   tls?: boolean;
+  /**
+   * Answer /api and /apis in the aggregated discovery form when a client asks (kubectl 1.32
+   * does), as a 1.32 server does; default true. False serves only the per-group documents.
+   */
+  aggregatedDiscovery?: boolean;
 }
 
 export async function startKubeApiServer(options: StartOptions = {}): Promise<KubeApiServer> {
   const store = new ObjectStore();
   for (const object of options.objects ?? []) store.apply(object);
-  const state: ServerState = { store, faults: new FaultTable(), requests: [], token: options.token, address: '' };
+  const state: ServerState = {
+    store, faults: new FaultTable(), requests: [], token: options.token, address: '', aggregatedDiscovery: options.aggregatedDiscovery ?? true,
+  };
   const certificate = options.tls ? await selfSignedCertificate() : undefined;
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
     handleRequest(state, request, response).catch((error: unknown) => {

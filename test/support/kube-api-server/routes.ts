@@ -6,7 +6,8 @@ import type { Catalog, KindInfo } from './catalog.js';
 import { SERVER_VERSION, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 
 export type Route =
-  | { type: 'document'; body: object }
+  /** `root`: /api or /apis, which also have an aggregated form. */
+  | { type: 'document'; body: object; root?: 'core' | 'groups' }
   | { type: 'object'; info: KindInfo; namespace?: string; name: string; subresource?: string }
   | { type: 'collection'; info: KindInfo; namespace?: string }
   | { type: 'unknown' };
@@ -50,13 +51,13 @@ export function routeFor(path: string, catalog: Catalog, serverAddress: string):
   const segments = path.split('/').filter(Boolean).map(decode);
   if (path === '/version' || path === '/version/') return { type: 'document', body: SERVER_VERSION };
   if (segments[0] === 'api') {
-    if (segments.length === 1) return { type: 'document', body: apiVersions(serverAddress) };
+    if (segments.length === 1) return { type: 'document', body: apiVersions(serverAddress), root: 'core' };
     if (segments[1] !== 'v1') return UNKNOWN;
     if (segments.length === 2) return { type: 'document', body: apiResourceList(catalog, '', 'v1')! };
     return resourceRoute(catalog, '', 'v1', segments.slice(2));
   }
   if (segments[0] === 'apis') {
-    if (segments.length === 1) return { type: 'document', body: apiGroupList(catalog) };
+    if (segments.length === 1) return { type: 'document', body: apiGroupList(catalog), root: 'groups' };
     const group = segments[1];
     if (segments.length === 2) {
       const body = apiGroupDocument(catalog, group);
