@@ -163,11 +163,6 @@ export class Catalog {
     return this.kinds.find((k) => apiVersionOf(k) === apiVersion && k.kind === kind);
   }
 
-  /** The same resource in any served version (objects are stored once per group and resource). */
-  anyVersion(group: string, kind: string): KindInfo | undefined {
-    return this.kinds.find((k) => k.group === group && k.kind === kind);
-  }
-
   /** The versions of a group, preferred first (Kubernetes version priority: v2 > v1 > v1beta1 > v1alpha1). */
   groupVersions(group: string): string[] {
     return [...new Set(this.kinds.filter((k) => k.group === group).map((k) => k.version))].sort(compareVersionPriority);

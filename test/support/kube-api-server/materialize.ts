@@ -57,9 +57,9 @@ function lastAppliedConfiguration(manifest: Obj): string {
   return `${sortedJson(copy)}\n`;
 }
 
-/** Everything but metadata and status: what metadata.generation tracks. */
+/** Everything but metadata and status (and the version it was written in): what metadata.generation tracks. */
 function specView(object: Obj): string {
-  const { metadata: _m, status: _s, ...rest } = object;
+  const { apiVersion: _v, kind: _k, metadata: _m, status: _s, ...rest } = object;
   return sortedJson(rest);
 }
 
