@@ -127,6 +127,16 @@ describe('GET and LIST', () => {
     expect(body).toMatchObject({ kind: 'DeploymentList', items: [] });
   });
 
+  it('lists metadata only for clients that ask for PartialObjectMetadataList', async () => {
+    const accept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+    const response = await fetch(`${server.url}/api/v1/namespaces/shop/configmaps?labelSelector=app%3Dweb`, { headers: { Accept: accept } });
+    expect(response.headers.get('content-type')).toBe('application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io');
+    const list = await response.json() as Obj;
+    expect(list).toMatchObject({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: expect.any(String) } });
+    expect(list.items.map((i: Obj) => [i.kind, i.apiVersion, i.metadata.name, i.data])).toEqual(
+      [['PartialObjectMetadata', 'meta.k8s.io/v1', 'a', undefined], ['PartialObjectMetadata', 'meta.k8s.io/v1', 'b', undefined]]);
+  });
+
   it('answers a missing object with the NotFound Status Kubernetes sends', async () => {
     const { status, body } = await get('/apis/apps/v1/namespaces/shop/deployments/x');
     expect(status).toBe(404);

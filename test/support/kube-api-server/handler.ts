@@ -110,7 +110,8 @@ function serveCollection(state: ServerState, route: Extract<Route, { type: 'coll
     return send(response, 200, table, `application/json;as=Table;v=${representation.version};g=meta.k8s.io`);
   }
   if (representation.as === 'PartialObjectMetadata') {
-    const items = page.items.map((item) => ({ metadata: item.metadata }));
+    // The apiserver sets each item's own TypeMeta in a PartialObjectMetadataList (asPartialObjectMetadataList).
+    const items = page.items.map((item) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: item.metadata }));
     return send(response, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items },
       'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io');
   }
