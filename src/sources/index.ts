@@ -1,5 +1,6 @@
 // The subcommand registry: adding a subcommand is a folder and one line here.
 import type { Source } from './types.js';
 import { kube } from './kube/index.js';
+import { terraform } from './terraform/index.js';
 
-export const sources: readonly Source[] = [kube];
+export const sources: readonly Source[] = [kube, terraform];

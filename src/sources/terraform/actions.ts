@@ -1,0 +1,97 @@
+// Terraform's actions in Terraform's own words and symbols, and what each
+// means for a drift verdict. The status rule is `terraform plan
+// -detailed-exitcode`'s, explained: anything but no-op or read is a change.
+import type { Status } from '../../report.js';
+import type { Actions } from './plan-model.js';
+
+export type ActionKind = 'no-op' | 'read' | 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'unknown';
+
+export interface ActionInfo {
+  kind: ActionKind;
+  /** Terraform's symbol: `+`, `~`, `-/+`, `+/-`, `-`, `<=`, `.`; undefined for no-op. */
+  symbol?: string;
+  /** What the plan would do, for people. */
+  label: string;
+}
+
+export function classifyActions(actions: Actions): ActionInfo {
+  switch (actions.join(',')) {
+    case 'no-op': return { kind: 'no-op', label: 'no-op' };
+    case 'read': return { kind: 'read', symbol: '<=', label: 'read (data source, during apply)' };
+    case 'create': return { kind: 'create', symbol: '+', label: 'create' };
+    case 'update': return { kind: 'update', symbol: '~', label: 'update in place' };
+    case 'delete,create': return { kind: 'replace', symbol: '-/+', label: 'replace (destroy, then create)' };
+    case 'create,delete': return { kind: 'replace', symbol: '+/-', label: 'replace (create, then destroy)' };
+    case 'delete': return { kind: 'delete', symbol: '-', label: 'destroy' };
+    case 'forget': return { kind: 'forget', symbol: '.', label: 'forget (remove from state, keep the object)' };
+    // A future action gitdiff does not know: whatever it is, it is not "nothing to do".
+    default: return { kind: 'unknown', symbol: '?', label: `unknown action: ${actions.join(', ')}` };
+  }
+}
+
+/** True when the plan would change something: the verdict rule for resource and output changes. */
+export function isChange(kind: ActionKind): boolean {
+  return kind !== 'no-op' && kind !== 'read';
+}
+
+/**
+ * The status of a planned change. A create is `missing` (Git declares it, it is
+ * not live), a destroy or forget `extra` (live, no longer declared), anything
+ * else that changes something `diverged`.
+ */
+export function plannedStatus(kind: ActionKind): Status {
+  switch (kind) {
+    case 'no-op':
+    case 'read':
+      return 'in-sync';
+    case 'create':
+      return 'missing';
+    case 'delete':
+    case 'forget':
+      return 'extra';
+    default:
+      return 'diverged';
+  }
+}
+
+/** The status of drift when drift decides (refresh-only plans): deleted outside Terraform is `missing`. */
+export function driftStatus(kind: ActionKind): Status {
+  switch (kind) {
+    case 'no-op':
+      return 'in-sync';
+    case 'delete':
+      return 'missing';
+    default:
+      return 'diverged';
+  }
+}
+
+export function driftLabel(kind: ActionKind): string {
+  switch (kind) {
+    case 'update': return 'updated outside Terraform';
+    case 'delete': return 'deleted outside Terraform';
+    case 'no-op': return 'unchanged';
+    default: return `changed outside Terraform (${kind})`;
+  }
+}
+
+/** Terraform's action_reason values in words (plans/changes.go, ResourceInstanceChangeActionReason). */
+const REASONS: Record<string, string> = {
+  replace_because_tainted: 'the object is tainted',
+  replace_because_cannot_update: 'the provider cannot update it in place',
+  replace_by_request: 'replacement was requested (-replace)',
+  replace_by_triggers: 'replace_triggered_by changed',
+  delete_because_no_resource_config: 'it is no longer in the configuration',
+  delete_because_wrong_repetition: 'its instance key does not match count / for_each',
+  delete_because_count_index: 'its index is beyond count',
+  delete_because_each_key: 'its key is no longer in for_each',
+  delete_because_no_module: 'its module is no longer in the configuration',
+  delete_because_no_move_target: 'it was moved to an address that is not in the configuration',
+  read_because_config_unknown: 'its configuration depends on values known only after apply',
+  read_because_dependency_pending: 'it depends on a resource with pending changes',
+  read_because_check_nested: 'it is in a check block',
+};
+
+export function describeReason(reason: string): string {
+  return REASONS[reason] ?? reason.replace(/_/g, ' ');
+}

@@ -1,0 +1,29 @@
+// `gitdiff terraform`: a Terraform plan (run here, or saved) turned into a drift verdict.
+// This module only declares the command; the work (and its imports) live in run.ts.
+import type { Command } from 'commander';
+import type { Source } from '../types.js';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export const terraform: Source = {
+  name: 'terraform',
+  summary: 'run (or read) a Terraform plan and report drift per resource',
+  define(command: Command) {
+    command
+      .argument('[dir]', 'the Terraform root module to plan (default: the current directory)')
+      .option('--plan-json <file>', "read saved `terraform show -json PLANFILE` output instead of planning; '-' reads stdin")
+      .option('--plan <file>', 'read a saved binary plan file (runs `terraform show -json FILE` in DIR)')
+      .option('--refresh-only', 'plan in refresh-only mode: only changes made outside Terraform count')
+      .option('--init', 'run `terraform init -input=false` first (for jobs that start from a clean checkout)')
+      .option('--bin <path>', 'the terraform-compatible binary, e.g. tofu (default: $GITDIFF_TERRAFORM_BIN, else terraform)')
+      .option('--var-file <file>', 'passed to terraform plan; repeatable', collect)
+      .option('--var <name=value>', 'passed to terraform plan; repeatable', collect)
+      .option('--target <address>', 'passed to terraform plan; repeatable', collect);
+  },
+  async run(args, options, context) {
+    const { runTerraform } = await import('./run.js');
+    return runTerraform(args, options, context);
+  },
+};

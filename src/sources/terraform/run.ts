@@ -1,0 +1,65 @@
+// `gitdiff terraform`, orchestrated: settings from flags, a plan from
+// terraform or a saved file, the verdict, one Report. Each step lives in its
+// own module; this one only decides which runs, in what order.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Report } from '../../report.js';
+import { GitdiffError } from '../../errors.js';
+import type { RunContext } from '../types.js';
+import { parsePlanBytes, type ParsedPlan } from './plan-input.js';
+import { resolveSettings, type TerraformSettings } from './settings.js';
+import { planVerdict } from './verdict.js';
+
+export async function runTerraform(args: string[], options: Record<string, unknown>, context: RunContext): Promise<Report> {
+  const started = performance.now();
+  const settings = resolveSettings(args, options, context.cwd, context.env);
+  const parsed = await loadPlan(settings, context);
+  if (parsed.encoding !== 'UTF-8') context.log(`plan read as ${parsed.encoding}`);
+  if (parsed.skippedLines > 0) context.log(`skipped ${parsed.skippedLines} non-JSON lines around the plan (a CI wrapper's output)`);
+  const verdict = planVerdict(parsed.plan, { refreshOnly: settings.refreshOnly });
+  return {
+    source: 'terraform',
+    target: settings.target,
+    items: verdict.items,
+    errors: [],
+    notes: verdict.notes,
+    headline: verdict.headline,
+    noun: 'resource',
+    durationMs: performance.now() - started,
+  };
+}
+
+async function loadPlan(settings: TerraformSettings, context: RunContext): Promise<ParsedPlan> {
+  const input = settings.input;
+  switch (input.kind) {
+    case 'plan-json':
+      return parsePlanBytes(await readSavedPlan(input.file, context), settings.label);
+    case 'plan-file': {
+      // execa and the runner load only on the paths that run terraform.
+      const { showSavedPlan } = await import('./plan-runner.js');
+      const bytes = await showSavedPlan(settings, input.dir, input.planFile, context);
+      return parsePlanBytes(bytes, `terraform show -json ${path.basename(input.planFile)}`);
+    }
+    case 'run': {
+      const { planAndShow } = await import('./plan-runner.js');
+      const bytes = await planAndShow(settings, input.dir, context);
+      return parsePlanBytes(bytes, `terraform show -json (plan of ${settings.label})`);
+    }
+  }
+}
+
+async function readSavedPlan(file: string, context: RunContext): Promise<Buffer> {
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of context.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    return Buffer.concat(chunks);
+  }
+  try {
+    return await readFile(path.resolve(context.cwd, file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new GitdiffError(`${file}: no such file`, { hint: 'pass the file `terraform show -json PLANFILE > FILE` wrote' });
+    if (code === 'EISDIR') throw new GitdiffError(`${file}: is a directory, not a saved plan`, { hint: 'to run a plan in a directory, pass it as DIR without --plan-json' });
+    throw new GitdiffError(`${file}: cannot be read (${code ?? 'unknown error'})`, { cause: error });
+  }
+}

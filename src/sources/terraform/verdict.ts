@@ -1,0 +1,181 @@
+// A plan turned into Items: one per resource address (and one per root
+// output), each with Terraform's symbol, its action and reason, and the
+// attribute-level differences. Pure: plan in, items and summary sentence out.
+//
+// The verdict rules (docs/terraform.md):
+// - a resource or output change whose actions are not no-op / read diverges;
+// - in a refresh-only plan, drift decides: any resource_drift entry that is
+//   not no-op diverges, and planned changes are not looked at;
+// - drift the plan would not act on (the configuration already matches the
+//   changed object, or ignore_changes covers it) is shown, in sync, as
+//   information; drift the plan would revert is shown in the drift group with
+//   the plan's action and the differences between Git and the live object.
+import type { Change, Item } from '../../report.js';
+import { attributeChanges, formatPath, type Orientation } from './attribute-diff.js';
+import { classifyActions, describeReason, driftLabel, driftStatus, isChange, plannedStatus, type ActionKind } from './actions.js';
+import type { Plan, PlanChange, ResourceChange } from './plan-model.js';
+import { collectSensitiveStrings, type SensitiveStrings } from './sensitive.js';
+
+export const DRIFT_GROUP = 'Changes outside Terraform (drift)';
+export const PLANNED_GROUP = 'Planned changes';
+export const OUTPUTS_GROUP = 'Changes to outputs';
+
+export interface PlanVerdict {
+  items: Item[];
+  /** `Drift: 1 changed outside Terraform. Plan: 1 to add, 2 to change, 0 to destroy.` */
+  headline: string;
+  notes: string[];
+}
+
+export interface VerdictOptions {
+  /** Judge by drift only, as for `terraform plan -refresh-only`. */
+  refreshOnly?: boolean;
+}
+
+/** How many drifted attribute paths a planned item names before "and N more". */
+const DRIFT_PATHS_SHOWN = 5;
+
+export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdict {
+  const sensitiveStrings = collectSensitiveStrings(plan);
+  const planned = plan.resource_changes ?? [];
+  const drift = (plan.resource_drift ?? []).filter((entry) => classifyActions(entry.change.actions).kind !== 'no-op' || planned.length === 0);
+  const refreshOnly = Boolean(options.refreshOnly) || (planned.length === 0 && drift.length > 0);
+  const items: Item[] = [];
+  const notes: string[] = [];
+
+  if (refreshOnly) {
+    for (const entry of drift) items.push(driftItem(entry, sensitiveStrings, true));
+    if (planned.some((entry) => isChange(classifyActions(entry.change.actions).kind))) {
+      notes.push('refresh-only: the planned resource changes in this plan were not counted; drift alone decides');
+    }
+  } else {
+    const plannedByKey = new Map(planned.map((entry) => [keyOf(entry), entry]));
+    const shown = new Set<string>();
+    for (const entry of drift) {
+      const plannedEntry = plannedByKey.get(keyOf(entry));
+      if (plannedEntry && isChange(classifyActions(plannedEntry.change.actions).kind)) {
+        const item = plannedItem(plannedEntry, sensitiveStrings, DRIFT_GROUP);
+        item.details = { ...item.details, drift: driftSummary(entry, sensitiveStrings) };
+        items.push(item);
+      } else {
+        items.push(driftItem(entry, sensitiveStrings, false));
+      }
+      shown.add(keyOf(entry));
+    }
+    for (const entry of planned) if (!shown.has(keyOf(entry))) items.push(plannedItem(entry, sensitiveStrings, PLANNED_GROUP));
+  }
+  for (const deferred of plan.deferred_changes ?? []) items.push(deferredItem(deferred.resource_change, deferred.reason));
+  for (const [name, change] of Object.entries(plan.output_changes ?? {})) items.push(outputItem(name, change, sensitiveStrings));
+  if (plan.complete === false) notes.push('the plan is partial (made with -target, or with deferred changes): resources outside it were not checked');
+
+  return { items, headline: headline(plan, drift, refreshOnly), notes };
+}
+
+/** Deposed objects share their address with the current object. */
+function keyOf(entry: ResourceChange): string {
+  return entry.deposed ? `${entry.address}#${entry.deposed}` : entry.address;
+}
+
+function baseItem(entry: ResourceChange): Item {
+  const ref: Record<string, string | undefined> = { address: entry.address };
+  if (entry.deposed) ref.deposed = entry.deposed;
+  return { ref, title: entry.deposed ? `${entry.address} (deposed object ${entry.deposed})` : entry.address, status: 'in-sync', changes: [] };
+}
+
+function plannedItem(entry: ResourceChange, sensitiveStrings: SensitiveStrings, group: string): Item {
+  const action = classifyActions(entry.change.actions);
+  const item = baseItem(entry);
+  item.status = plannedStatus(action.kind);
+  item.symbol = action.symbol;
+  item.group = group;
+  item.details = { action: action.label };
+  if (entry.action_reason) item.details.reason = describeReason(entry.action_reason);
+  if (entry.previous_address && entry.previous_address !== entry.address) item.details['moved from'] = entry.previous_address;
+  if (entry.change.importing) item.details.import = entry.change.importing.id ? `import id ${entry.change.importing.id}` : 'import';
+  if (action.kind === 'update' || action.kind === 'replace' || action.kind === 'unknown') {
+    item.changes = differences(entry.change, 'planned', sensitiveStrings);
+  }
+  return item;
+}
+
+/** Drift on its own: shown with what changed outside Terraform (state -> live). */
+function driftItem(entry: ResourceChange, sensitiveStrings: SensitiveStrings, decides: boolean): Item {
+  const action = classifyActions(entry.change.actions);
+  const item = baseItem(entry);
+  item.status = decides ? driftStatus(action.kind) : 'in-sync';
+  item.symbol = action.symbol;
+  item.group = DRIFT_GROUP;
+  // Not acting on drift means Git and the live object agree: the configuration matches the change, or ignores it.
+  const unacted = decides || action.kind === 'no-op' ? '' : '; the plan would not act on it (the configuration matches, or ignore_changes covers it)';
+  item.details = { drift: `${driftLabel(action.kind)}${unacted}` };
+  if (entry.previous_address && entry.previous_address !== entry.address) item.details['moved from'] = entry.previous_address;
+  if (action.kind === 'update') item.changes = differences(entry.change, 'drift', sensitiveStrings);
+  return item;
+}
+
+/** "updated outside Terraform (instance_type, tags["Name"])": which attributes drifted, never their values. */
+function driftSummary(entry: ResourceChange, sensitiveStrings: SensitiveStrings): string {
+  const kind = classifyActions(entry.change.actions).kind;
+  if (kind !== 'update') return driftLabel(kind);
+  const paths = differences(entry.change, 'drift', sensitiveStrings).map((change) => change.path);
+  if (paths.length === 0) return driftLabel(kind);
+  const named = paths.slice(0, DRIFT_PATHS_SHOWN).join(', ');
+  const more = paths.length > DRIFT_PATHS_SHOWN ? ` and ${paths.length - DRIFT_PATHS_SHOWN} more` : '';
+  return `${driftLabel(kind)} (${named}${more})`;
+}
+
+/** Terraform 1.9+ deferred actions: the plan could not decide this resource yet, so gitdiff cannot either. */
+function deferredItem(entry: ResourceChange | undefined, reason: string | undefined): Item {
+  const address = entry?.address ?? '(unknown address)';
+  return {
+    ref: { address },
+    title: address,
+    status: 'error',
+    group: PLANNED_GROUP,
+    changes: [],
+    error: `terraform deferred this change${reason ? ` (${reason.replace(/_/g, ' ')})` : ''}`,
+    hint: 'the plan is incomplete: apply it and plan again, or make the values it waits for known',
+  };
+}
+
+function outputItem(name: string, change: PlanChange, sensitiveStrings: SensitiveStrings): Item {
+  const action = classifyActions(change.actions);
+  const address = `output.${name}`;
+  const item: Item = {
+    ref: { address },
+    title: address,
+    status: plannedStatus(action.kind),
+    symbol: action.symbol,
+    group: OUTPUTS_GROUP,
+    details: { action: action.label },
+    changes: [],
+  };
+  if (isChange(action.kind)) item.changes = differences(change, 'planned', sensitiveStrings, 'value');
+  return item;
+}
+
+function differences(change: PlanChange, orientation: Orientation, sensitiveStrings: SensitiveStrings, rootPath = ''): Change[] {
+  const replacePaths = change.replace_paths?.filter(Array.isArray).map(formatPath);
+  return attributeChanges(change, { orientation, sensitiveStrings, rootPath, replacePaths });
+}
+
+/** Terraform's own summary line, with drift counted first. */
+function headline(plan: Plan, drift: ResourceChange[], refreshOnly: boolean): string {
+  const drifted = drift.filter((entry) => classifyActions(entry.change.actions).kind !== 'no-op').length;
+  if (refreshOnly) return `Drift: ${drifted} changed outside Terraform (refresh-only plan).`;
+  const driftPart = `Drift: ${drifted} changed outside Terraform.`;
+  const count: Record<ActionKind, number> = { 'no-op': 0, read: 0, create: 0, update: 0, replace: 0, delete: 0, forget: 0, unknown: 0 };
+  let imports = 0;
+  for (const entry of plan.resource_changes ?? []) {
+    count[classifyActions(entry.change.actions).kind]++;
+    if (entry.change.importing) imports++;
+  }
+  const add = count.create + count.replace;
+  const destroy = count.delete + count.replace;
+  const parts = [`${add} to add`, `${count.update} to change`, `${destroy} to destroy`];
+  if (imports) parts.unshift(`${imports} to import`);
+  if (count.forget) parts.push(`${count.forget} to forget`);
+  if (count.unknown) parts.push(`${count.unknown} with unknown actions`);
+  const outputs = Object.values(plan.output_changes ?? {}).filter((change) => isChange(classifyActions(change.actions).kind)).length;
+  return `${driftPart} Plan: ${parts.join(', ')}.${outputs ? ` Outputs: ${outputs} to change.` : ''}`;
+}
