@@ -125,7 +125,9 @@ class DiffWalker {
     const removed = isContainer(before) && !present(after);
     if ((added || removed) && (marksSomething(beforeMask) || marksSomething(afterMask) || marksSomething(unknown))) {
       const container = (added ? after : before) as Record<string, unknown>;
-      const keys = Array.isArray(container) ? container.map((_, i) => i) : Object.keys(container);
+      const keys: (string | number)[] = Array.isArray(container) ? container.map((_, i) => i) : Object.keys(container);
+      // Parts that will be known only after apply are absent from `after`: the unknown mask names them.
+      if (added && isObject(unknown)) for (const key of Object.keys(unknown)) if (!keys.includes(key)) keys.push(key);
       for (const key of keys) {
         const from = removed ? container[key as never] : undefined;
         const to = added ? container[key as never] : undefined;

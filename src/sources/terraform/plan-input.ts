@@ -6,6 +6,7 @@
 // found: a text plan, a `plan -json` UI log, a state file, a binary plan file.
 // The happy path is one decode and one JSON.parse: no copies of a 100 MB plan.
 import { GitdiffError } from '../../errors.js';
+import { findJsonSyntaxError } from './json-syntax.js';
 import { SUPPORTED_FORMAT_MAJORS, type Plan } from './plan-model.js';
 
 export interface ParsedPlan {
@@ -102,17 +103,22 @@ function matchingBrace(text: string, start: number): number {
   return -1;
 }
 
-const TEXT_PLAN = /Terraform will perform the following actions|Terraform used the selected providers|No changes\. (Your infrastructure|Infrastructure is up-to-date)|Plan: \d+ to add|An execution plan has been generated|Objects have changed outside of Terraform|Refreshing Terraform state|Refreshing state\.\.\./;
+const TEXT_PLAN = /Terraform will perform the following actions|Terraform used the selected providers|No changes\. (Your infrastructure|Infrastructure is up-to-date)|Plan: \d+ to add|Changes to Outputs:|Saved the plan to:|An execution plan has been generated|Objects have changed outside of Terraform|Refreshing Terraform state|Refreshing state\.\.\.|^Terraform v\d+\.\d+/m;
 
 /** Says what the bytes are when they are not JSON: a text plan, a UI log, or broken JSON (with line and column). */
 function notJsonError(text: string, name: string, error: unknown): GitdiffError {
   const firstLine = text.slice(0, Math.min(text.length, 4096)).trimStart().split('\n', 1)[0].trim();
   if (firstLine.startsWith('{') && looksLikeUiMessage(firstLine)) return uiLogError(name);
-  if (TEXT_PLAN.test(text.slice(0, 65536).replace(/\x1b\[[0-9;]*m/g, ''))) {
-    return new GitdiffError(`${name}: found human-readable \`terraform plan\` output (text), not \`terraform show -json\` output`, { hint: SAVE_AS_JSON_HINT });
+  const head = text.slice(0, 65536).replace(/\x1b\[[0-9;]*m/g, '');
+  if (TEXT_PLAN.test(head)) {
+    const failure = /^Error: (.+)$/m.exec(head);
+    const found = failure ? `, ending in an error: ${failure[1].trim().slice(0, 120)}` : '';
+    return new GitdiffError(`${name}: found human-readable \`terraform plan\` output (text${found}), not \`terraform show -json\` output`, { hint: SAVE_AS_JSON_HINT });
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new GitdiffError(`${name}: not valid JSON (${syntaxErrorWhere(text, message)})`, {
+  // V8's own message may quote the file (a secret, in a plan): say where, in our words.
+  const syntax = findJsonSyntaxError(text);
+  const where = syntax ? `${syntax.reason} at line ${syntax.line}, column ${syntax.column}` : `${error instanceof Error ? error.name : 'error'} from the JSON parser`;
+  return new GitdiffError(`${name}: not valid JSON (${where})`, {
     hint: 'the file is not what `terraform show -json PLANFILE` prints; was it cut short or edited?',
   });
 }
@@ -130,21 +136,6 @@ function uiLogError(name: string): GitdiffError {
   return new GitdiffError(`${name}: found a \`terraform plan -json\` UI log (JSON Lines of progress messages), not \`terraform show -json\` output`, {
     hint: SAVE_AS_JSON_HINT,
   });
-}
-
-/** V8 says "... at position N"; people want a line and column. */
-function syntaxErrorWhere(text: string, message: string): string {
-  const reason = message.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '');
-  const match = /position (\d+)/.exec(message);
-  if (!match) return reason.slice(0, 200);
-  const position = Number(match[1]);
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < position; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return `${reason.slice(0, 120)} at line ${line}, column ${position - lineStart + 1}`;
 }
 
 /** Checks that a parsed value is a plan this reader understands; says what it is otherwise. */

@@ -68,6 +68,8 @@ export interface Plan {
   output_changes?: Record<string, PlanChange>;
   /** Resources the plan could not decide yet (terraform 1.9+ deferred actions). */
   deferred_changes?: DeferredChange[];
+  /** Provider actions the plan would invoke (terraform 1.14+ `action` blocks): side effects on apply, not state. */
+  action_invocations?: unknown[];
   /** True when planning failed part-way: the plan says nothing reliable. */
   errored?: boolean;
   /** False when the plan is partial (deferred changes): another plan/apply round is needed. */

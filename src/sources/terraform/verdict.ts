@@ -66,6 +66,8 @@ export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdi
   }
   for (const deferred of plan.deferred_changes ?? []) items.push(deferredItem(deferred.resource_change, deferred.reason));
   for (const [name, change] of Object.entries(plan.output_changes ?? {})) items.push(outputItem(name, change, sensitiveStrings));
+  const invocations = plan.action_invocations?.length ?? 0;
+  if (invocations > 0) notes.push(`the plan also invokes ${invocations} provider action${invocations === 1 ? '' : 's'} (action blocks): they run on apply and are not drift`);
   if (plan.complete === false) notes.push('the plan is partial (made with -target, or with deferred changes): resources outside it were not checked');
 
   return { items, headline: headline(plan, drift, refreshOnly), notes };
@@ -91,7 +93,7 @@ function plannedItem(entry: ResourceChange, sensitiveStrings: SensitiveStrings, 
   item.details = { action: action.label };
   if (entry.action_reason) item.details.reason = describeReason(entry.action_reason);
   if (entry.previous_address && entry.previous_address !== entry.address) item.details['moved from'] = entry.previous_address;
-  if (entry.change.importing) item.details.import = entry.change.importing.id ? `import id ${entry.change.importing.id}` : 'import';
+  if (entry.change.importing) item.details.import = entry.change.importing.id ? `import id ${entry.change.importing.id}` : 'import by identity';
   if (action.kind === 'update' || action.kind === 'replace' || action.kind === 'unknown') {
     item.changes = differences(entry.change, 'planned', sensitiveStrings);
   }
