@@ -5,7 +5,7 @@
 // The verdict rules (docs/terraform.md):
 // - a resource or output change whose actions are not no-op / read diverges;
 // - in a refresh-only plan, drift decides: any resource_drift entry that is
-//   not no-op diverges, and planned changes are not looked at;
+//   not no-op diverges, and planned resource and output changes do not count;
 // - drift the plan would not act on (the configuration already matches the
 //   changed object, or ignore_changes covers it) is shown, in sync, as
 //   information; drift the plan would revert is shown in the drift group with
@@ -65,7 +65,12 @@ export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdi
     for (const entry of planned) if (!shown.has(keyOf(entry))) items.push(plannedItem(entry, sensitiveStrings, PLANNED_GROUP));
   }
   for (const deferred of plan.deferred_changes ?? []) items.push(deferredItem(deferred.resource_change, deferred.reason));
-  for (const [name, change] of Object.entries(plan.output_changes ?? {})) items.push(outputItem(name, change, sensitiveStrings));
+  const outputs = Object.entries(plan.output_changes ?? {});
+  if (!refreshOnly) for (const [name, change] of outputs) items.push(outputItem(name, change, sensitiveStrings));
+  else if (outputs.some(([, change]) => isChange(classifyActions(change.actions).kind))) {
+    // Outputs follow the configuration; a refresh-only check asks only what changed outside Terraform.
+    notes.push('refresh-only: output changes were not counted; drift alone decides');
+  }
   const invocations = plan.action_invocations?.length ?? 0;
   if (invocations > 0) notes.push(`the plan also invokes ${invocations} provider action${invocations === 1 ? '' : 's'} (action blocks): they run on apply and are not drift`);
   if (plan.complete === false) notes.push('the plan is partial (made with -target, or with deferred changes): resources outside it were not checked');

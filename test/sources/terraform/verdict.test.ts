@@ -195,3 +195,11 @@ describe('sensitive values never reach an item', () => {
     expect(text).toContain(SENSITIVE);
   });
 });
+
+describe('refresh-only plans and outputs', () => {
+  it('output changes follow the configuration: they do not count in a refresh-only plan', () => {
+    const verdict = planVerdict(plan({ output_changes: { size: { actions: ['update'], before: 1, after: 2 } } }), { refreshOnly: true });
+    expect(verdict.items).toEqual([]);
+    expect(verdict.notes).toEqual(['refresh-only: output changes were not counted; drift alone decides']);
+  });
+});
