@@ -14,19 +14,22 @@ export interface ActionInfo {
   label: string;
 }
 
+// Built once: a 100 MB plan classifies every resource more than once.
+const KNOWN: Record<string, ActionInfo> = {
+  'no-op': { kind: 'no-op', label: 'no-op' },
+  read: { kind: 'read', symbol: '<=', label: 'read (data source, during apply)' },
+  create: { kind: 'create', symbol: '+', label: 'create' },
+  update: { kind: 'update', symbol: '~', label: 'update in place' },
+  'delete,create': { kind: 'replace', symbol: '-/+', label: 'replace (destroy, then create)' },
+  'create,delete': { kind: 'replace', symbol: '+/-', label: 'replace (create, then destroy)' },
+  delete: { kind: 'delete', symbol: '-', label: 'destroy' },
+  forget: { kind: 'forget', symbol: '.', label: 'forget (remove from state, keep the object)' },
+};
+
 export function classifyActions(actions: Actions): ActionInfo {
-  switch (actions.join(',')) {
-    case 'no-op': return { kind: 'no-op', label: 'no-op' };
-    case 'read': return { kind: 'read', symbol: '<=', label: 'read (data source, during apply)' };
-    case 'create': return { kind: 'create', symbol: '+', label: 'create' };
-    case 'update': return { kind: 'update', symbol: '~', label: 'update in place' };
-    case 'delete,create': return { kind: 'replace', symbol: '-/+', label: 'replace (destroy, then create)' };
-    case 'create,delete': return { kind: 'replace', symbol: '+/-', label: 'replace (create, then destroy)' };
-    case 'delete': return { kind: 'delete', symbol: '-', label: 'destroy' };
-    case 'forget': return { kind: 'forget', symbol: '.', label: 'forget (remove from state, keep the object)' };
-    // A future action gitdiff does not know: whatever it is, it is not "nothing to do".
-    default: return { kind: 'unknown', symbol: '?', label: `unknown action: ${actions.join(', ')}` };
-  }
+  const key = actions.length === 1 ? actions[0] : actions.join(',');
+  // A future action gitdiff does not know: whatever it is, it is not "nothing to do".
+  return Object.hasOwn(KNOWN, key) ? KNOWN[key] : { kind: 'unknown', symbol: '?', label: `unknown action: ${actions.join(', ')}` };
 }
 
 /** True when the plan would change something: the verdict rule for resource and output changes. */

@@ -19,15 +19,33 @@ export interface ParsedPlan {
 
 const SAVE_AS_JSON_HINT = 'save the plan with `terraform plan -out=tfplan`, then run `terraform show -json tfplan > plan.json` (or pass --plan tfplan)';
 
-/** Reads plan bytes as `terraform show -json` output; `name` says where they came from in errors. */
+/** The text of a saved plan, decoded; the bytes are not kept. */
+export interface DecodedPlan {
+  text: string;
+  encoding: string;
+}
+
+/**
+ * Reads plan bytes as `terraform show -json` output. Convenient, but it holds
+ * the bytes while it parses: the command's own paths decode first (in the
+ * function that owns the bytes) and call parsePlanText, so a 100 MB plan is
+ * not in memory twice while JSON.parse builds it a third time.
+ */
 export function parsePlanBytes(bytes: Buffer, name: string): ParsedPlan {
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+  return parsePlanText(decodePlanBytes(bytes), name);
+}
+
+/** Reads decoded plan text; `name` says where it came from in errors. */
+export function parsePlanText({ text, encoding }: DecodedPlan, name: string): ParsedPlan {
+  if (encoding === BINARY_PLAN) {
     throw new GitdiffError(`${name}: found a binary plan file (what terraform plan -out writes), not JSON`, {
       hint: 'pass it with --plan FILE: gitdiff runs `terraform show -json` on it',
     });
   }
-  const { text, encoding } = decodePlanBytes(bytes);
-  if (text.trim() === '') throw new GitdiffError(`${name}: is empty, expected the output of \`terraform show -json PLANFILE\``, { hint: SAVE_AS_JSON_HINT });
+  // Only a blank text can be empty; testing its start first avoids trimming (copying) a 100 MB string.
+  if (/^\s*$/.test(text.slice(0, 1024)) && text.trim() === '') {
+    throw new GitdiffError(`${name}: is empty, expected the output of \`terraform show -json PLANFILE\``, { hint: SAVE_AS_JSON_HINT });
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -39,8 +57,12 @@ export function parsePlanBytes(bytes: Buffer, name: string): ParsedPlan {
   return { plan: checkPlanShape(value, name), encoding, skippedLines: 0 };
 }
 
+const BINARY_PLAN = 'binary plan file';
+
 /** Decodes by byte-order mark (UTF-8, UTF-16LE, UTF-16BE), or spots BOM-less UTF-16 by its zero bytes. */
-export function decodePlanBytes(bytes: Buffer): { text: string; encoding: string } {
+export function decodePlanBytes(bytes: Buffer): DecodedPlan {
+  // A saved binary plan is a zip archive: say so instead of decoding it.
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return { text: '', encoding: BINARY_PLAN };
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: bytes.toString('utf8', 3), encoding: 'UTF-8 with BOM' };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: bytes.toString('utf16le', 2), encoding: 'UTF-16LE' };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: utf16be(bytes.subarray(2)), encoding: 'UTF-16BE' };

@@ -15,14 +15,15 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { GitdiffError } from '../../errors.js';
 import type { RunContext } from '../types.js';
+import { decodePlanBytes, type DecodedPlan } from './plan-input.js';
 import type { TerraformSettings } from './settings.js';
 import { terraformFailureError } from './terraform-errors.js';
 
 /** Large plans are large: `show -json` of a 100 MB plan must not hit execa's default 100 MB buffer. */
 const MAX_OUTPUT_BYTES = 2 ** 32;
 
-/** Runs a plan in the settings' directory and returns `terraform show -json` of it, as bytes. */
-export async function planAndShow(settings: TerraformSettings, dir: string, context: RunContext): Promise<Buffer> {
+/** Runs a plan in the settings' directory and returns `terraform show -json` of it, decoded. */
+export async function planAndShow(settings: TerraformSettings, dir: string, context: RunContext): Promise<DecodedPlan> {
   await requireDirectory(dir, settings.label);
   if (settings.init) {
     context.progress(`terraform init in ${settings.label} ...`);
@@ -34,15 +35,14 @@ export async function planAndShow(settings: TerraformSettings, dir: string, cont
     context.progress(`terraform plan in ${settings.label} ...`);
     // -detailed-exitcode: 0 no changes, 2 changes, 1 error. The verdict comes from the plan itself, not this code.
     await terraform(settings, dir, ['plan', ...planArguments(settings), `-out=${planFile}`], context, { stream: 'json-ui', okCodes: [0, 2] });
-    context.progress('terraform show -json ...');
-    return await terraform(settings, dir, ['show', '-json', '-no-color', planFile], context, { stream: 'none' });
+    return await showJson(settings, dir, planFile, context);
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }
 }
 
 /** `terraform show -json` of a saved binary plan file, run in the directory it belongs to (for provider schemas). */
-export async function showSavedPlan(settings: TerraformSettings, dir: string, planFile: string, context: RunContext): Promise<Buffer> {
+export async function showSavedPlan(settings: TerraformSettings, dir: string, planFile: string, context: RunContext): Promise<DecodedPlan> {
   await requireDirectory(dir, settings.label);
   try {
     await stat(planFile);
@@ -53,8 +53,13 @@ export async function showSavedPlan(settings: TerraformSettings, dir: string, pl
     context.progress(`terraform init in ${settings.label} ...`);
     await terraform(settings, dir, ['init', '-input=false', '-no-color'], context, { stream: 'text' });
   }
+  return showJson(settings, dir, planFile, context);
+}
+
+/** `terraform show -json`, decoded where its output is owned, so the bytes can be freed before the plan is parsed. */
+async function showJson(settings: TerraformSettings, dir: string, planFile: string, context: RunContext): Promise<DecodedPlan> {
   context.progress('terraform show -json ...');
-  return terraform(settings, dir, ['show', '-json', '-no-color', planFile], context, { stream: 'none' });
+  return decodePlanBytes(await terraform(settings, dir, ['show', '-json', '-no-color', planFile], context, { stream: 'none' }));
 }
 
 export function planArguments(settings: TerraformSettings): string[] {
