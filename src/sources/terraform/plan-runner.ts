@@ -111,6 +111,9 @@ async function terraform(settings: TerraformSettings, dir: string, args: string[
     maxBuffer: MAX_OUTPUT_BYTES,
     reject: false,
     cancelSignal: context.signal,
+    // The CLI turns SIGINT/SIGTERM into context.signal, which stops terraform. execa's own cleanup would
+    // re-raise the signal once the CLI's one-shot handler has run, killing gitdiff before its finally blocks.
+    cleanup: false,
   });
   if (forward) {
     if (options.stream === 'text') forwardLines(child.stdout, forward);

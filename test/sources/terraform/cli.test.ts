@@ -1,9 +1,12 @@
 // gitdiff terraform --plan-json end to end, as a process: exit codes, what a
 // person reads, the JSON shape, and secrets that never come out.
-import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runGitdiff } from '../../support/run-cli.js';
+import { gitdiffBin, repoRoot, runGitdiff } from '../../support/run-cli.js';
 
 const plans = path.join(repoRoot, 'fixtures/terraform/plans');
 const plan = (name: string) => path.join(plans, name);
@@ -130,6 +133,36 @@ describe('gitdiff terraform --plan-json', () => {
     expect(result.code).toBe(0);
     for (const flag of ['[dir]', '--plan-json <file>', '--plan <file>', '--refresh-only', '--init', '--bin <path>', '--var-file <file>', '--var <name=value>', '--target <address>', '--output']) {
       expect(result.stdout).toContain(flag);
+    }
+  });
+});
+
+describe('gitdiff terraform DIR, interrupted', () => {
+  // Real terraform cannot be made to plan slowly offline, so a stand-in takes its
+  // place for this one test: it writes the plan file it was asked for (as
+  // terraform does), says it started, and waits. gitdiff must stop it, remove
+  // its temporary folder and exit 143.
+  it('on SIGTERM: stops terraform, leaves no temporary plan, exits 143', async () => {
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'gitdiff-terraform-signal-'));
+    try {
+      const tmp = path.join(scratch, 'tmp');
+      await mkdir(tmp);
+      const started = path.join(scratch, 'started');
+      const bin = path.join(scratch, 'slow-terraform');
+      await writeFile(bin, `#!/bin/sh\nfor arg in "$@"; do case "$arg" in -out=*) echo partial > "\${arg#-out=}";; esac; done\necho "$@" > "${started}"\nexec sleep 30\n`, { mode: 0o755 });
+      const child = spawn(process.execPath, [gitdiffBin, 'terraform', scratch, '--bin', bin], { env: { PATH: process.env.PATH, TMPDIR: tmp }, stdio: 'pipe' });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await readFile(started, 'utf8')).toMatch(/^-chdir=.* plan -json -input=false -lock=false -detailed-exitcode -out=.*\/plan\.tfplan\n$/);
+      expect((await readdir(tmp)).length).toBe(1);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      expect(await readdir(tmp)).toEqual([]);
+      expect(stderr).toBe('');
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
     }
   });
 });
