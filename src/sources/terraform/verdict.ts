@@ -7,8 +7,8 @@
 // - in a refresh-only plan, drift decides: any resource_drift entry that is
 //   not no-op diverges, and planned resource and output changes do not count;
 // - drift the plan would not act on (the configuration already matches the
-//   changed object, or ignore_changes covers it) is shown, in sync, as
-//   information; drift the plan would revert is shown in the drift group with
+//   changed object, or ignore_changes covers it) is information: an in-sync
+//   item (listed with -v) and a note naming what changed; drift the plan would revert is shown in the drift group with
 //   the plan's action and the differences between Git and the live object.
 import type { Change, Item } from '../../report.js';
 import { attributeChanges, formatPath, type Orientation } from './attribute-diff.js';
@@ -59,6 +59,8 @@ export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdi
         items.push(item);
       } else {
         items.push(driftItem(entry, sensitiveStrings, false));
+        // In sync, so listed only with -v: the note keeps it in sight, naming attributes, never values.
+        notes.push(`${entry.address} was ${driftSummary(entry, sensitiveStrings)}; the plan would not act on it (the configuration matches, or ignore_changes covers it)`);
       }
       shown.add(keyOf(entry));
     }

@@ -24,7 +24,8 @@ describe('gitdiff terraform --plan-json', () => {
     expect(result.stderr).toBe('');
     const out = result.stdout;
     expect(out).toContain('Changes outside Terraform (drift)\n~ aws_instance.web\n    action: update in place\n    drift: updated outside Terraform (instance_type)\n    instance_type:\n-     t3.large\n+     t3.micro\n    root_block_device[0].volume_size:\n-     8\n+     20\n');
-    expect(out).toContain('~ aws_s3_bucket.logs: in sync\n    drift: updated outside Terraform; the plan would not act on it');
+    expect(out).not.toContain('aws_s3_bucket.logs:');
+    expect(out).toContain('note: aws_s3_bucket.logs was updated outside Terraform (tags); the plan would not act on it (the configuration matches, or ignore_changes covers it)\n');
     expect(out).toContain('\nPlanned changes\n');
     expect(out).toContain('-/+ aws_instance.api[0]\n    action: replace (destroy, then create)\n    reason: the provider cannot update it in place\n');
     expect(out).toContain('    ami: (forces replacement)\n-     ami-123\n+     ami-456\n');
@@ -36,9 +37,10 @@ describe('gitdiff terraform --plan-json', () => {
     expect(out).toMatch(/Drift: 2 changed outside Terraform\. Plan: 2 to add, 3 to change, 2 to destroy\. Outputs: 1 to change\.\n5 diverged, 1 missing, 1 extra, 3 in sync \(10 resources, [\d.]+ s\)\n$/);
   });
 
-  it('-v also lists what is in sync, with terraform\'s read symbol', async () => {
+  it('-v also lists what is in sync: a data source read, drift the plan would not act on', async () => {
     const result = await runGitdiff(['terraform', '-v', '--plan-json', plan('drift-and-changes.json')]);
     expect(result.stdout).toContain('<= data.aws_ami.latest: in sync\n    action: read (data source, during apply)\n    reason: its configuration depends on values known only after apply\n');
+    expect(result.stdout).toContain('~ aws_s3_bucket.logs: in sync\n    drift: updated outside Terraform; the plan would not act on it (the configuration matches, or ignore_changes covers it)\n    tags:\n-     {}\n      (not declared)\n');
   });
 
   it('-o json: the shared report model, items by address', async () => {

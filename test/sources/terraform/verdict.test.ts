@@ -100,6 +100,7 @@ describe('drift', () => {
     expect(verdict.items[0]).toMatchObject({ status: 'in-sync', group: DRIFT_GROUP, symbol: '~' });
     expect(verdict.items[0].details?.drift).toMatch(/updated outside Terraform; the plan would not act on it/);
     expect(verdict.items[0].changes).toHaveLength(1);
+    expect(verdict.notes).toEqual(['aws_instance.web was updated outside Terraform (instance_type); the plan would not act on it (the configuration matches, or ignore_changes covers it)']);
     expect(verdict.headline).toBe('Drift: 1 changed outside Terraform. Plan: 0 to add, 0 to change, 0 to destroy.');
     expect(verdict.exit).toBe(0);
   });
