@@ -11,7 +11,7 @@ import { SUPPORTED_FORMAT_MAJORS, type Plan } from './plan-model.js';
 
 export interface ParsedPlan {
   plan: Plan;
-  /** How the bytes were encoded, when it was not plain UTF-8 (for --debug). */
+  /** How the bytes were encoded: UTF-8, UTF-8 with BOM, UTF-16LE... (for --debug). */
   encoding: string;
   /** Lines around the JSON that were not part of it and were skipped (a CI wrapper's). */
   skippedLines: number;
