@@ -85,8 +85,9 @@ async function runSource(source: Source, args: string[], options: Record<string,
     signalExit = signal === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
     controller.abort(new GitdiffError(`interrupted by ${signal}`));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // `on`, not `once`: a child-process cleanup hook (execa's) re-raises a signal that has no listener left, killing us before cleanup.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const stderrIsTTY = Boolean(io.stderr.isTTY);
   const context: RunContext = {
