@@ -54,19 +54,18 @@ function itemLines(item: Item, chalk: ChalkInstance, verbose: boolean): string[]
 }
 
 function statusNote(item: Item, chalk: ChalkInstance): string {
+  return item.status === 'diverged' ? '' : statusColor(item.status, chalk)(`: ${statusPhrase(item)}`);
+}
+
+/** What an item's status means, in words, with its reason: shared by every format that shows items. */
+export function statusPhrase(item: Item): string {
   switch (item.status) {
-    case 'missing':
-      return chalk.green(`: missing${item.error ? ` (${item.error})` : ' from the live side'}`);
-    case 'extra':
-      return chalk.red(`: not declared${item.error ? ` (${item.error})` : ''}`);
-    case 'error':
-      return chalk.red(`: error: ${item.error ?? 'could not be checked'}`);
-    case 'unchecked':
-      return chalk.yellow(`: unchecked${item.error ? ` (${item.error})` : ''}`);
-    case 'in-sync':
-      return chalk.dim(': in sync');
-    default:
-      return '';
+    case 'missing': return `missing${item.error ? ` (${item.error})` : ' from the live side'}`;
+    case 'extra': return `not declared${item.error ? ` (${item.error})` : ''}`;
+    case 'error': return `error: ${item.error ?? 'could not be checked'}`;
+    case 'unchecked': return `unchecked${item.error ? ` (${item.error})` : ''}`;
+    case 'in-sync': return 'in sync';
+    case 'diverged': return 'diverged';
   }
 }
 
@@ -81,7 +80,7 @@ function statusColor(status: Item['status'], chalk: ChalkInstance): ChalkInstanc
   }
 }
 
-function changeLines(change: Change, chalk: ChalkInstance): string[] {
+export function changeLines(change: Change, chalk: ChalkInstance): string[] {
   const who = change.manager ? ` (changed by ${change.manager}${change.time ? ` at ${formatTime(change.time)}` : ''})` : '';
   const note = change.note ? chalk.dim(` (${change.note})`) : '';
   const lines = [chalk.cyan(`    ${change.path}:`) + chalk.dim(who) + note];
