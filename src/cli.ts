@@ -8,6 +8,7 @@ import type { RunContext, Source } from './sources/types.js';
 import { exitCode, EXIT_ERROR, type Report } from './report.js';
 import { renderers } from './render/index.js';
 import { chalkFor, decideColorLevel } from './color.js';
+import { outputOptions, writeReport } from './output.js';
 import { GitdiffError, messageOf } from './errors.js';
 import { addMetricsOptions, exportRunMetrics, metricsOptionsFrom, type MetricsOptions, type RunOutcome } from './metrics/index.js';
 
@@ -33,7 +34,10 @@ function addCommonOptions(command: Command): void {
     .addOption(new Option('-o, --output <format>', 'output format').choices(Object.keys(renderers)).default('text'))
     .option('--no-color', 'no colors (also NO_COLOR=1; FORCE_COLOR=1 forces color when not a terminal)')
     .option('-v, --verbose', 'also list what is in sync, and stream tool output')
-    .option('--debug', 'log requests and commands, and show stack traces, on stderr');
+    .option('--debug', 'log requests and commands, and show stack traces, on stderr')
+    .option('-q, --quiet', 'print no report: the exit status says it (errors still go to stderr)')
+    .addOption(new Option('--summary', 'print only the summary line').conflicts('quiet'))
+    .option('--no-error-on-diff', 'exit 0 when something diverged (errors still exit 2), for jobs that report drift as metrics');
   addMetricsOptions(command);
 }
 
@@ -104,16 +108,16 @@ async function runSource(source: Source, args: string[], options: Record<string,
   const startedAt = Date.now();
   let metrics: MetricsOptions | undefined;
   try {
+    const output = outputOptions(options);
     metrics = metricsOptionsFrom(options, io.cwd, io.env);
     const report = await source.run(args, options, context);
     if (signalExit !== undefined) return signalExit;
-    const renderer = renderers[String(options.output)];
     const chalk = chalkFor(decideColorLevel(options.color as boolean | undefined, io.env, Boolean(io.stdout.isTTY)));
-    io.stdout.write(renderer(report, { chalk, verbose }));
+    await writeReport(report, output, chalk, io);
     writeErrorLines(report, io);
     const exported = await exportMetrics(metrics, { source: source.name, report, startedAt }, context, io);
     if (signalExit !== undefined) return signalExit;
-    return exported ? exitCode(report) : EXIT_ERROR;
+    return exported ? exitCode(report, { errorOnDiff: options.errorOnDiff !== false }) : EXIT_ERROR;
   } catch (error) {
     if (signalExit !== undefined) return signalExit;
     printError(error, io, debug);
