@@ -8,6 +8,11 @@ import type { DeclaredObject } from './objects.js';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
+/** Whether a file met while walking a folder is a manifest (named files are read whatever their name). */
+export function isManifestName(name: string): boolean {
+  return MANIFEST_EXTENSIONS.has(path.extname(name).toLowerCase());
+}
+
 export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
@@ -60,7 +65,7 @@ async function walk(absolute: string, shown: string, files: string[], visited: S
       }
     }
     if (isDirectory) await walk(childAbsolute, childShown, files, visited);
-    else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) files.push(childShown);
+    else if (isManifestName(entry.name)) files.push(childShown);
   }
 }
 
@@ -84,7 +89,20 @@ export async function loadDeclared(paths: string[], cwd: string, stdin: NodeJS.R
       throw new GitdiffError(`${file}: ${fsReason(error)}`, { hint: 'check that the file is readable' });
     }
     const shown = file === '-' ? '(stdin)' : file;
-    for (const { object, line } of parseManifests(text, shown)) declared.push({ object, file: shown, line });
+    declared.push(...declaredObjects(text, shown));
   }
   return declared;
+}
+
+/**
+ * The objects of one manifest file. A kustomization.yaml met in a folder is not
+ * an object: the error says so, and how to render it instead.
+ */
+export function declaredObjects(text: string, file: string): DeclaredObject[] {
+  try {
+    return parseManifests(text, file).map(({ object, line }) => ({ object, file, line }));
+  } catch (error) {
+    if (!(error instanceof GitdiffError) || !/^kustomization\.ya?ml$/i.test(path.basename(file))) throw error;
+    throw new GitdiffError(error.message, { hint: `it is a kustomization: render it with -k ${path.dirname(file)}, and name only plain manifest folders as paths` });
+  }
 }

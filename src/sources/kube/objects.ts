@@ -10,9 +10,9 @@ export type KubeObject = Record<string, unknown> & {
 /** A declared object with where it came from. */
 export interface DeclaredObject {
   object: KubeObject;
-  /** The file as the user named it ('-' for stdin), and the 1-based line where its document starts. */
+  /** The file as the user named it ('(stdin)', `DIR (kustomize)`), and the 1-based line where its document starts, when it has one. */
   file: string;
-  line: number;
+  line?: number;
   /** Filled once scope is known: the namespace it lives in, undefined for cluster-scoped kinds. */
   namespace?: string;
 }

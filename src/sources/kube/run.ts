@@ -23,7 +23,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 export interface KubeOptions {
+  /** Manifest files and folders; empty when only kustomizations are named. */
   paths: string[];
+  /** -k: kustomization folders to render with `kubectl kustomize`. */
+  kustomize: string[];
+  /** --rev: read `paths` at this Git revision instead of the working tree. */
+  rev?: string;
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -43,8 +48,11 @@ export interface KubeOptions {
 
 /** Complete and validate: commander's values become typed options, or a clear error. */
 export function kubeOptions(args: string[], options: Record<string, unknown>): KubeOptions {
-  const paths = args.length > 0 ? args : ['.'];
+  const kustomize = (options.kustomize as string[] | undefined) ?? [];
+  const paths = args.length > 0 ? args : kustomize.length > 0 ? [] : ['.'];
   const liveFrom = options.liveFrom as string | undefined;
+  const rev = options.rev as string | undefined;
+  if (rev !== undefined) checkRevisionOptions(rev, paths, kustomize);
   if (liveFrom === '-' && paths.includes('-')) {
     throw new GitdiffError("stdin ('-') can be the manifests or the snapshot, not both", { hint: 'save one of them to a file' });
   }
@@ -53,6 +61,8 @@ export function kubeOptions(args: string[], options: Record<string, unknown>): K
   }
   const parsed: KubeOptions = {
     paths,
+    kustomize,
+    rev,
     kubeconfig: options.kubeconfig as string | undefined,
     context: options.context as string | undefined,
     namespace: options.namespace as string | undefined,
@@ -80,16 +90,30 @@ function splitList(value: unknown): string[] | undefined {
   return typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : undefined;
 }
 
+function checkRevisionOptions(rev: string, paths: string[], kustomize: string[]): void {
+  if (rev === '' || rev.startsWith('-')) throw new GitdiffError(`--rev ${JSON.stringify(rev)}: not a revision`, { hint: 'name a branch, tag or commit, e.g. --rev origin/main' });
+  if (paths.includes('-')) throw new GitdiffError("--rev reads files from Git: stdin ('-') has no revision", { hint: 'name the manifest paths in the repository' });
+  if (kustomize.length > 0) {
+    throw new GitdiffError('--rev does not combine with -k: kubectl kustomize reads the working tree', {
+      hint: 'check the revision out somewhere else (git worktree add DIR REF) and run -k there',
+    });
+  }
+}
+
 export async function runKube(args: string[], rawOptions: Record<string, unknown>, context: RunContext): Promise<Report> {
   const started = performance.now();
   const options = kubeOptions(args, rawOptions);
-  const configPath = options.configFile ? path.resolve(context.cwd, options.configFile) : findConfigFile(options.paths, context.cwd);
+  // The config is found beside the first path or kustomization, in the working tree (also with --rev).
+  const configPath = options.configFile ? path.resolve(context.cwd, options.configFile) : findConfigFile([...options.paths, ...options.kustomize], context.cwd);
   if (options.configFile && !existsSync(configPath!)) throw new GitdiffError(`--config ${options.configFile}: no such file`);
   const config = readKubeConfigFile(configPath);
   if (configPath) context.log(`config: ${configPath}`);
-  const declared = await loadDeclared(options.paths, context.cwd, context.stdin);
+  const { declared, notes } = await loadDeclaredObjects(options, context);
   if (declared.length === 0) {
-    throw new GitdiffError(`no Kubernetes objects found in ${options.paths.join(', ')}`, { hint: 'name files or folders with *.yaml, *.yml or *.json manifests' });
+    const inputs = [...options.paths, ...options.kustomize.map((dir) => `${dir} (kustomize)`)].join(', ');
+    throw new GitdiffError(`no Kubernetes objects found in ${inputs}${options.rev ? ` at ${options.rev}` : ''}`, {
+      hint: 'name files or folders with *.yaml, *.yml or *.json manifests',
+    });
   }
   context.log(`read ${declared.length} declared objects`);
 
@@ -127,13 +151,33 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
       target: live.target,
       items: [...items, ...orphans.items],
       errors: orphans.errors,
-      notes: autoscaling.notes,
+      notes: [...notes, ...autoscaling.notes],
       noun: 'object',
       durationMs: performance.now() - started,
     };
   } finally {
     live.close();
   }
+}
+
+/** The working tree (or stdin), or the files at --rev; then each -k kustomization, rendered. */
+async function loadDeclaredObjects(options: KubeOptions, context: RunContext): Promise<{ declared: DeclaredObject[]; notes: string[] }> {
+  const declared: DeclaredObject[] = [];
+  const notes: string[] = [];
+  // git and kubectl are run through execa: its modules load only when one of them is needed.
+  if (options.rev !== undefined) {
+    const { loadDeclaredAtRevision } = await import('./declared-git.js');
+    const revision = await loadDeclaredAtRevision(options.rev, options.paths, context);
+    declared.push(...revision.declared);
+    notes.push(`manifests read at Git revision ${options.rev} (${revision.commit.slice(0, 12)}), not from the working tree`);
+  } else if (options.paths.length > 0) {
+    declared.push(...(await loadDeclared(options.paths, context.cwd, context.stdin)));
+  }
+  if (options.kustomize.length > 0) {
+    const { loadKustomization } = await import('./declared-kustomize.js');
+    for (const dir of options.kustomize) declared.push(...(await loadKustomization(dir, context)));
+  }
+  return { declared, notes };
 }
 
 async function openLiveSide(options: KubeOptions, context: RunContext): Promise<LiveSide> {
@@ -164,12 +208,16 @@ function rejectDuplicates(declared: DeclaredObject[]): void {
     const key = objectKey(apiVersion, kind, object.namespace, metadata.name);
     const first = seen.get(key);
     if (first) {
-      throw new GitdiffError(`${titleOf(apiVersion, kind, object.namespace, metadata.name)} is declared twice: ${first.file}:${first.line} and ${object.file}:${object.line}`, {
+      throw new GitdiffError(`${titleOf(apiVersion, kind, object.namespace, metadata.name)} is declared twice: ${declaredAt(first)} and ${declaredAt(object)}`, {
         hint: 'keep one declaration of each object',
       });
     }
     seen.set(key, object);
   }
+}
+
+function declaredAt(object: DeclaredObject): string {
+  return object.line ? `${object.file}:${object.line}` : object.file;
 }
 
 function baseItem(declared: DeclaredObject): Omit<Item, 'status' | 'changes'> {
