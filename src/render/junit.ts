@@ -58,7 +58,11 @@ function itemTestcase(source: string, item: Item): Testcase {
     ...Object.entries(item.details ?? {}).map(([key, value]) => `${key}: ${value}`),
     ...changeTextLines(item),
   ];
-  const base = { classname: classnameOf(source, item), name: item.title, out: item.notes?.map((note) => `note: ${note}`) ?? [] };
+  const out = [
+    ...(item.ignored ?? []).map((change) => `ignored: ${change.path}${change.note ? ` (${change.note})` : ''}`),
+    ...(item.notes ?? []).map((note) => `note: ${note}`),
+  ];
+  const base = { classname: classnameOf(source, item), name: item.title, out };
   switch (item.status) {
     case 'diverged':
       return { ...base, outcome: { element: 'failure', type: 'diverged', message: `diverged: ${changedPaths(item)}`, body } };

@@ -69,6 +69,13 @@ describe('-o junit', () => {
     expect(suite.cases[0].classname).toBe('ansible.web1.example.com');
   });
 
+  it('passes an item whose only differences were ignored, and lists them in its output', async () => {
+    const item: Item = { ...diverged, status: 'in-sync', changes: [], ignored: [{ path: 'spec.replicas', declared: 4, live: 3, note: 'HorizontalPodAutoscaler cache/redis' }], notes: ['a note'] };
+    const [suite] = (await readValid(reportOf([item]))).suites;
+    expect(suite.cases[0]).toEqual({ classname: 'kube.cache.Deployment', name: 'apps/v1 Deployment cache/redis', outcome: 'passed', out: 'ignored: spec.replicas (HorizontalPodAutoscaler cache/redis)\nnote: a note' });
+    expect(suite.out).toBe('1 in sync, 1 ignored (1 object, 1.2 s)');
+  });
+
   it('is valid with no items at all', async () => {
     const junit = await readValid(reportOf([]));
     expect(junit.suites[0].counts).toEqual({ tests: 0, failures: 0, errors: 0, skipped: 0 });
