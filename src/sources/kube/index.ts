@@ -3,8 +3,8 @@
 import { Option, type Command } from 'commander';
 import type { Source } from '../types.js';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export const kube: Source = {
@@ -16,7 +16,7 @@ export const kube: Source = {
       .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
       .option('--context <name>', 'kubeconfig context')
       .option('-n, --namespace <ns>', "namespace for objects that name none (default: the context's, else \"default\")")
-      .option('-k, --kustomize <dir>', 'render a kustomization with `kubectl kustomize DIR` and compare the result (repeatable)', collect, [])
+      .option('-k, --kustomize <dir>', 'render a kustomization with `kubectl kustomize DIR` and compare the result (repeatable)', collect)
       .option('--rev <ref>', 'read the manifest paths as they are at a Git revision (no checkout needed)')
       .option('--live-from <file>', "compare with a saved snapshot (kubectl get -o yaml|json) instead of a server; '-' reads stdin")
       .addOption(new Option('--request-timeout <duration>', 'timeout per request (5s, 1m; 0 for none)').default('30s'))

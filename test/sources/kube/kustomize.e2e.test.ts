@@ -9,17 +9,21 @@ import { repoRoot, runGitdiff } from '../../support/run-cli.js';
 const itKubectl = itWith(['kubectl'], 'apt-get install kubernetes-client, or kubectl from the Kubernetes package repository');
 const live = path.join(repoRoot, 'fixtures/example/live.yaml');
 
-/** base/ holds the built-in example; overlays/prod sets the image and the replicas the way a real overlay would. */
-function kustomizeTree(): string {
+/**
+ * base/ holds the built-in example; overlays/prod scales it to what the cluster runs (3) and,
+ * unless `image` is false, moves the image to 7.4. Written with `bases` and
+ * `patchesStrategicMerge`, which both the kustomize in current kubectl (v5, with a deprecation
+ * warning) and the one in Debian's kubernetes-client (v2.0) build.
+ */
+function kustomizeTree({ image = true } = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gitdiff-kustomize-'));
   mkdirSync(path.join(dir, 'base'));
   cpSync(path.join(repoRoot, 'fixtures/example/manifests/redis.yaml'), path.join(dir, 'base/redis.yaml'));
   writeFileSync(path.join(dir, 'base/kustomization.yaml'), 'resources:\n  - redis.yaml\n');
   mkdirSync(path.join(dir, 'overlays/prod'), { recursive: true });
-  writeFileSync(
-    path.join(dir, 'overlays/prod/kustomization.yaml'),
-    `resources:\n  - ../../base\nimages:\n  - name: redis\n    newTag: "7.4"\nreplicas:\n  - name: redis\n    count: 3\n`,
-  );
+  const images = image ? 'images:\n  - name: redis\n    newTag: "7.4"\n' : '';
+  writeFileSync(path.join(dir, 'overlays/prod/kustomization.yaml'), `bases:\n  - ../../base\n${images}patchesStrategicMerge:\n  - replicas.yaml\n`);
+  writeFileSync(path.join(dir, 'overlays/prod/replicas.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: redis\n  namespace: cache\nspec:\n  replicas: 3\n');
   return dir;
 }
 
@@ -49,8 +53,7 @@ describe('gitdiff kube -k (kustomize)', () => {
   });
 
   itKubectl('exits 0 when the rendered objects match', async () => {
-    const dir = kustomizeTree();
-    writeFileSync(path.join(dir, 'overlays/prod/kustomization.yaml'), 'resources:\n  - ../../base\nreplicas:\n  - name: redis\n    count: 3\n');
+    const dir = kustomizeTree({ image: false });
     const result = await runGitdiff(['kube', '-k', 'overlays/prod', '--live-from', live, '--summary'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^4 in sync \(4 objects, /);
@@ -67,7 +70,7 @@ describe('gitdiff kube -k (kustomize)', () => {
 
   itKubectl('says why kustomize failed, in one line, and exits 2', async () => {
     const dir = kustomizeTree();
-    writeFileSync(path.join(dir, 'overlays/prod/kustomization.yaml'), 'resources:\n  - ../../nowhere\n');
+    writeFileSync(path.join(dir, 'overlays/prod/kustomization.yaml'), 'bases:\n  - ../../nowhere\n');
     const result = await runGitdiff(['kube', '-k', 'overlays/prod', '--live-from', live], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
