@@ -32,6 +32,8 @@ export async function runTool(command: string, args: string[], context: ToolCont
       input,
       encoding: 'buffer',
       stripFinalNewline: false,
+      // The run's signal stops the tool; execa's own exit hook would re-raise SIGINT/SIGTERM at gitdiff.
+      cleanup: false,
     });
     return { exitCode: 0, stdout: Buffer.from(result.stdout), stderr: Buffer.from(result.stderr).toString('utf8') };
   } catch (error) {
