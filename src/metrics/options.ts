@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { GitdiffError } from '../errors.js';
 import { LABEL_NAME, type Labels } from './metric-set.js';
+import { repeatable } from '../options.js';
 
 export interface PushgatewayEndpoint {
   /** The base URL without credentials: safe to print. */
@@ -36,9 +37,6 @@ class MetricsTargetOption extends Option {
   }
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 export function addMetricsOptions(command: Command): void {
   // terraform's `--target ADDR` is terraform's own; the label flag then takes its long name.
@@ -48,7 +46,7 @@ export function addMetricsOptions(command: Command): void {
     .option('--pushgateway <url>', 'push metrics to a Pushgateway (credentials: URL userinfo or GITDIFF_PUSHGATEWAY_USERNAME/_PASSWORD)')
     .option('--metrics-job <name>', 'Pushgateway job (default: gitdiff)')
     .addOption(new MetricsTargetOption(`${targetFlag} <name>`, 'the `target` metric label (default: what was compared)'))
-    .option('--metrics-label <name=value>', 'extra constant metric label (repeatable)', collect)
+    .option('--metrics-label <name=value>', 'extra constant metric label (repeatable)', repeatable)
     .option('--metrics-per-object', 'also export gitdiff_object_diverged for each item not in sync (high cardinality)');
 }
 

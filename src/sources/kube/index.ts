@@ -2,10 +2,8 @@
 // This module only declares the command; the work (and its imports) live in run.ts.
 import { Option, type Command } from 'commander';
 import type { Source } from '../types.js';
+import { repeatable } from '../../options.js';
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 export const kube: Source = {
   name: 'kube',
@@ -16,12 +14,12 @@ export const kube: Source = {
       .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
       .option('--context <name>', 'kubeconfig context')
       .option('-n, --namespace <ns>', "namespace for objects that name none (default: the context's, else \"default\")")
-      .option('-k, --kustomize <dir>', 'render a kustomization with `kubectl kustomize DIR` and compare the result (repeatable)', collect)
+      .option('-k, --kustomize <dir>', 'render a kustomization with `kubectl kustomize DIR` and compare the result (repeatable)', repeatable)
       .option('--rev <ref>', 'read the manifest paths as they are at a Git revision (no checkout needed)')
       .option('--live-from <file>', "compare with a saved snapshot (kubectl get -o yaml|json) instead of a server; '-' reads stdin")
       .addOption(new Option('--request-timeout <duration>', 'timeout per request (5s, 1m; 0 for none)').default('30s'))
       .option('--config <file>', 'ignore rules and settings (default: the nearest .gitdiff.yaml at or above the manifests)')
-      .option('--ignore <kind:path>', 'ignore differences at PATH in objects of KIND (glob); repeatable', (value: string, previous: string[] = []) => [...previous, value])
+      .option('--ignore <kind:path>', 'ignore differences at PATH in objects of KIND (glob); repeatable', repeatable)
       .option('--strict', 'also report what the cluster holds beyond the manifest (extra labels, annotations, containers, env vars, ports...)')
       .option('--prune-selector <selector>', 'also list live objects with this label that no manifest declares (orphans), e.g. app.kubernetes.io/managed-by=gitops')
       .option('--prune-kinds <kinds>', 'kinds to search for orphans, comma-separated (Kind or apiVersion/Kind; default: the declared kinds)')

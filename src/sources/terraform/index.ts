@@ -2,10 +2,8 @@
 // This module only declares the command; the work (and its imports) live in run.ts.
 import type { Command } from 'commander';
 import type { Source } from '../types.js';
+import { repeatable } from '../../options.js';
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 export const terraform: Source = {
   name: 'terraform',
@@ -18,9 +16,9 @@ export const terraform: Source = {
       .option('--refresh-only', 'plan in refresh-only mode: only changes made outside Terraform count')
       .option('--init', 'run `terraform init -input=false` first (for jobs that start from a clean checkout)')
       .option('--bin <path>', 'the terraform-compatible binary, e.g. tofu (default: $GITDIFF_TERRAFORM_BIN, else terraform)')
-      .option('--var-file <file>', 'passed to terraform plan; repeatable', collect)
-      .option('--var <name=value>', 'passed to terraform plan; repeatable', collect)
-      .option('--target <address>', 'passed to terraform plan; repeatable', collect);
+      .option('--var-file <file>', 'passed to terraform plan; repeatable', repeatable)
+      .option('--var <name=value>', 'passed to terraform plan; repeatable', repeatable)
+      .option('--target <address>', 'passed to terraform plan; repeatable', repeatable);
   },
   async run(args, options, context) {
     const { runTerraform } = await import('./run.js');
