@@ -2,5 +2,6 @@
 import type { Source } from './types.js';
 import { kube } from './kube/index.js';
 import { terraform } from './terraform/index.js';
+import { ansible } from './ansible/index.js';
 
-export const sources: readonly Source[] = [kube, terraform];
+export const sources: readonly Source[] = [kube, terraform, ansible];

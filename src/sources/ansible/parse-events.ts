@@ -1,0 +1,131 @@
+// Reads the JSON lines written by gitdiff's own callback (callback/gitdiff.py).
+// Lines that are not JSON objects are ansible's own text (a saved stdout with
+// -v output mixed in) and are skipped; a line that starts like an object but
+// does not parse means the file was cut or corrupted.
+import {
+  checkAgainstRecap,
+  diffEntries,
+  emptyResults,
+  isOutcome,
+  recapFrom,
+  type HostTaskResult,
+  type LoopItemResult,
+  type Outcome,
+  type PlaybookResults,
+} from './results.js';
+
+export const EVENTS_FORMAT = 'gitdiff-ansible-events/1';
+
+type Json = Record<string, unknown>;
+
+/** True when the text starts with the callback's `start` event. */
+export function looksLikeEvents(text: string): boolean {
+  const first = text.split('\n', 50).find((line) => line.trimStart().startsWith('{'));
+  if (!first) return false;
+  try {
+    const event = JSON.parse(first) as Json;
+    return event.event === 'start' && typeof event.format === 'string' && event.format.startsWith('gitdiff-ansible-events/');
+  } catch {
+    return false;
+  }
+}
+
+export function parseEvents(text: string): PlaybookResults {
+  const parsed = emptyResults();
+  let sawStart = false;
+  let sawStats = false;
+  const lines = text.split('\n');
+  lines.forEach((line, index) => {
+    if (!line.trimStart().startsWith('{')) return;
+    let event: Json;
+    try {
+      event = JSON.parse(line) as Json;
+    } catch {
+      parsed.problems.push(`line ${index + 1} is not complete JSON (the file was cut short or corrupted)`);
+      return;
+    }
+    switch (event.event) {
+      case 'start':
+        sawStart = true;
+        if (event.format !== EVENTS_FORMAT) parsed.problems.push(`unsupported events format ${String(event.format)} (this gitdiff reads ${EVENTS_FORMAT})`);
+        break;
+      case 'playbook':
+        if (typeof event.file === 'string' && !parsed.playbook) parsed.playbook = event.file;
+        break;
+      case 'no_hosts':
+        parsed.playsWithoutHosts.push(String(event.play ?? ''));
+        break;
+      case 'result': {
+        const result = resultFrom(event);
+        if (result) parsed.results.push(result);
+        else parsed.problems.push(`line ${index + 1}: a result without host, task or status`);
+        break;
+      }
+      case 'stats': {
+        sawStats = true;
+        parsed.recap = {};
+        for (const [host, counts] of Object.entries((event.hosts ?? {}) as Json)) {
+          const recap = recapFrom(counts);
+          if (recap) parsed.recap[host] = recap;
+        }
+        break;
+      }
+      case 'callback_error':
+        parsed.problems.push(`gitdiff's callback lost the result of ${String(event.task)} on ${String(event.host)}: ${String(event.msg)}`);
+        break;
+      default:
+        break; // play/task starts only drive progress
+    }
+  });
+  if (!sawStart) parsed.problems.push('no start event: not the output of gitdiff\'s ansible callback');
+  if (!sawStats) parsed.problems.push('incomplete results: the run ended before ansible\'s final stats (interrupted, or a callback error?)');
+  parsed.problems.push(...checkAgainstRecap(parsed));
+  return parsed;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function resultFrom(event: Json): HostTaskResult | undefined {
+  const host = text(event.host);
+  const task = typeof event.task === 'string' ? event.task : undefined;
+  if (!host || task === undefined || !isOutcome(event.status)) return undefined;
+  const noLog = event.no_log === true;
+  const result: HostTaskResult = {
+    host,
+    play: String(event.play ?? ''),
+    task,
+    path: text(event.path),
+    action: text(event.action),
+    outcome: event.status,
+    changed: event.changed === true,
+    handler: event.handler === true || undefined,
+    checkMode: typeof event.check_mode === 'boolean' ? event.check_mode : undefined,
+    noLog,
+    ignored: event.ignore_errors === true || undefined,
+    diffs: [],
+  };
+  // A no_log result keeps its outcome only, whatever else the file holds.
+  if (noLog) return result;
+  result.msg = text(event.msg);
+  result.skipReason = text(event.skip_reason);
+  result.dest = text(event.dest);
+  result.diffHidden = event.diff_hidden === true || undefined;
+  result.diffs = diffEntries(event.diff);
+  if (Array.isArray(event.items)) result.items = event.items.map((item) => loopItemFrom(item as Json));
+  return result;
+}
+
+function loopItemFrom(item: Json): LoopItemResult {
+  const outcome: Outcome = item.unreachable ? 'unreachable' : item.failed ? 'failed' : item.skipped ? 'skipped' : item.changed ? 'changed' : 'ok';
+  if (item.no_log === true) return { outcome, diffs: [], noLog: true };
+  return {
+    label: text(item.label),
+    outcome,
+    msg: text(item.msg),
+    skipReason: text(item.skip_reason),
+    dest: text(item.dest),
+    diffs: diffEntries(item.diff),
+  };
+}

@@ -1,0 +1,130 @@
+// Reads the output of the ansible.posix `json` stdout callback:
+// {plays: [{play: {name}, tasks: [{task: {name, path?}, hosts: {HOST: result}}]}], stats: {HOST: counters}}.
+// Each host result is ansible's raw module result plus `action`; only the
+// fields gitdiff needs are copied out (never `invocation`), and a no_log
+// (censored) result keeps only its outcome.
+import {
+  checkAgainstRecap,
+  diffEntries,
+  emptyResults,
+  recapFrom,
+  type HostTaskResult,
+  type LoopItemResult,
+  type Outcome,
+  type PlaybookResults,
+} from './results.js';
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The json callback's document: an object with a `plays` list. */
+export function isJsonCallbackOutput(document: unknown): document is Json {
+  return isObject(document) && Array.isArray(document.plays);
+}
+
+export function parseJsonCallback(document: Json): PlaybookResults {
+  const parsed = emptyResults();
+  for (const [playIndex, playEntry] of (document.plays as unknown[]).entries()) {
+    if (!isObject(playEntry) || !Array.isArray(playEntry.tasks)) {
+      parsed.problems.push(`plays[${playIndex}] has no tasks list`);
+      continue;
+    }
+    const play = isObject(playEntry.play) ? String(playEntry.play.name ?? '') : '';
+    for (const taskEntry of playEntry.tasks as unknown[]) {
+      if (!isObject(taskEntry) || !isObject(taskEntry.task) || !isObject(taskEntry.hosts)) {
+        parsed.problems.push(`plays[${playIndex}] (${play}) has a task without task/hosts`);
+        continue;
+      }
+      const task = String(taskEntry.task.name ?? '');
+      const path = typeof taskEntry.task.path === 'string' ? taskEntry.task.path : undefined;
+      for (const [host, raw] of Object.entries(taskEntry.hosts)) {
+        if (!isObject(raw)) continue;
+        parsed.results.push(hostResult(raw, { host, play, task, path }));
+      }
+    }
+  }
+  if (isObject(document.stats)) {
+    parsed.recap = {};
+    for (const [host, counts] of Object.entries(document.stats)) {
+      const recap = recapFrom(counts);
+      if (recap) parsed.recap[host] = recap;
+    }
+  } else {
+    parsed.problems.push('no stats: the json callback writes them at the end of the run; the run did not finish');
+  }
+  parsed.problems.push(...checkAgainstRecap(parsed));
+  return parsed;
+}
+
+function outcomeOf(raw: Json): Outcome {
+  if (raw.unreachable === true) return 'unreachable';
+  if (raw.failed === true) return 'failed';
+  if (raw.skipped === true) return 'skipped';
+  return raw.changed === true ? 'changed' : 'ok';
+}
+
+function isNoLog(raw: Json): boolean {
+  return raw._ansible_no_log === true || 'censored' in raw;
+}
+
+function text(value: unknown, limit = 2000): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  return value.length <= limit ? value : `${value.slice(0, limit)}...`;
+}
+
+/** Why a result failed: its msg, else the last line of its stderr. */
+export function failureMessage(raw: Json): string | undefined {
+  const msg = text(raw.msg) ?? text(raw.reason);
+  if (msg) return msg;
+  for (const key of ['stderr', 'module_stderr']) {
+    const lines = String(raw[key] ?? '').split('\n').filter((line) => line.trim() !== '');
+    if (lines.length > 0) return text(lines[lines.length - 1]);
+  }
+  return undefined;
+}
+
+function messageOf(raw: Json, outcome: Outcome): string | undefined {
+  return outcome === 'failed' || outcome === 'unreachable' ? failureMessage(raw) : text(raw.msg);
+}
+
+/** The managed file; a check-mode copy of a missing file names it only in its arguments (nothing else of `invocation` is read). */
+function destOf(raw: Json): string | undefined {
+  const args = isObject(raw.invocation) && isObject(raw.invocation.module_args) ? raw.invocation.module_args : {};
+  return text(raw.dest) ?? text(raw.path) ?? text(args.dest) ?? text(args.path);
+}
+
+function hostResult(raw: Json, where: { host: string; play: string; task: string; path?: string }): HostTaskResult {
+  const outcome = outcomeOf(raw);
+  const result: HostTaskResult = {
+    ...where,
+    action: text(raw.action),
+    outcome,
+    changed: raw.changed === true,
+    noLog: isNoLog(raw),
+    diffs: [],
+  };
+  if (result.noLog) return result;
+  result.msg = messageOf(raw, outcome);
+  result.skipReason = text(raw.skip_reason) ?? text(raw.skipped_reason);
+  result.dest = destOf(raw);
+  result.diffs = diffEntries(raw.diff);
+  if (Array.isArray(raw.results)) result.items = raw.results.filter(isObject).map(loopItem);
+  return result;
+}
+
+function loopItem(raw: Json): LoopItemResult {
+  const outcome = outcomeOf(raw);
+  if (isNoLog(raw)) return { outcome, diffs: [], noLog: true };
+  const label = raw._ansible_item_label ?? raw.item;
+  return {
+    label: label === undefined ? undefined : typeof label === 'string' ? label : JSON.stringify(label),
+    outcome,
+    msg: messageOf(raw, outcome),
+    skipReason: text(raw.skip_reason) ?? text(raw.skipped_reason),
+    dest: destOf(raw),
+    diffs: diffEntries(raw.diff),
+  };
+}

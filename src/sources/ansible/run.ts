@@ -1,0 +1,118 @@
+// `gitdiff ansible`: flags -> one ansible-playbook --check --diff run (or saved
+// results) -> per host and task results -> Report.
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Report, ReportError } from '../../report.js';
+import { GitdiffError, messageOf } from '../../errors.js';
+import type { RunContext } from '../types.js';
+import { playbookArgv, refuseUnsafeArgs, type PlaybookRun } from './args.js';
+import { runPlaybook, type PlaybookOutcome } from './playbook-run.js';
+import { parseEvents } from './parse-events.js';
+import { parseResults } from './read-results.js';
+import type { PlaybookResults } from './results.js';
+import { stderrMessages, summarizeError } from './stderr.js';
+import { buildReport } from './verdict.js';
+
+interface AnsibleOptions {
+  inventory?: string[];
+  limit?: string;
+  extraVars?: string[];
+  results?: string;
+  bin?: string;
+}
+
+export async function runAnsible(args: string[], rawOptions: Record<string, unknown>, context: RunContext): Promise<Report> {
+  const started = performance.now();
+  const options = rawOptions as AnsibleOptions;
+  const [playbook, ...extraArgs] = args;
+  const run: Omit<PlaybookRun, 'playbook'> = {
+    inventories: options.inventory ?? [],
+    limit: options.limit,
+    extraVars: options.extraVars ?? [],
+    extraArgs,
+  };
+  if (options.results !== undefined) {
+    if (run.inventories.length || run.limit !== undefined || run.extraVars.length || extraArgs.length) {
+      throw new GitdiffError('-i, -l, -e and ansible-playbook arguments only apply to a run, not to --results', {
+        hint: 'with --results, name at most the playbook (as the report target)',
+      });
+    }
+    const { results, name } = await readSavedResults(options.results, context);
+    const target = playbook ?? results.playbook ?? name;
+    return buildReport(results, { target, cwd: context.cwd, durationMs: performance.now() - started });
+  }
+  if (!playbook) {
+    throw new GitdiffError('missing PLAYBOOK', { hint: 'gitdiff ansible site.yml -i inventory.ini, or gitdiff ansible --results FILE' });
+  }
+  refuseUnsafeArgs(run, (file) => readVarsFile(file, context.cwd));
+  const bin = options.bin ?? (context.env.GITDIFF_ANSIBLE_BIN || 'ansible-playbook');
+  const outcome = await runPlaybook(bin, playbookArgv({ ...run, playbook }), context);
+  const results = outcome.events.trim() === '' ? undefined : parseEvents(outcome.events);
+  const { errors, warnings } = runErrors(outcome, results);
+  const report = buildReport(results ?? { results: [], playsWithoutHosts: [], problems: [], notes: [] }, {
+    target: playbook,
+    cwd: context.cwd,
+    durationMs: performance.now() - started,
+    errors,
+    warnings,
+  });
+  return report;
+}
+
+async function readSavedResults(file: string, context: RunContext): Promise<{ results: PlaybookResults; name: string }> {
+  const name = file === '-' ? 'stdin' : file;
+  let text: string;
+  try {
+    text = file === '-' ? await readStream(context.stdin) : await readFile(path.resolve(context.cwd, file), 'utf8');
+  } catch (error) {
+    throw new GitdiffError(`cannot read results ${name}: ${messageOf(error)}`, { hint: 'check the --results path' });
+  }
+  return { results: parseResults(text, name).results, name };
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function readVarsFile(file: string, cwd: string): string | undefined {
+  try {
+    return readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const HOSTS_FAILED_EXIT = new Set([2, 4]);
+
+/**
+ * What ansible-playbook's exit and stderr add to the results: its ERROR! (the
+ * playbook or inventory could not be used: ansible's own message), or a
+ * failing exit status the results do not explain.
+ */
+export function runErrors(outcome: PlaybookOutcome, results: PlaybookResults | undefined): { errors: ReportError[]; warnings: string[] } {
+  const { errors: blocks, warnings } = stderrMessages(outcome.stderr);
+  const errors: ReportError[] = blocks.map((block) => ({
+    message: `ansible-playbook: ${summarizeError(block)}`,
+    hint: "gitdiff ansible -v shows ansible-playbook's whole output",
+  }));
+  if (outcome.signal) {
+    errors.push({ message: `ansible-playbook was killed by ${outcome.signal}`, hint: 'was it out of memory, or stopped by a timeout?' });
+  } else if (outcome.exitCode !== 0 && errors.length === 0) {
+    const explained = HOSTS_FAILED_EXIT.has(outcome.exitCode ?? -1) && results?.results.some((r) => r.outcome === 'failed' || r.outcome === 'unreachable');
+    if (!explained) {
+      const last = outcome.stderr.filter((line) => line.trim() !== '').at(-1);
+      errors.push({
+        message: `ansible-playbook exited ${outcome.exitCode}${last ? `: ${last.trim()}` : ''}`,
+        hint: "gitdiff ansible -v shows ansible-playbook's whole output",
+      });
+    }
+  }
+  if (results === undefined && errors.length === 0) {
+    errors.push({ message: 'ansible-playbook wrote no results (its gitdiff callback did not run)', hint: 'run with --debug and -v to see the command and its output' });
+  }
+  return { errors, warnings };
+}
