@@ -22,7 +22,8 @@ export function stderrMessages(lines: string[]): { errors: string[][]; warnings:
     } else if (current?.kind === 'error') {
       current.lines.push(line);
     } else if (current?.kind === 'warning' && line.trim() !== '' && !line.startsWith('[')) {
-      current.text += ` ${line.trim()}`;
+      // ansible wraps at hyphens too: `missing-` + `inventory.ini` is one word.
+      current.text += current.text.endsWith('-') ? line.trim() : ` ${line.trim()}`;
     } else {
       close();
     }

@@ -1,0 +1,128 @@
+// `gitdiff ansible` against real ansible-playbook runs on this machine
+// (ansible_connection=local, files in a temporary folder). Each run must leave
+// the files exactly as they were.
+import { afterEach, describe, expect } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { itWith } from '../../support/binaries.js';
+import { runGitdiff } from '../../support/run-cli.js';
+import { API_TOKEN, OLD_TOKEN, ansibleEnv, closedPort, fingerprint, fixtures, install, makeHost, type TestHost } from './host-files.js';
+
+const itAnsible = itWith(['ansible-playbook'], install);
+
+let host: TestHost | undefined;
+afterEach(() => host?.cleanup());
+
+/** Runs gitdiff ansible on site.yml against the host and checks the host did not change. */
+async function check(state: 'in-sync' | 'drifted', extra: string[] = []) {
+  host = makeHost(state);
+  const before = fingerprint(host.root);
+  const result = await runGitdiff(
+    ['ansible', 'site.yml', '-i', 'local.ini', '-e', `root=${host.root}`, '-e', `api_token=${API_TOKEN}`, ...extra],
+    { cwd: fixtures, env: ansibleEnv(host) },
+  );
+  expect(fingerprint(host.root)).toBe(before);
+  return result;
+}
+
+function expectNoSecret(output: string) {
+  for (const secret of [API_TOKEN, OLD_TOKEN]) {
+    expect(output).not.toContain(secret);
+    expect(output).not.toContain(Buffer.from(secret).toString('base64'));
+  }
+}
+
+describe('gitdiff ansible (real ansible-playbook)', () => {
+  itAnsible('a host as the playbook declares it is in sync: exit 0, the command counted as unchecked', async () => {
+    const result = await check('in-sync');
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('web-01: 0 would change, 6 ok, 0 failed, 0 unreachable, 1 unchecked');
+    expect(result.stdout).toMatch(/^1 unchecked, 6 in sync \(7 tasks, /m);
+    expect(result.code).toBe(0);
+  });
+
+  itAnsible('a drifted host: each drift with task, host and diff, exit 1, nothing changed on the host', async () => {
+    const result = await check('drifted');
+    const out = result.stdout;
+    expect(out).toContain('~ web-01: TASK [write motd] (site.yml:11)');
+    expect(out).toContain('    play: web servers');
+    expect(out).toContain('    module: ansible.builtin.copy');
+    // file content: a unified diff, live (-) against the playbook (+)
+    expect(out).toMatch(/-\s+Unmanaged edit\n\+\s+Managed by Ansible/);
+    expect(out).toMatch(/-\s+workers = 2\n\+\s+workers = 4/);
+    // a missing file
+    expect(out).toMatch(new RegExp(`${host!.root}/banner: \\(does not exist\\)`));
+    // a mode change, as a field change
+    expect(out).toMatch(new RegExp(`${host!.root}/deploy.sh:mode:\\n-\\s+'0755'\\n\\+\\s+'0750'`));
+    expect(out).toMatch(/-\s+max_connections=100\n\+\s+max_connections=200/);
+    // no_log: by name only
+    expect(out).toContain('~ web-01: TASK [write api token]');
+    expect(out).toContain('no_log: its values and diff are hidden');
+    expectNoSecret(out + result.stderr);
+    expect(out).toContain('web-01: 6 would change, 0 ok, 0 failed, 0 unreachable, 1 unchecked');
+    expect(out).toMatch(/^6 diverged, 1 unchecked, 0 in sync \(7 tasks, /m);
+    expect(result.code).toBe(1);
+  });
+
+  itAnsible('-o json: items per host and task with status and changes; no_log values absent', async () => {
+    const result = await check('drifted', ['-o', 'json', '-v', '--debug']);
+    expect(result.code).toBe(1);
+    expectNoSecret(result.stdout + result.stderr);
+    // --debug shows the command, with extra-vars masked; -v streams progress
+    expect(result.stderr).toContain('debug: running: ansible-playbook --check --diff -i local.ini -e *** -e *** -- site.yml');
+    expect(result.stderr).toContain('TASK [write api token]');
+    const report = JSON.parse(result.stdout);
+    expect(report.source).toBe('ansible');
+    expect(report.target).toBe('site.yml');
+    expect(report.summary).toMatchObject({ total: 7, diverged: 6, unchecked: 1, inSync: 0, errors: 0 });
+    const byTask = Object.fromEntries(report.items.map((item: { task: string }) => [item.task, item]));
+    expect(byTask['write motd']).toMatchObject({ host: 'web-01', play: 'web servers', file: 'site.yml', line: 11, status: 'diverged' });
+    expect(byTask['write motd'].changes).toEqual([
+      { path: `${host!.root}/motd`, declared: 'Welcome to web-01\nManaged by Ansible\n', live: 'Welcome to web-01\nUnmanaged edit\n' },
+    ]);
+    expect(byTask['restrict script'].changes).toEqual([{ path: `${host!.root}/deploy.sh:mode`, declared: '0750', live: '0755' }]);
+    expect(byTask['install banner'].changes[0]).toMatchObject({ path: `${host!.root}/banner`, declared: 'authorized use only\n' });
+    expect(byTask['install banner'].changes[0].live).toBeUndefined();
+    expect(byTask['write api token']).toMatchObject({ status: 'diverged', changes: [] });
+    expect(byTask['reload app']).toMatchObject({ status: 'unchecked', error: 'Command would have run if not in check mode' });
+  });
+
+  itAnsible('a failing task and an unreachable host: exit 2, with what was checked anyway', async () => {
+    host = makeHost('in-sync');
+    const port = await closedPort();
+    const inventory = path.join(host.home, 'hosts.ini');
+    writeFileSync(
+      inventory,
+      [
+        `web-01 ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"`,
+        `db-01 ansible_host=127.0.0.1 ansible_port=${port} ansible_user=gitdiff ansible_timeout=5 ` +
+          `ansible_ssh_common_args="-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes"`,
+        '',
+      ].join('\n'),
+    );
+    const before = fingerprint(host.root);
+    const result = await runGitdiff(['ansible', 'failing.yml', '-i', inventory, '-e', `root=${host.root}`], { cwd: fixtures, env: ansibleEnv(host) });
+    expect(fingerprint(host.root)).toBe(before);
+    expect(result.stdout).toMatch(/! web-01: TASK \[read release file\] \(failing.yml:\d+\): error: failed: .*release-that-does-not-exist/);
+    expect(result.stdout).toMatch(/! db-01: TASK \[write motd\] \(failing.yml:\d+\): error: unreachable: .*Connection refused/);
+    expect(result.stdout).toContain('web-01: 0 would change, 1 ok, 1 failed, 0 unreachable');
+    expect(result.stdout).toContain('db-01: 0 would change, 0 ok, 0 failed, 1 unreachable');
+    expect(result.stderr).toContain('gitdiff: error: db-01: TASK [write motd]: unreachable');
+    expect(result.code).toBe(2);
+  });
+
+  itAnsible("a playbook that does not parse: exit 2 with ansible's own message", async () => {
+    host = makeHost('in-sync');
+    const result = await runGitdiff(['ansible', 'broken.yml', '-i', 'local.ini'], { cwd: fixtures, env: ansibleEnv(host) });
+    expect(result.stderr).toMatch(/gitdiff: error: ansible-playbook: We were unable to read either as JSON nor YAML.*broken.yml:\d+:\d+/);
+    expect(result.code).toBe(2);
+  });
+
+  itAnsible('an inventory that gives no host: exit 2, no results, with what ansible said', async () => {
+    host = makeHost('in-sync');
+    const result = await runGitdiff(['ansible', 'site.yml', '-i', 'missing-inventory.ini', '-e', `root=${host.root}`], { cwd: fixtures, env: ansibleEnv(host) });
+    expect(result.stdout).toContain('! error: no results: no task ran on any host (no hosts matched: web servers)');
+    expect(result.stdout).toMatch(/hint: ansible said: Unable to parse .*missing-inventory.ini as an inventory source/);
+    expect(result.code).toBe(2);
+  });
+});
