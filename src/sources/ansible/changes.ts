@@ -27,7 +27,9 @@ export function changesFromDiffs(diffs: DiffEntry[], context: DiffContext = {}):
     if (!('before' in diff) && !('after' in diff)) continue; // headers only (lineinfile's attribute entry)
     const file = fileOf(diff, context.dest);
     if (isMapping(diff.before) && isMapping(diff.after)) {
-      const prefix = file ?? context.label;
+      // The file module's mappings name their file in `path`.
+      const named = typeof diff.after.path === 'string' ? diff.after.path : undefined;
+      const prefix = file ?? named ?? context.label;
       for (const field of fieldChanges(diff.before, diff.after, '')) {
         changes.push({ ...field, path: prefix ? `${prefix}:${field.path}` : field.path });
       }

@@ -14,12 +14,9 @@ export function parseUnifiedDiff(text: string): DiffEntry[] {
   let last: 'before' | 'after' | 'both' = 'both';
   const finish = () => {
     if (entry && entry.hunks > 0) {
-      entries.push({
-        beforeHeader: entry.beforeHeader,
-        afterHeader: entry.afterHeader,
-        before: entry.before.join(''),
-        after: entry.after.join(''),
-      });
+      const before = entry.before.join('');
+      const after = entry.after.join('');
+      entries.push({ beforeHeader: entry.beforeHeader, afterHeader: entry.afterHeader, ...asMappings(before, after) });
     }
     entry = undefined;
   };
@@ -56,6 +53,27 @@ export function parseUnifiedDiff(text: string): DiffEntry[] {
   }
   finish();
   return entries;
+}
+
+/**
+ * Ansible prints a diff of attributes (file mode, state) as the diff of their
+ * JSON. When the hunks hold both documents whole, they are mappings again, so
+ * each field becomes its own change as with structured results.
+ */
+function asMappings(before: string, after: string): { before: unknown; after: unknown } {
+  if (before.trimStart().startsWith('{') && after.trimStart().startsWith('{')) {
+    try {
+      const mappings = { before: JSON.parse(before) as unknown, after: JSON.parse(after) as unknown };
+      if (isMapping(mappings.before) && isMapping(mappings.after)) return mappings;
+    } catch {
+      // partial documents (a long mapping with hunks apart): keep the text
+    }
+  }
+  return { before, after };
+}
+
+function isMapping(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `before: /etc/motd` -> `/etc/motd`; a bare `before` has no file name. */

@@ -146,7 +146,7 @@ function itemFor(result: HostTaskResult, recap: HostRecap | undefined, cwd: stri
     notes.push(...found.notes);
     if (result.diffHidden && isChangeVerdict(verdict.status)) notes.push('diff hidden by the task (diff: false)');
     else if (verdict.status === 'diverged' && found.changes.length === 0 && found.notes.length === 0) {
-      notes.push(result.msg ? `no diff; the module says: ${result.msg}` : 'no diff: the module did not say what would change');
+      notes.push(result.msg ? `no diff recorded; the module says: ${result.msg}` : 'no diff recorded for this change');
     }
   }
   if (verdict.status === 'error') {

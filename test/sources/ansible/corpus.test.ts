@@ -1,0 +1,96 @@
+// The third-party ansible-playbook logs in ../shared/fixtures/ansible/text
+// (ansible-core's own callback tests; see SOURCES.md there), each read with
+// `gitdiff ansible --results` and given the verdict a careful operator would,
+// with the reason written down. Skipped, loudly, where that folder is absent.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runGitdiff, sharedFixtures } from '../../support/run-cli.js';
+
+const corpus = path.join(sharedFixtures, 'ansible/text');
+const present = existsSync(corpus);
+if (!present) process.stderr.write(`\n*** SKIPPING the ansible text-log corpus: ${corpus} is absent (it sits beside the checkout) ***\n`);
+
+interface Expectation {
+  file: string;
+  exit: number;
+  recap?: string;
+  summary?: string;
+  why: string;
+  shows?: RegExp[];
+}
+
+const EXPECTED: Expectation[] = [
+  {
+    file: 'check-mode-markers-dry.stdout',
+    exit: 0,
+    recap: 'testhost: 0 would change, 3 ok, 0 failed, 0 unreachable, 15 unchecked',
+    why: 'a DRY RUN with markers: every `changed` task lacks [CHECK MODE] (check_mode: false, it really ran), and the skipped commands do not say why in a log without -v; only the debug tasks were evaluated',
+    shows: [/\? testhost: TASK \[Command with check_mode: false\]: unchecked \(ran outside check mode/],
+  },
+  {
+    file: 'check-mode-markers-wet.stdout',
+    exit: 0,
+    recap: 'testhost: 0 would change, 3 ok, 0 failed, 0 unreachable, 15 unchecked',
+    why: 'markers but no DRY RUN banner: not a check run, said in a note; the changes that ran for real are not drift predictions',
+    shows: [/note: this log is not from a --check run/],
+  },
+  {
+    file: 'check-mode-nomarkers-dry.stdout',
+    exit: 1,
+    recap: 'testhost: 7 would change, 3 ok, 0 failed, 0 unreachable, 8 unchecked',
+    why: 'without markers the log cannot tell which tasks had check_mode: false, so its `changed:` lines are what would change',
+  },
+  {
+    file: 'default-with-diff.stdout',
+    exit: 1,
+    summary: '10 diverged, 7 unchecked, 5 in sync (22 tasks',
+    why: 'changed tasks diverge; the ignored and the rescued failures are unchecked (PLAY RECAP failed=0: the play went on); the replace diff is shown as printed',
+    shows: [
+      /~ testhost: TASK \[replace\]\n {4}play: testhost\n {4}\.\.\.\/test_diff\.txt:\n- +foo\n\+ +bar/,
+      /\? testhost: TASK \[EXPECTED FAILURE Failed task to be rescued\]: unchecked \(failed, and the play went on/,
+      /\? testhost: TASK \[Failed task\]: unchecked \(failed, ignored by the play \(ignore_errors\): no reason\)/,
+    ],
+  },
+  {
+    file: 'failed-to-stderr.stdout',
+    exit: 1,
+    summary: '11 diverged, 4 unchecked, 5 in sync (20 tasks',
+    why: 'the failures went to stderr, so this half of the log shows only the changes (the debug loop has a changed item)',
+  },
+  {
+    file: 'hide-skipped-ok.stdout',
+    exit: 1,
+    summary: '10 diverged, 3 unchecked, 0 in sync (13 tasks',
+    why: 'ok and skipped hosts hidden: only changes and failures are listed, and they are enough for the verdict',
+  },
+  {
+    file: 'result-format-yaml-verbose-with-diff.stdout',
+    exit: 1,
+    summary: '10 diverged, 3 unchecked, 9 in sync (22 tasks',
+    why: 'with -v the YAML results give skip reasons: skips on a false condition or an empty loop are in sync, not unchecked',
+  },
+  {
+    file: 'failed-to-stderr.stderr',
+    exit: 2,
+    why: 'only the stderr half of a run (fatal lines, no PLAY or RECAP): not results',
+    shows: [/is not ansible results/],
+  },
+];
+
+describe.skipIf(!present)('ansible-playbook text logs from ansible-core (shared fixtures)', () => {
+  it.each(EXPECTED)('$file: exit $exit, because $why', async (expected) => {
+    const result = await runGitdiff(['ansible', '--results', path.join(corpus, expected.file), '-v']);
+    const output = result.stdout + result.stderr;
+    if (expected.recap) expect(result.stdout).toContain(expected.recap);
+    if (expected.summary) expect(result.stdout).toContain(expected.summary);
+    for (const pattern of expected.shows ?? []) expect(output).toMatch(pattern);
+    expect(result.code).toBe(expected.exit);
+  });
+
+  it('covers every log in the folder', async () => {
+    const { readdirSync } = await import('node:fs');
+    const logs = readdirSync(corpus).filter((name) => /\.(stdout|stderr)$/.test(name)).sort();
+    expect(EXPECTED.map((expected) => expected.file).sort()).toEqual(logs);
+  });
+});
