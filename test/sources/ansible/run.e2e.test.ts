@@ -1,8 +1,8 @@
 // `gitdiff ansible` against real ansible-playbook runs on this machine
 // (ansible_connection=local, files in a temporary folder). Each run must leave
 // the files exactly as they were.
-import { afterEach, describe, expect } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { itWith } from '../../support/binaries.js';
 import { runGitdiff } from '../../support/run-cli.js';
@@ -123,6 +123,66 @@ describe('gitdiff ansible (real ansible-playbook)', () => {
     const result = await runGitdiff(['ansible', 'site.yml', '-i', 'missing-inventory.ini', '-e', `root=${host.root}`], { cwd: fixtures, env: ansibleEnv(host) });
     expect(result.stdout).toContain('! error: no results: no task ran on any host (no hosts matched: web servers)');
     expect(result.stdout).toMatch(/hint: ansible said: Unable to parse .*missing-inventory.ini as an inventory source/);
+    expect(result.code).toBe(2);
+  });
+
+  itAnsible("keeps the user's ansible.cfg and other callbacks: an enabled callback from its callback_plugins still runs", async () => {
+    host = makeHost('in-sync');
+    const plugins = path.join(host.home, 'my_callbacks');
+    mkdirSync(plugins);
+    writeFileSync(
+      path.join(plugins, 'marker.py'),
+      [
+        'import os',
+        'from ansible.plugins.callback import CallbackBase',
+        'class CallbackModule(CallbackBase):',
+        "    CALLBACK_VERSION = 2.0",
+        "    CALLBACK_TYPE = 'aggregate'",
+        "    CALLBACK_NAME = 'marker'",
+        '    CALLBACK_NEEDS_ENABLED = True',
+        '    def v2_playbook_on_stats(self, stats):',
+        "        open(os.path.join(os.path.dirname(__file__), 'ran'), 'w').close()",
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(path.join(host.home, 'ansible.cfg'), '[defaults]\ncallback_plugins = ./my_callbacks\ncallbacks_enabled = marker\nstdout_callback = minimal\n');
+    const result = await runGitdiff(
+      ['ansible', path.join(fixtures, 'site.yml'), '-i', path.join(fixtures, 'local.ini'), '-e', `root=${host.root}`, '-e', `api_token=${API_TOKEN}`],
+      { cwd: host.home, env: ansibleEnv(host) },
+    );
+    expect(result.stdout).toContain('1 unchecked, 6 in sync (7 tasks');
+    expect(existsSync(path.join(plugins, 'ran'))).toBe(true);
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('gitdiff ansible refuses what a read-only check must not do (ansible-playbook never starts)', () => {
+  it.each([
+    [['--', '--step'], /refusing ansible-playbook argument --step: it asks before each task/],
+    [['--', '--flush-cache'], /refusing ansible-playbook argument --flush-cache: it clears the fact cache/],
+    [['-e', 'ansible_check_mode=false'], /refusing extra variables that set ansible_check_mode/],
+    [['--', '--extra-vars', '{"ansible_check_mode": false}'], /refusing extra variables that set ansible_check_mode/],
+  ])('%j', async (args, message) => {
+    const result = await runGitdiff(['ansible', 'site.yml', '-i', 'local.ini', '--bin', '/nonexistent/ansible-playbook', ...args], { cwd: fixtures });
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('hint:');
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(2);
+  });
+
+  it.each([
+    [['--bin', '/nonexistent/ansible-playbook'], {}],
+    [[], { GITDIFF_ANSIBLE_BIN: '/nonexistent/ansible-playbook' }],
+  ])('an ansible-playbook that is not there: exit 2, naming it (%j %j)', async (args, env) => {
+    const result = await runGitdiff(['ansible', 'site.yml', ...args], { cwd: fixtures, env });
+    expect(result.stderr).toContain('gitdiff: error: ansible-playbook not found: /nonexistent/ansible-playbook');
+    expect(result.stderr).toContain('hint: install ansible-core');
+    expect(result.code).toBe(2);
+  });
+
+  it('no playbook: exit 2 with usage', async () => {
+    const result = await runGitdiff(['ansible']);
+    expect(result.stderr).toContain('gitdiff: error: missing PLAYBOOK');
     expect(result.code).toBe(2);
   });
 });
