@@ -112,7 +112,10 @@ export function runErrors(outcome: PlaybookOutcome, results: PlaybookResults | u
     }
   }
   if (results === undefined && errors.length === 0) {
-    errors.push({ message: 'ansible-playbook wrote no results (its gitdiff callback did not run)', hint: 'run with --debug and -v to see the command and its output' });
+    errors.push({
+      message: "ansible-playbook ran no play (gitdiff's callback wrote nothing)",
+      hint: '--syntax-check and --list-* run no play; otherwise gitdiff ansible -v --debug shows the command and its output',
+    });
   }
   return { errors, warnings };
 }

@@ -93,7 +93,7 @@ export function buildReport(results: PlaybookResults, input: ReportInput): Repor
   const notes = [...results.notes];
   if (results.results.length === 0 && errors.length === 0) {
     const noHosts = results.playsWithoutHosts.length > 0 ? ` (no hosts matched: ${results.playsWithoutHosts.join(', ')})` : '';
-    const said = input.warnings?.length ? `ansible said: ${input.warnings.join('; ')}` : "check the inventory (-i), the plays' hosts and --limit";
+    const said = input.warnings?.length ? `ansible said: ${input.warnings.join('; ')}` : "check the inventory (-i), the plays' hosts, --limit and --tags";
     errors.push({ message: `no results: no task ran on any host${noHosts}`, hint: said });
   } else {
     for (const play of results.playsWithoutHosts) notes.push(`play "${play}" matched no hosts`);
