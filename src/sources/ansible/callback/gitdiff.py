@@ -165,8 +165,9 @@ class CallbackModule(CallbackBase):
         try:
             self._record(status, result, ignore_errors)
         except Exception as error:  # pylint: disable=broad-except
+            # The exception's type only: its message could quote a value of the result.
             self._emit({'event': 'callback_error', 'host': result._host.get_name(),
-                        'task': result._task.get_name().strip(), 'msg': '%s: %s' % (type(error).__name__, error)})
+                        'task': result._task.get_name().strip(), 'msg': type(error).__name__})
 
     def _record(self, status, result, ignore_errors):
         task = result._task
