@@ -111,6 +111,29 @@ describe('gitdiff ansible (real ansible-playbook)', () => {
     expect(result.code).toBe(2);
   });
 
+  itAnsible('check-mode signals: check_mode: false, raw, a false condition, an ignored failure, a no_log loop, diff: false, a handler', async () => {
+    host = makeHost('drifted');
+    const before = fingerprint(host.root);
+    const result = await runGitdiff(['ansible', 'signals.yml', '-i', 'local.ini', '-e', `root=${host.root}`, '-o', 'json'], { cwd: fixtures, env: ansibleEnv(host) });
+    expect(fingerprint(host.root)).toBe(before);
+    for (const value of ['sig-secret-one-5150', 'sig-secret-two-8086', 'sig-hidden-content-2718']) expect(result.stdout + result.stderr).not.toContain(value);
+    const items = JSON.parse(result.stdout).items as { task: string; status: string; error?: string; changes: unknown[]; notes?: string[] }[];
+    expect(items.map((item) => [item.task, item.status])).toEqual([
+      ['read motd for real', 'unchecked'],
+      ['raw echo', 'unchecked'],
+      ['never on this host', 'in-sync'],
+      ['tolerated failure', 'unchecked'],
+      ['write secrets', 'diverged'],
+      ['quiet config', 'diverged'],
+      ['announce', 'diverged'],
+    ]);
+    expect(items[0].error).toMatch(/ran outside check mode/);
+    expect(items[3].error).toMatch(/^failed, ignored by the play \(ignore_errors\): file not found/);
+    expect(items[4]).toMatchObject({ changes: [], notes: ['no_log: its values and diff are hidden'] });
+    expect(items[5]).toMatchObject({ changes: [], notes: ['diff hidden by the task (diff: false)'] });
+    expect(result.code).toBe(1);
+  });
+
   itAnsible("a playbook that does not parse: exit 2 with ansible's own message", async () => {
     host = makeHost('in-sync');
     const result = await runGitdiff(['ansible', 'broken.yml', '-i', 'local.ini'], { cwd: fixtures, env: ansibleEnv(host) });

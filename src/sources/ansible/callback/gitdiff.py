@@ -39,6 +39,11 @@ except ImportError:  # pragma: no cover - layout of other ansible-core versions
     _Encoder = json.JSONEncoder
 
 try:
+    from ansible.playbook.handler import Handler as _Handler
+except ImportError:  # pragma: no cover
+    _Handler = ()
+
+try:
     from ansible.release import __version__ as _ANSIBLE_VERSION
 except ImportError:  # pragma: no cover
     _ANSIBLE_VERSION = None
@@ -181,6 +186,8 @@ class CallbackModule(CallbackBase):
             'action': task.action, 'check_mode': getattr(task, 'check_mode', None),
             'changed': bool(res.get('changed', False)), 'no_log': no_log,
         }
+        if _Handler and isinstance(task, _Handler):
+            event['handler'] = True
         if ignore_errors:
             event['ignore_errors'] = True
         if no_log:
