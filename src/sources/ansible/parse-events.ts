@@ -8,6 +8,7 @@ import {
   emptyResults,
   isOutcome,
   recapFrom,
+  textField,
   type HostTaskResult,
   type LoopItemResult,
   type Outcome,
@@ -83,12 +84,9 @@ export function parseEvents(text: string): PlaybookResults {
   return parsed;
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 function resultFrom(event: Json): HostTaskResult | undefined {
-  const host = text(event.host);
+  const host = textField(event.host);
   const task = typeof event.task === 'string' ? event.task : undefined;
   if (!host || task === undefined || !isOutcome(event.status)) return undefined;
   const noLog = event.no_log === true;
@@ -96,8 +94,8 @@ function resultFrom(event: Json): HostTaskResult | undefined {
     host,
     play: String(event.play ?? ''),
     task,
-    path: text(event.path),
-    action: text(event.action),
+    path: textField(event.path),
+    action: textField(event.action),
     outcome: event.status,
     changed: event.changed === true,
     handler: event.handler === true || undefined,
@@ -108,9 +106,9 @@ function resultFrom(event: Json): HostTaskResult | undefined {
   };
   // A no_log result keeps its outcome only, whatever else the file holds.
   if (noLog) return result;
-  result.msg = text(event.msg);
-  result.skipReason = text(event.skip_reason);
-  result.dest = text(event.dest);
+  result.msg = textField(event.msg);
+  result.skipReason = textField(event.skip_reason);
+  result.dest = textField(event.dest);
   result.diffHidden = event.diff_hidden === true || undefined;
   result.diffs = diffEntries(event.diff);
   if (Array.isArray(event.items)) result.items = event.items.map((item) => loopItemFrom(item as Json));
@@ -121,11 +119,11 @@ function loopItemFrom(item: Json): LoopItemResult {
   const outcome: Outcome = item.unreachable ? 'unreachable' : item.failed ? 'failed' : item.skipped ? 'skipped' : item.changed ? 'changed' : 'ok';
   if (item.no_log === true) return { outcome, diffs: [], noLog: true };
   return {
-    label: text(item.label),
+    label: textField(item.label),
     outcome,
-    msg: text(item.msg),
-    skipReason: text(item.skip_reason),
-    dest: text(item.dest),
+    msg: textField(item.msg),
+    skipReason: textField(item.skip_reason),
+    dest: textField(item.dest),
     diffs: diffEntries(item.diff),
   };
 }

@@ -8,6 +8,7 @@ import {
   diffEntries,
   emptyResults,
   recapFrom,
+  textField,
   type HostTaskResult,
   type LoopItemResult,
   type Outcome,
@@ -70,37 +71,33 @@ function isNoLog(raw: Json): boolean {
   return raw._ansible_no_log === true || 'censored' in raw;
 }
 
-function text(value: unknown, limit = 2000): string | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  return value.length <= limit ? value : `${value.slice(0, limit)}...`;
-}
 
 /** Why a result failed: its msg, else the last line of its stderr. */
 export function failureMessage(raw: Json): string | undefined {
-  const msg = text(raw.msg) ?? text(raw.reason);
+  const msg = textField(raw.msg) ?? textField(raw.reason);
   if (msg) return msg;
   for (const key of ['stderr', 'module_stderr']) {
     const lines = String(raw[key] ?? '').split('\n').filter((line) => line.trim() !== '');
-    if (lines.length > 0) return text(lines[lines.length - 1]);
+    if (lines.length > 0) return textField(lines[lines.length - 1]);
   }
   return undefined;
 }
 
 function messageOf(raw: Json, outcome: Outcome): string | undefined {
-  return outcome === 'failed' || outcome === 'unreachable' ? failureMessage(raw) : text(raw.msg);
+  return outcome === 'failed' || outcome === 'unreachable' ? failureMessage(raw) : textField(raw.msg);
 }
 
 /** The managed file; a check-mode copy of a missing file names it only in its arguments (nothing else of `invocation` is read). */
 function destOf(raw: Json): string | undefined {
   const args = isObject(raw.invocation) && isObject(raw.invocation.module_args) ? raw.invocation.module_args : {};
-  return text(raw.dest) ?? text(raw.path) ?? text(args.dest) ?? text(args.path);
+  return textField(raw.dest) ?? textField(raw.path) ?? textField(args.dest) ?? textField(args.path);
 }
 
 function hostResult(raw: Json, where: { host: string; play: string; task: string; path?: string }): HostTaskResult {
   const outcome = outcomeOf(raw);
   const result: HostTaskResult = {
     ...where,
-    action: text(raw.action),
+    action: textField(raw.action),
     outcome,
     changed: raw.changed === true,
     noLog: isNoLog(raw),
@@ -108,7 +105,7 @@ function hostResult(raw: Json, where: { host: string; play: string; task: string
   };
   if (result.noLog) return result;
   result.msg = messageOf(raw, outcome);
-  result.skipReason = text(raw.skip_reason) ?? text(raw.skipped_reason);
+  result.skipReason = textField(raw.skip_reason) ?? textField(raw.skipped_reason);
   result.dest = destOf(raw);
   result.diffs = diffEntries(raw.diff);
   if (Array.isArray(raw.results)) result.items = raw.results.filter(isObject).map(loopItem);
@@ -123,7 +120,7 @@ function loopItem(raw: Json): LoopItemResult {
     label: label === undefined ? undefined : typeof label === 'string' ? label : JSON.stringify(label),
     outcome,
     msg: messageOf(raw, outcome),
-    skipReason: text(raw.skip_reason) ?? text(raw.skipped_reason),
+    skipReason: textField(raw.skip_reason) ?? textField(raw.skipped_reason),
     dest: destOf(raw),
     diffs: diffEntries(raw.diff),
   };

@@ -83,6 +83,12 @@ export function emptyResults(): PlaybookResults {
   return { results: [], playsWithoutHosts: [], problems: [], notes: [] };
 }
 
+/** A non-empty string field of a record, cut at `limit` characters (ansible messages can be whole stderr dumps). */
+export function textField(value: unknown, limit = 2000): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  return value.length <= limit ? value : `${value.slice(0, limit)}...`;
+}
+
 const OUTCOMES: readonly Outcome[] = ['ok', 'changed', 'failed', 'unreachable', 'skipped'];
 
 export function isOutcome(value: unknown): value is Outcome {
