@@ -8,7 +8,7 @@ import type { Report, ReportError } from '../../report.js';
 import { GitdiffError, messageOf } from '../../errors.js';
 import type { RunContext } from '../types.js';
 import { playbookArgv, refuseUnsafeArgs, type PlaybookRun } from './args.js';
-import { runPlaybook, type PlaybookOutcome } from './playbook-run.js';
+import type { PlaybookOutcome } from './playbook-run.js';
 import { parseEvents } from './parse-events.js';
 import { parseResults } from './read-results.js';
 import type { PlaybookResults } from './results.js';
@@ -48,6 +48,8 @@ export async function runAnsible(args: string[], rawOptions: Record<string, unkn
   }
   refuseUnsafeArgs(run, (file) => readVarsFile(file, context.cwd));
   const bin = options.bin ?? (context.env.GITDIFF_ANSIBLE_BIN || 'ansible-playbook');
+  // execa loads only on the path that runs ansible-playbook: --results does not pay for it.
+  const { runPlaybook } = await import('./playbook-run.js');
   const outcome = await runPlaybook(bin, playbookArgv({ ...run, playbook }), context);
   const results = outcome.events.trim() === '' ? undefined : parseEvents(outcome.events);
   const { errors, warnings } = runErrors(outcome, results);
