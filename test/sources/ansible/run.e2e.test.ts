@@ -2,10 +2,11 @@
 // (ansible_connection=local, files in a temporary folder). Each run must leave
 // the files exactly as they were.
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { itWith } from '../../support/binaries.js';
-import { runGitdiff } from '../../support/run-cli.js';
+import { gitdiffBin, runGitdiff } from '../../support/run-cli.js';
 import { API_TOKEN, OLD_TOKEN, ansibleEnv, closedPort, fingerprint, fixtures, install, makeHost, type TestHost } from './host-files.js';
 
 const itAnsible = itWith(['ansible-playbook'], install);
@@ -132,6 +133,32 @@ describe('gitdiff ansible (real ansible-playbook)', () => {
     expect(items[4]).toMatchObject({ changes: [], notes: ['no_log: its values and diff are hidden'] });
     expect(items[5]).toMatchObject({ changes: [], notes: ['diff hidden by the task (diff: false)'] });
     expect(result.code).toBe(1);
+  });
+
+  itAnsible.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('%s during the run: ansible-playbook stopped, exit %i, no temporary files left', async (signal, code) => {
+    host = makeHost('drifted');
+    const tmp = path.join(host.home, 'tmp');
+    mkdirSync(tmp);
+    const child = spawn(process.execPath, [gitdiffBin, 'ansible', 'site.yml', '-i', 'local.ini', '-e', `root=${host.root}`, '-e', `api_token=${API_TOKEN}`, '-v'], {
+      cwd: fixtures,
+      env: { PATH: process.env.PATH, LANG: 'C.UTF-8', ...ansibleEnv(host), TMPDIR: tmp },
+    });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+    // Interrupt once a task has started: ansible-playbook is running and the events file exists.
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('TASK [')) resolve();
+      });
+    });
+    expect(readdirSync(tmp).some((name) => name.startsWith('gitdiff-ansible-'))).toBe(true);
+    child.kill(signal);
+    expect(await exited).toBe(code);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('gitdiff-ansible-'))).toEqual([]);
   });
 
   itAnsible("a playbook that does not parse: exit 2 with ansible's own message", async () => {
