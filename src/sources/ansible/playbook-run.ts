@@ -50,9 +50,6 @@ export async function runPlaybook(bin: string, argv: string[], context: RunConte
       buffer: false,
       reject: false,
       cancelSignal: context.signal,
-      // execa's own exit cleanup re-raises SIGTERM once the CLI's one-shot handler has run, killing
-      // gitdiff before this folder is removed; the CLI's abort signal already stops ansible-playbook.
-      cleanup: false,
     });
     const stderr: string[] = [];
     const done = Promise.all([
