@@ -50,6 +50,8 @@ export async function runPlaybook(bin: string, argv: string[], context: RunConte
       buffer: false,
       reject: false,
       cancelSignal: context.signal,
+      // The run's signal stops ansible-playbook; execa's own exit hook would re-raise SIGINT/SIGTERM at gitdiff.
+      cleanup: false,
     });
     const stderr: string[] = [];
     const done = Promise.all([
