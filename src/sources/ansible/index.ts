@@ -2,11 +2,8 @@
 // per-task verdict. This module only declares the command; the work (and its
 // imports: execa, the parsers) live in run.ts.
 import type { Command } from 'commander';
+import { repeatable } from '../../options.js';
 import type { Source } from '../types.js';
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export const ansible: Source = {
   name: 'ansible',
@@ -15,9 +12,9 @@ export const ansible: Source = {
     command
       .argument('[playbook]', 'the playbook to run with --check --diff')
       .argument('[ansible-args...]', 'after --: more ansible-playbook arguments (--tags, --become, -u, ...)')
-      .option('-i, --inventory <inventory>', 'inventory file, folder or host list (repeatable)', collect, [])
+      .option('-i, --inventory <inventory>', 'inventory file, folder or host list (repeatable)', repeatable)
       .option('-l, --limit <pattern>', 'only hosts matching the pattern')
-      .option('-e, --extra-vars <vars>', 'extra variables, as for ansible-playbook (repeatable)', collect, [])
+      .option('-e, --extra-vars <vars>', 'extra variables, as for ansible-playbook (repeatable)', repeatable)
       .option('--results <file>', "read saved results instead of running ('-' reads stdin): gitdiff's callback output, the json callback's, or a default-callback log")
       .option('--bin <path>', 'the ansible-playbook to run (default: $GITDIFF_ANSIBLE_BIN, else ansible-playbook on PATH)');
   },
