@@ -10,6 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import type { KubeConfig as KubeConfigType } from '@kubernetes/client-node';
 import { GitdiffError, messageOf } from '../../../errors.js';
 
 export interface ConnectOptions {
@@ -32,7 +33,14 @@ export interface Connection {
   auth?: string;
 }
 
-const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+/** Where the kubelet mounts a pod's service-account token (and ca.crt, namespace), as client-go reads it. */
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/**
+ * A folder that stands for `/` when looking for the service-account files, as
+ * Telepresence's TELEPRESENCE_ROOT does: for a pod's volumes mounted elsewhere,
+ * and for tests, which cannot write /var/run/secrets without root. Unset in a pod.
+ */
+export const IN_CLUSTER_ROOT_VARIABLE = 'GITDIFF_IN_CLUSTER_ROOT';
 
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const { KubeConfig } = await import('@kubernetes/client-node');
@@ -41,6 +49,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     ? [path.resolve(options.cwd, options.kubeconfig)]
     : (options.env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
   const homeConfig = path.join(options.env.HOME ?? os.homedir(), '.kube', 'config');
+  let inCluster = false;
   try {
     if (kubeconfigFiles.length > 0) {
       config.loadFromFile(kubeconfigFiles[0]);
@@ -51,8 +60,9 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       }
     } else if (existsSync(homeConfig)) {
       config.loadFromFile(homeConfig);
-    } else if (options.env.KUBERNETES_SERVICE_HOST && existsSync(IN_CLUSTER_TOKEN)) {
-      config.loadFromCluster();
+    } else if (options.env.KUBERNETES_SERVICE_HOST) {
+      loadInCluster(config, options.env);
+      inCluster = true;
     } else {
       throw new GitdiffError('no Kubernetes configuration: no --kubeconfig, no $KUBECONFIG, no ~/.kube/config, and not running in a cluster', {
         hint: 'point at a cluster with --kubeconfig FILE (or --context NAME), or compare with a saved snapshot: --live-from FILE',
@@ -71,13 +81,13 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     }
     config.setCurrentContext(options.context);
   }
-  const contextName = config.getCurrentContext() || 'in-cluster';
+  const contextName = inCluster ? 'in-cluster' : config.getCurrentContext();
   const cluster = config.getCurrentCluster();
   if (!cluster?.server) {
     throw new GitdiffError(`kubeconfig context "${contextName}" names no cluster server`, { hint: 'kubectl config view shows the contexts and clusters' });
   }
-  const context = config.getContextObject(contextName);
-  const namespace = context?.namespace || (config as unknown as { namespace?: string }).namespace || inClusterNamespace(config) || 'default';
+  const context = config.getContextObject(config.getCurrentContext());
+  const namespace = context?.namespace?.trim() || 'default';
 
   const requestOptions: https.RequestOptions = {};
   try {
@@ -108,9 +118,27 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   return { server: cluster.server.replace(/\/+$/, ''), namespace, contextName, headers, agent, auth: requestOptions.auth ?? undefined };
 }
 
-function inClusterNamespace(config: object): string | undefined {
-  const contexts = (config as { contexts?: { name: string; namespace?: string }[] }).contexts;
-  return contexts?.find((context) => context.name === 'inClusterContext')?.namespace;
+/**
+ * The pod's service account, as client-go's rest.InClusterConfig reads it:
+ * KUBERNETES_SERVICE_HOST and _PORT, and the token, CA and namespace files the
+ * kubelet mounts. In a pod without its token (automountServiceAccountToken:
+ * false) that is an error of its own, not "no configuration".
+ */
+function loadInCluster(config: KubeConfigType, env: NodeJS.ProcessEnv): void {
+  const root = (env[IN_CLUSTER_ROOT_VARIABLE] ?? '').replace(/\/+$/, '');
+  const tokenFile = `${root}${SERVICE_ACCOUNT_DIR}/token`;
+  if (!existsSync(tokenFile)) {
+    throw new GitdiffError(`in a pod (KUBERNETES_SERVICE_HOST is set) but there is no service-account token at ${tokenFile}`, {
+      hint: 'mount the service account token (automountServiceAccountToken: true), or point at a cluster with --kubeconfig FILE',
+    });
+  }
+  if (!env.KUBERNETES_SERVICE_PORT) {
+    throw new GitdiffError('KUBERNETES_SERVICE_HOST is set but KUBERNETES_SERVICE_PORT is not: the in-cluster API server address is incomplete', {
+      hint: 'the kubelet sets both in every pod; outside a pod, unset KUBERNETES_SERVICE_HOST or give --kubeconfig FILE',
+    });
+  }
+  // The client reads KUBERNETES_SERVICE_HOST/_PORT from process.env; the CLI's env is process.env.
+  config.loadFromCluster(root);
 }
 
 function firstLine(text: string): string {
