@@ -15,7 +15,7 @@ import { INSTALL as PROMETHEUS_INSTALL, scrape, startPushgateway, valueOf, type 
 import { itWith } from '../support/binaries.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
-import { expandVariables } from './pod-rules.js';
+import { containerProcess } from './pod-process.js';
 import { requestAttributes, rulesAllow, SYSTEM_DISCOVERY_RULES } from './rbac.js';
 import { cronJobDir, findRendered, KUBECTL_INSTALL, renderKustomization } from './render.js';
 import { podEnvironment, SERVICE_ACCOUNT_TOKEN, writeServiceAccount, type PodFiles } from './service-account.js';
@@ -63,25 +63,6 @@ function manifestsRepository(): string {
   return repository;
 }
 
-/**
- * A container's environment as the kubelet builds it (values, ConfigMap keys,
- * earlier variables expanded), its command line expanded, and the pod's mount
- * paths replaced by the folders standing for its volumes.
- */
-function containerProcess(container: Obj, settings: Record<string, string>, volumes: Record<string, string>) {
-  // Only paths written in the pod spec are the container's; ConfigMap values are the test's own.
-  const folderOf = new Map<string, string>((container.volumeMounts ?? []).map((mount: Obj) => [mount.mountPath, volumes[mount.name]]));
-  const mountPaths = new RegExp(`(^|=)(${[...folderOf.keys()].join('|')})(?=/|$)`);
-  const onHost = (text: string) => (folderOf.size === 0 ? text : text.replace(mountPaths, (_match, before: string, mountPath: string) => `${before}${folderOf.get(mountPath)}`));
-  const env: Record<string, string> = {};
-  for (const variable of container.env ?? []) {
-    const reference = variable.valueFrom?.configMapKeyRef;
-    env[variable.name] = reference ? settings[reference.key] : expandVariables(onHost(variable.value), env);
-  }
-  const argv = [...(container.command ?? []), ...(container.args ?? [])].map((text: string) => expandVariables(onHost(text), env));
-  return { env, argv };
-}
-
 describe('the CronJob, run once as its pod would', () => {
   itComponents('clones the repository, reports the drift through the Pushgateway, exits 0, and reads only what its role allows', async () => {
     const objects = renderKustomization(cronJobDir);
@@ -90,11 +71,12 @@ describe('the CronJob, run once as its pod would', () => {
       ...findRendered(objects, 'ConfigMap', 'gitdiff-cronjob').data,
       repository: manifestsRepository(), manifests: 'clusters/prod', pushgateway: pushgateway.url, target: 'prod',
     };
-    const volumes = Object.fromEntries(spec.volumes.map((volume: Obj) => [volume.name, path.join(scratch, 'volumes', volume.name)]));
+    const volumes: Record<string, string> = Object.fromEntries(spec.volumes.map((volume: Obj) => [volume.name, path.join(scratch, 'volumes', volume.name)]));
     for (const folder of Object.values(volumes)) mkdirSync(folder, { recursive: true });
+    const inputs = { configMaps: { 'gitdiff-cronjob': settings }, volumes };
 
     const [fetch] = spec.initContainers;
-    const clone = containerProcess(fetch, settings, volumes);
+    const clone = containerProcess(fetch, inputs);
     expect(clone.argv[0]).toBe('git');
     const cloned = spawnSync(clone.argv[0], clone.argv.slice(1), { env: { PATH: process.env.PATH, ...clone.env }, encoding: 'utf8' });
     expect(cloned.stderr).not.toContain('fatal');
@@ -103,7 +85,7 @@ describe('the CronJob, run once as its pod would', () => {
 
     // The image's ENTRYPOINT is gitdiff (see the Dockerfile test); runGitdiff runs bin/gitdiff.
     const [main] = spec.containers;
-    const check = containerProcess(main, settings, volumes);
+    const check = containerProcess(main, inputs);
     const before = server.requests.length;
     const result = await runGitdiff(check.argv, { cwd: scratch, env: { ...check.env, ...podEnvironment(server, pod) } });
     expect(result.stderr).toBe('');
