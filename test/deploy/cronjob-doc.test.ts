@@ -13,9 +13,10 @@ import { dump, load, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { itWith } from '../support/binaries.js';
 import { repoRoot } from '../support/run-cli.js';
-import { blockContaining, blockLabelled, codeBlocks } from './doc-blocks.js';
+import { blockContaining, blockLabelled, codeBlocks, runCommandBlock } from './doc-blocks.js';
 import { startGitHttpServer } from './git-http-server.js';
 import { objectProblems } from './kubernetes-rules.js';
+import { git, makeManifestsRepository } from './manifests-repository.js';
 import { containerProcess } from './pod-process.js';
 import { findRendered, kubernetesDir, KUBECTL_INSTALL, renderKustomization } from './render.js';
 
@@ -64,8 +65,9 @@ const podSpec = (objects: Obj[]) => findRendered(objects, 'CronJob', 'gitdiff-ku
 describe('docs/cronjob.md', () => {
   itKubectl('its overlay renders (`kubectl kustomize gitdiff-prod`) with the image, the settings and the schedule, breaking no rule', () => {
     writeFileSync(path.join(ops, OVERLAY), blockLabelled(blocks, OVERLAY).text);
-    const command = blockContaining(blocks, 'sh', 'kubectl kustomize gitdiff-prod').text.split('\n')[0].split(' ');
-    const result = spawnSync(command[0], command.slice(1), { cwd: ops, encoding: 'utf8' });
+    const commands = blockContaining(blocks, 'sh', 'kubectl kustomize gitdiff-prod');
+    // The block's first line; the others (apply, create job, logs) need a cluster.
+    const result = runCommandBlock({ ...commands, text: commands.text.split('\n')[0] }, ops);
     expect(result.status, result.stderr).toBe(0);
     const objects = loadAll(result.stdout) as Obj[];
     expect(objectProblems(objects)).toEqual([]);
@@ -121,15 +123,7 @@ describe('docs/cronjob.md', () => {
     expect(authorization).toBe(`Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`);
 
     const repositories = path.join(ops, 'repositories');
-    mkdirSync(path.join(repositories, 'source'), { recursive: true });
-    const git = (args: string[], cwd: string) => {
-      const result = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'ops', GIT_AUTHOR_EMAIL: 'ops@example.com', GIT_COMMITTER_NAME: 'ops', GIT_COMMITTER_EMAIL: 'ops@example.com' } });
-      expect(result.status, result.stderr).toBe(0);
-    };
-    cpSync(path.join(repoRoot, 'fixtures/example/manifests'), path.join(repositories, 'source'), { recursive: true });
-    git(['init', '--quiet', '--initial-branch=main'], path.join(repositories, 'source'));
-    git(['add', '.'], path.join(repositories, 'source'));
-    git(['commit', '--quiet', '-m', 'manifests'], path.join(repositories, 'source'));
+    makeManifestsRepository(path.join(repositories, 'source'), '.');
     git(['clone', '--quiet', '--bare', 'source', 'manifests.git'], repositories);
 
     const server = await startGitHttpServer(repositories, authorization.replace(/^Authorization: /, ''));
@@ -153,8 +147,7 @@ describe('docs/cronjob.md', () => {
   });
 
   itPromtool('its promtool line passes on the shipped rules', () => {
-    const command = blockContaining(blocks, 'sh', 'promtool check rules').text.trim().split(' ');
-    const result = spawnSync(command[0], command.slice(1), { cwd: repoRoot, encoding: 'utf8' });
+    const result = runCommandBlock(blockContaining(blocks, 'sh', 'promtool check rules'), repoRoot);
     expect(result.stdout).toContain('SUCCESS');
     expect(result.status).toBe(0);
   });

@@ -6,7 +6,7 @@
 // pod, against the test API server and a real Pushgateway. Every request gitdiff
 // makes must be one the shipped ClusterRole allows.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadAll } from 'js-yaml';
@@ -15,6 +15,7 @@ import { INSTALL as PROMETHEUS_INSTALL, scrape, startPushgateway, valueOf, type 
 import { itWith } from '../support/binaries.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
+import { makeManifestsRepository } from './manifests-repository.js';
 import { containerProcess } from './pod-process.js';
 import { requestAttributes, rulesAllow, SYSTEM_DISCOVERY_RULES } from './rbac.js';
 import { cronJobDir, findRendered, KUBECTL_INSTALL, renderKustomization } from './render.js';
@@ -47,19 +48,10 @@ afterAll(async () => {
   if (pod) rmSync(pod.root, { recursive: true, force: true });
 });
 
-function git(args: string[], cwd: string): void {
-  const result = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'ops', GIT_AUTHOR_EMAIL: 'ops@example.com', GIT_COMMITTER_NAME: 'ops', GIT_COMMITTER_EMAIL: 'ops@example.com' } });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-}
-
 /** The manifests repository the CronJob clones: the example under clusters/prod, on main. */
 function manifestsRepository(): string {
   const repository = path.join(scratch, 'manifests.git');
-  mkdirSync(path.join(repository, 'clusters'), { recursive: true });
-  cpSync(path.join(repoRoot, 'fixtures/example/manifests'), path.join(repository, 'clusters/prod'), { recursive: true });
-  git(['init', '--quiet', '--initial-branch=main'], repository);
-  git(['add', '.'], repository);
-  git(['commit', '--quiet', '-m', 'manifests'], repository);
+  makeManifestsRepository(repository, 'clusters/prod');
   return repository;
 }
 

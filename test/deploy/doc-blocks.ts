@@ -1,6 +1,7 @@
 // The code blocks of a Markdown document, for tests that run what the docs
 // show. A block whose first line is `# PATH` is a file at PATH; `# added to
 // PATH` is a fragment to merge into that file.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export interface CodeBlock {
@@ -32,4 +33,10 @@ export function blockContaining(blocks: CodeBlock[], language: string, snippet: 
   const found = blocks.filter((block) => block.language === language && block.text.includes(snippet));
   if (found.length !== 1) throw new Error(`expected one ${language} block containing ${snippet}, found ${found.length}`);
   return found[0];
+}
+
+/** Runs a one-line command block as written (split on spaces: keep such lines free of quotes). */
+export function runCommandBlock(block: CodeBlock, cwd: string): SpawnSyncReturns<string> {
+  const [program, ...args] = block.text.trim().split(/\s+/);
+  return spawnSync(program, args, { cwd, encoding: 'utf8' });
 }

@@ -13,7 +13,7 @@ import { INSTALL as PROMETHEUS_INSTALL, scrape, startNodeExporter, valueOf } fro
 import { makeHost, API_TOKEN, type TestHost } from '../sources/ansible/host-files.js';
 import { itWith } from '../support/binaries.js';
 import { gitdiffBin, repoRoot } from '../support/run-cli.js';
-import { blockContaining, blockLabelled, codeBlocks } from './doc-blocks.js';
+import { blockContaining, blockLabelled, codeBlocks, runCommandBlock } from './doc-blocks.js';
 import { cronScheduleProblem } from './kubernetes-rules.js';
 
 const blocks = codeBlocks(path.join(repoRoot, 'docs/node-exporter.md'));
@@ -155,8 +155,7 @@ describe('docs/node-exporter.md', () => {
   });
 
   itWith(['promtool'], 'apt-get install prometheus')('its promtool line passes on the shipped rules', () => {
-    const command = blockContaining(blocks, 'sh', 'promtool check rules').text.trim().split(' ');
-    const result = spawnSync(command[0], command.slice(1), { cwd: repoRoot, encoding: 'utf8' });
+    const result = runCommandBlock(blockContaining(blocks, 'sh', 'promtool check rules'), repoRoot);
     expect(result.stdout).toContain('SUCCESS');
     expect(result.status).toBe(0);
   });
