@@ -18,11 +18,11 @@ import { startGitHttpServer } from './git-http-server.js';
 import { objectProblems } from './kubernetes-rules.js';
 import { git, makeManifestsRepository } from './manifests-repository.js';
 import { containerProcess } from './pod-process.js';
-import { findRendered, kubernetesDir, KUBECTL_INSTALL, renderKustomization } from './render.js';
+import { findRendered, itWithKustomize, kubernetesDir, renderKustomization } from './render.js';
 
 type Obj = Record<string, any>;
 
-const itKubectl = itWith(['kubectl'], KUBECTL_INSTALL);
+const itKubectl = itWithKustomize();
 const itPromtool = itWith(['promtool'], 'apt-get install prometheus');
 const blocks = codeBlocks(path.join(repoRoot, 'docs/cronjob.md'));
 const OVERLAY = 'gitdiff-prod/kustomization.yaml';
@@ -30,7 +30,7 @@ const overlay = load(blockLabelled(blocks, OVERLAY).text) as Obj;
 const addition = (snippet: string) => load(blockLabelled(blocks, `added to ${OVERLAY}`, snippet).text) as Obj;
 const additions = {
   customResources: addition('monitoring.coreos.com'),
-  secretsComponent: addition('components/secrets-reader'),
+  secretsReader: addition('../gitdiff/secrets-reader'),
   secretsRole: addition('secrets-shop.yaml'),
   privateRepository: addition('GIT_CONFIG_COUNT'),
   namespace: addition('namespace: ops'),
@@ -88,8 +88,8 @@ describe('docs/cronjob.md', () => {
     });
   });
 
-  itKubectl('Secrets, opt-in: the component adds the only role that reads them', () => {
-    const objects = renderOverlay(additions.secretsComponent);
+  itKubectl('Secrets, opt-in: secrets-reader adds the only role that reads them', () => {
+    const objects = renderOverlay(additions.secretsReader);
     expect(objectProblems(objects, { secretReaders: ['gitdiff-secrets-reader'] })).toEqual([]);
     expect(objectProblems(objects)).toEqual(['ClusterRole gitdiff-secrets-reader: rule 1 grants access to Secrets (only the opt-in secrets role may)']);
   });

@@ -18,12 +18,13 @@ import { repoRoot, runGitdiff } from '../support/run-cli.js';
 import { makeManifestsRepository } from './manifests-repository.js';
 import { containerProcess } from './pod-process.js';
 import { requestAttributes, rulesAllow, SYSTEM_DISCOVERY_RULES } from './rbac.js';
-import { cronJobDir, findRendered, KUBECTL_INSTALL, renderKustomization } from './render.js';
+import { cronJobDir, findRendered, itWithKustomize, renderKustomization } from './render.js';
 import { podEnvironment, SERVICE_ACCOUNT_TOKEN, writeServiceAccount, type PodFiles } from './service-account.js';
 
 type Obj = Record<string, any>;
 
-const itComponents = itWith(['kubectl', 'prometheus-pushgateway', 'openssl'], `${KUBECTL_INSTALL}; ${PROMETHEUS_INSTALL}`);
+const itKustomize = itWithKustomize();
+const itComponents = itKustomize === it ? itWith(['prometheus-pushgateway', 'openssl'], `${PROMETHEUS_INSTALL} openssl`) : itKustomize;
 const example = loadAll(readFileSync(path.join(repoRoot, 'fixtures/example/manifests/redis.yaml'), 'utf8')) as Obj[];
 /** The example with the Deployment scaled by hand to 3 replicas, while Git says 4. */
 const drifted = example.map((object) => (object.kind === 'Deployment' ? { ...object, spec: { ...object.spec, replicas: 3 } } : object));

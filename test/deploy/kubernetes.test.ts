@@ -7,15 +7,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dump, load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { itWith } from '../support/binaries.js';
 import { startKubeApiServer } from '../support/kube-api-server/index.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
 import { cronScheduleProblem, objectProblems, selectorProblem } from './kubernetes-rules.js';
-import { cronJobDir, findRendered, KUBECTL_INSTALL, renderKustomization, secretsReaderDir } from './render.js';
+import { cronJobDir, findRendered, itWithKustomize, renderKustomization, secretsReaderDir } from './render.js';
 
 type Obj = Record<string, any>;
 
-const itKubectl = itWith(['kubectl'], KUBECTL_INSTALL);
+const itKubectl = itWithKustomize();
 const liveSnapshot = path.join(repoRoot, 'test/deploy/cronjob-live.yaml');
 const SNAPSHOT_HEADER = `# What a Kubernetes API server returns for deploy/kubernetes/cronjob once applied
 # (\`kubectl apply -k\`), as the test API server stores it: defaults, managedFields,
@@ -84,11 +83,11 @@ describe('deploy/kubernetes/cronjob', () => {
     }
   });
 
-  itKubectl('with the opt-in secrets-reader component: one more ClusterRole and binding, the only ones granting Secrets', () => {
+  itKubectl('with the opt-in secrets-reader: one more ClusterRole and binding, the only ones granting Secrets', () => {
     const scratch = mkdtempSync(path.join(tmpdir(), 'gitdiff-deploy-component-'));
     try {
       writeFileSync(path.join(scratch, 'kustomization.yaml'), dump({
-        resources: [path.relative(scratch, cronJobDir)], components: [path.relative(scratch, secretsReaderDir)],
+        resources: [path.relative(scratch, cronJobDir), path.relative(scratch, secretsReaderDir)],
       }));
       const objects = renderKustomization(scratch);
       expect(objects.map((object) => `${object.kind} ${object.metadata.name}`)).toEqual(expect.arrayContaining(['ClusterRole gitdiff-secrets-reader', 'ClusterRoleBinding gitdiff-secrets-reader']));

@@ -24,11 +24,18 @@ export const inCI = process.env.CI === 'true' || process.env.CI === '1';
  */
 export function itWith(binaries: string[], install: string): typeof it {
   const missing = binaries.filter((name) => !whichBinary(name));
-  if (missing.length === 0) return it;
-  const message = `missing ${missing.join(', ')} (install: ${install})`;
+  return itUnless(missing.length === 0 ? undefined : `missing ${missing.join(', ')} (install: ${install})`);
+}
+
+/**
+ * `it` when `lacking` is undefined; otherwise the same failing-in-CI or
+ * loudly skipped test as itWith, saying what is lacking (a component too old, say).
+ */
+export function itUnless(lacking: string | undefined): typeof it {
+  if (lacking === undefined) return it;
   if (inCI) {
-    return ((name: string) => it(name, () => { throw new Error(`CI=true and ${message}`); })) as unknown as typeof it;
+    return ((name: string) => it(name, () => { throw new Error(`CI=true and ${lacking}`); })) as unknown as typeof it;
   }
-  process.stderr.write(`\n*** SKIPPING tests that need ${message} ***\n`);
+  process.stderr.write(`\n*** SKIPPING tests that need ${lacking} ***\n`);
   return it.skip as unknown as typeof it;
 }
