@@ -1,7 +1,7 @@
 // Normalization before comparing: a chain of small named steps, each pure and
 // testable alone (after Argo CD's normalizers). Ignore rules, when they come,
 // are just more steps.
-import { isSecret, withoutSecretValues } from './secrets.js';
+import { isSecret, LAST_APPLIED, withoutSecretValues } from './secrets.js';
 import { isRecord, type KubeObject } from './objects.js';
 
 export type Normalizer = (object: KubeObject) => KubeObject;
@@ -26,12 +26,26 @@ export const dropServerMetadata: Normalizer = (object) => {
   return { ...object, metadata } as KubeObject;
 };
 
+/**
+ * kubectl's record of its last client-side apply. A server-side apply as
+ * `kubectl` rewrites it (the server keeps it in step for client-side apply),
+ * and it only repeats what the rest of the object says.
+ */
+export const dropLastApplied: Normalizer = (object) => {
+  const annotations = isRecord(object.metadata?.annotations) ? object.metadata.annotations : undefined;
+  if (!annotations || !(LAST_APPLIED in annotations)) return object;
+  const { [LAST_APPLIED]: _record, ...rest } = annotations;
+  return { ...object, metadata: { ...object.metadata, annotations: rest } } as KubeObject;
+};
+
 /** Secret values are compared apart (secrets.ts), by decoded value, and never travel further. */
 export const hideSecretValues: Normalizer = (object) => (isSecret(object) ? withoutSecretValues(object) : object);
 
 // Order matters: Secret detection needs apiVersion and kind, which dropIdentity removes.
 export const DECLARED_STEPS: readonly Normalizer[] = [hideSecretValues, dropServerMetadata, dropIdentity];
 export const LIVE_STEPS: readonly Normalizer[] = [hideSecretValues];
+/** Server-side mode compares a dry run's result with the live object on every field but these. */
+export const SERVER_SIDE_STEPS: readonly Normalizer[] = [hideSecretValues, dropServerMetadata, dropLastApplied, dropIdentity];
 
 export function normalize(object: KubeObject, steps: readonly Normalizer[]): KubeObject {
   return steps.reduce((current, step) => step(current), object);
