@@ -43,9 +43,9 @@ export interface KubeApiServer {
   /**
    * A mutating admission webhook from now on: it changes every later write, dry
    * runs included, while objects already stored stay as they are (as when a
-   * webhook is installed in a running cluster).
+   * webhook is installed in a running cluster). Returns what removes it.
    */
-  addAdmission(admission: Admission): void;
+  addAdmission(admission: Admission): () => void;
   /** Writes a kubeconfig pointing at this server into `dir`; returns its path. */
   writeKubeconfig(dir: string, options?: KubeconfigOptions): string;
   close(): Promise<void>;
@@ -106,7 +106,10 @@ export async function startKubeApiServer(options: StartOptions = {}): Promise<Ku
       return info && object ? store.served(info, object) : undefined;
     },
     addFault: (fault) => state.faults.add(fault),
-    addAdmission: (admission) => store.admissions.push(admission),
+    addAdmission(admission) {
+      store.admissions.push(admission);
+      return () => store.admissions.splice(store.admissions.indexOf(admission), 1);
+    },
     writeKubeconfig: (dir, kubeconfigOptions) => writeKubeconfigFile(dir, url, { certificateAuthority: certificate?.cert, ...kubeconfigOptions }),
     close: () => new Promise<void>((resolve, reject) => {
       server.closeAllConnections();
