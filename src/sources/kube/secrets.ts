@@ -6,7 +6,7 @@ import { childPath } from './paths.js';
 import { isRecord, type KubeObject } from './objects.js';
 
 /** kubectl's client-side apply copies the whole manifest, Secret values included, into this annotation. */
-export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 export function isSecret(object: { apiVersion: string; kind: string }): boolean {
   return object.kind === 'Secret' && object.apiVersion === 'v1';

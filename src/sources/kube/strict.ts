@@ -29,7 +29,7 @@ const SERVER_KEY_PREFIXES = [
 /** Field managers whose writes are the platform's own (defaulting, controllers), never drift. */
 export const PLATFORM_MANAGERS = new Set(['kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-apiserver', 'cloud-controller-manager', 'before-first-apply']);
 
-function isServerKey(key: string): boolean {
+export function isServerKey(key: string): boolean {
   return SERVER_KEYS.includes(key) || SERVER_KEY_PREFIXES.some((prefix) => key.startsWith(prefix));
 }
 
