@@ -192,8 +192,9 @@ class ClusterLiveSide implements LiveSide {
     return runBounded(objects.map((declared) => () => {
       const served = this.servedKind(declared);
       const { apiVersion, metadata } = declared.object;
-      // The namespace gitdiff resolved goes in the body too: apply wants the body and the URL to agree.
-      const manifest = served.namespaced ? { ...declared.object, metadata: { ...metadata, namespace: declared.namespace } } : declared.object;
+      // The body and the URL must agree on the namespace: the one gitdiff resolved, or none for cluster-scoped kinds.
+      const { namespace: _stray, ...clusterScoped } = metadata;
+      const manifest = { ...declared.object, metadata: served.namespaced ? { ...metadata, namespace: declared.namespace } : clusterScoped };
       const target = {
         path: `${this.collectionPath(apiVersion, served, declared.namespace)}/${encodeURIComponent(metadata.name)}`,
         resource: this.resourceName(apiVersion, served),
