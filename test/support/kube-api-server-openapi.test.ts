@@ -130,6 +130,19 @@ describe('server-side apply dry run', () => {
     expect((await patch(deploymentPath, config)).body.metadata.labels).toBeUndefined();
   });
 
+  it('without force, answers 409 for a changed field another manager owns, as a real server does', async () => {
+    const config = (replicas: number) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas } });
+    const conflict = await patch(deploymentPath, config(5), { query: 'dryRun=All&fieldManager=kubectl&force=false' });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body).toMatchObject({
+      reason: 'Conflict', message: 'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+      details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' }] },
+    });
+    // The same value is no conflict, and force takes the field.
+    expect((await patch(deploymentPath, config(2), { query: 'dryRun=All&fieldManager=kubectl&force=false' })).status).toBe(200);
+    expect((await patch(deploymentPath, config(5), { query: 'dryRun=All&fieldManager=kubectl&force=true' })).body.spec.replicas).toBe(5);
+  });
+
   it.each([
     ['a PATCH without dryRun=All', {}, 'fieldManager=gitdiff', 'application/apply-patch+yaml', 405],
     ['a merge patch', {}, 'dryRun=All&fieldManager=gitdiff', 'application/merge-patch+json', 405],

@@ -162,9 +162,15 @@ describe('gitdiff kube --server-side', () => {
       .map((request) => ({ method: request.method, path: request.path, query: request.query, contentType: request.headers['content-type'] }))
       .sort((a, b) => a.path.localeCompare(b.path));
 
-    const kubectlSince = server.requests.length;
-    const kubectl = await execa('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'kubectl-cache'), 'diff', '--server-side', '--force-conflicts', '--field-manager=gitdiff', '-f', file],
+    const kubectlDiff = (flags: string[]) => execa('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'kubectl-cache'), 'diff', '--server-side', ...flags, '-f', file],
       { reject: false, extendEnv: false, env: { PATH: process.env.PATH, HOME: dir, KUBECTL_EXTERNAL_DIFF: 'diff -u' }, stdin: 'ignore', timeout: 50_000 });
+    // Unforced, the server refuses to take fields kubectl's client-side apply owns: why gitdiff sends force=true.
+    const unforced = await kubectlDiff([]);
+    expect(unforced.exitCode).toBeGreaterThan(1);
+    expect(unforced.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .data.mode');
+
+    const kubectlSince = server.requests.length;
+    const kubectl = await kubectlDiff(['--force-conflicts', '--field-manager=gitdiff']);
     // kubectl diff exits 1 when it found differences, and prints them from the dry runs' answers.
     expect(kubectl.stderr).toBe('');
     expect(kubectl.exitCode).toBe(1);

@@ -5,7 +5,8 @@
 // a port's protocol TCP), `set` lists as a union, others (`atomic`, or not
 // described) are replaced whole. A `null` in the configuration removes the field.
 // Fields the applier owned before and no longer applies are not removed here:
-// gitdiff and kubectl diff apply as managers that own nothing yet.
+// gitdiff and kubectl diff apply as managers that own nothing yet. Conflicts
+// (without force) are found by managed-fields.ts.
 type Obj = Record<string, any>;
 
 const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -178,8 +178,8 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 /**
  * A server-side apply with dryRun=All: the object the apply would produce, not
- * stored. Checks what the apiserver checks before merging (fieldManager, the
- * body's identity against the URL, the namespace's existence).
+ * stored. Checks what the apiserver checks (fieldManager, the body's identity
+ * against the URL, the namespace's existence, conflicts unless forced).
  */
 function serveDryRunApply(state: ServerState, route: Extract<Route, { type: 'object' }>, query: Record<string, string>, body: string, response: ServerResponse): void {
   const { info, namespace, name } = route;
@@ -204,7 +204,8 @@ function serveDryRunApply(state: ServerState, route: Extract<Route, { type: 'obj
   }
   const namespaces = state.store.catalog.byKind('v1', 'Namespace')!;
   if (info.namespaced && !state.store.find(namespaces, undefined, namespace!)) return sendStatus(response, statuses.notFound(namespaces, namespace!));
-  const result = state.store.dryRunApply(info, namespace, object, query.fieldManager);
+  const result = state.store.dryRunApply(info, namespace, object, query.fieldManager, query.force === 'true');
+  if ('conflicts' in result) return sendStatus(response, statuses.applyConflict(result.conflicts));
   send(response, result.created ? 201 : 200, result.object);
 }
 

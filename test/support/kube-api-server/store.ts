@@ -11,6 +11,7 @@ import { Catalog, apiVersionOf, type KindInfo } from './catalog.js';
 import { LAST_APPLIED, lastAppliedConfiguration, materialize, type MaterializeContext, type WriteOptions } from './materialize.js';
 import { mergeApplied, resolveSchema } from './apply.js';
 import { allSchemas, schemaNameOf } from './openapi.js';
+import { applyConflicts, type ApplyConflict, type ManagedFieldsEntry } from './managed-fields.js';
 import { matchesLabels, type LabelSelector } from './selectors.js';
 
 type Obj = Record<string, any>;
@@ -100,9 +101,10 @@ export class ObjectStore {
    * Server-side apply with dryRun=All: `config` merged into the live object by the
    * published schema, then defaulted, admitted and validated as a write would be,
    * and returned as `info`'s version serves it. Nothing is stored, not even a new
-   * resourceVersion. `created`: the object does not exist yet.
+   * resourceVersion. `created`: the object does not exist yet. Without `force`, fields
+   * another manager owns that the apply would change are conflicts, and nothing is returned.
    */
-  dryRunApply(info: KindInfo, namespace: string | undefined, config: Obj, manager: string): { object: Obj; created: boolean } {
+  dryRunApply(info: KindInfo, namespace: string | undefined, config: Obj, manager: string, force: boolean): { object: Obj; created: boolean } | { conflicts: ApplyConflict[] } {
     const previous = this.find(info, namespace, config.metadata.name);
     const schemas = allSchemas(this.catalog);
     const schemaName = schemaNameOf(info, schemas);
@@ -116,6 +118,11 @@ export class ObjectStore {
       object.metadata.annotations[LAST_APPLIED] = lastAppliedConfiguration({ ...config, metadata: { ...config.metadata, namespace } });
     }
     if (!previous) delete object.metadata.resourceVersion;
+    if (previous && !force) {
+      const conflicts = applyConflicts((previous.metadata.managedFields ?? []) as ManagedFieldsEntry[],
+        { manager, builtin: !info.crd, applied: config, next: object, previous: this.served(info, previous) });
+      if (conflicts.length > 0) return { conflicts };
+    }
     return { object, created: !previous };
   }
 
