@@ -1,12 +1,15 @@
 // Real declared/live pairs written by others (../shared/fixtures/kubernetes/live,
 // see its SOURCES.md): each with the verdict a careful operator would give, and why.
-// gitdiff runs as a process with --live-from, the default (subset) mode.
+// gitdiff runs as a process with --live-from, the default (subset) mode; the
+// server-side dry-run results (*-predicted-live.json) are replayed by the test
+// API server for --server-side.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGitdiff, sharedFixtures } from '../support/run-cli.js';
+import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
 
 const live = path.join(sharedFixtures, 'kubernetes/live');
 const present = existsSync(live);
@@ -101,5 +104,60 @@ describe.skipIf(!present)('Kubernetes corpus: real declared/live pairs', () => {
     const { code, paths } = await verdict(declared, path.join(live, pair.live));
     expect(code).toBe(pair.status === 'in-sync' ? 0 : 1);
     expect(paths).toEqual(pair.paths ?? []);
+  });
+});
+
+/**
+ * Server-side dry-run results of the matching `*-config.yaml` (`*-predicted-live.json`), against
+ * the live object. Where the result is a server's answer, the test API server replays it (its GET
+ * answers the live file, its dry-run PATCH the predicted one) and gitdiff runs with --server-side.
+ * smd-deploy2's was computed by Argo CD without the server's defaults (no status, no defaulted
+ * field): compared with the live file as a manifest in --strict mode, which ignores defaults and
+ * reports what live holds beyond it.
+ */
+const PREDICTED: { pair: string; live?: string; mode: 'server-side' | 'strict'; paths: string[]; why: string }[] = [
+  { pair: 'ssd-configmap', mode: 'server-side', paths: ['data.key3'], why: 'argocd-controller owned key3 and the config no longer has it: the apply would remove it' },
+  { pair: 'ssd-svc-no-label', live: 'ssd-svc-label-live.yaml', mode: 'server-side', paths: ['metadata.labels.delete-me'], why: 'the label removed from Git would be removed by the apply: what the default mode cannot see' },
+  { pair: 'ssd-service', mode: 'server-side', paths: ['metadata.labels.event', 'metadata.labels["app.kubernetes.io/instance"]'], why: 'a mutating webhook would add a label, and the apply would remove the label the config dropped' },
+  { pair: 'ssd-deploy-nested', mode: 'server-side', paths: ['spec.template.spec.containers[name=main-container].ports[containerPort=443,protocol=TCP]', 'spec.template.spec.containers[name=main-container].env[name=ENV_VAR2]'], why: 'the apply would add a declared port and env var' },
+  { pair: 'ssd-deploy-with-manual-apply', mode: 'server-side', paths: ['spec.template.spec.containers[name=main-container].ports[containerPort=40,protocol=TCP]', 'metadata.labels.mutation-test'], why: 'the apply would add a declared port, and a mutating webhook a label' },
+  { pair: 'ssd-deploy-composite-key', mode: 'server-side', paths: ['spec.template.spec.containers[name=nginx].ports[containerPort=8080,protocol=TCP]'], why: 'the apply would add the declared port 8080; status and the revision annotation (the controllers\' writes, which differ here because the live file was trimmed by hand) are not compared' },
+  { pair: 'smd-deploy2', mode: 'strict', paths: ['spec.template.spec.containers[name=nginx].ports[containerPort=8080,protocol=TCP]'], why: 'the port 8080 Argo CD owned and the config dropped would be removed' },
+];
+
+const RESOURCES: Record<string, string> = { Deployment: '/apis/apps/v1/namespaces/NS/deployments/', Service: '/api/v1/namespaces/NS/services/', ConfigMap: '/api/v1/namespaces/NS/configmaps/' };
+
+describe.skipIf(!present)('Kubernetes corpus: server-side dry-run results against live', () => {
+  let server: KubeApiServer;
+  let kubeconfig: string;
+  beforeAll(async () => {
+    server = await startKubeApiServer();
+    kubeconfig = server.writeKubeconfig(mkdtempSync(path.join(os.tmpdir(), 'gitdiff-corpus-')));
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it.each(PREDICTED)('$pair-predicted-live.json vs its live object ($mode): diverged ($why)', async (entry) => {
+    const config = path.join(live, gitops, `${entry.pair}-config.yaml`);
+    const predictedFile = path.join(live, gitops, `${entry.pair}-predicted-live.json`);
+    const liveFile = path.join(live, gitops, entry.live ?? `${entry.pair}-live.yaml`);
+    if (entry.mode === 'strict') {
+      const { code, statuses, paths } = await verdict(predictedFile, liveFile, undefined, ['--strict']);
+      expect({ code, statuses, paths }).toEqual({ code: 1, statuses: ['diverged'], paths: entry.paths });
+      return;
+    }
+    const object = load(readFileSync(config, 'utf8')) as { kind: string; metadata: { name: string; namespace: string } };
+    const objectPath = RESOURCES[object.kind].replace('NS', object.metadata.namespace) + object.metadata.name;
+    server.addFault({ method: 'GET', path: objectPath, status: 200, body: load(readFileSync(liveFile, 'utf8')) as object, times: 1 });
+    server.addFault({ method: 'PATCH', path: objectPath, status: 200, body: JSON.parse(readFileSync(predictedFile, 'utf8')), times: 1 });
+    const before = server.requests.length;
+    const result = await runGitdiff(['kube', config, '--server-side', '--kubeconfig', kubeconfig, '-o', 'json']);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout);
+    const paths = report.items.flatMap((item: { changes: { path: string }[] }) => item.changes.map((change) => change.path));
+    expect({ code: result.code, statuses: report.items.map((item: { status: string }) => item.status), paths }).toEqual({ code: 1, statuses: ['diverged'], paths: entry.paths });
+    // Both recorded answers were used: the live object read, then the dry run.
+    expect(server.requests.slice(before).filter((request) => request.path === objectPath).map((request) => request.method)).toEqual(['GET', 'PATCH']);
   });
 });

@@ -24,7 +24,8 @@ export const kube: Source = {
       .option('--prune-selector <selector>', 'also list live objects with this label that no manifest declares (orphans), e.g. app.kubernetes.io/managed-by=gitops')
       .option('--prune-kinds <kinds>', 'kinds to search for orphans, comma-separated (Kind or apiVersion/Kind; default: the declared kinds)')
       .option('-A, --all-namespaces', 'search for orphans in every namespace, not only the declared ones')
-      .option('--no-ignore-hpa-replicas', 'compare spec.replicas even where a HorizontalPodAutoscaler owns it');
+      .option('--no-ignore-hpa-replicas', 'compare spec.replicas even where a HorizontalPodAutoscaler owns it')
+      .option('--server-side', 'compare every field with what a server-side apply would make of each manifest (a dry run: needs "patch" permission, changes nothing)');
   },
   async run(args, options, context) {
     const { runKube } = await import('./run.js');

@@ -2,6 +2,7 @@
 // cluster or a saved snapshot: how each declared kind is scoped, and what the
 // live object of each declared object is.
 import type { DeclaredObject, KubeObject } from './objects.js';
+import type { OpenApiRead } from './schema/schema-set.js';
 
 export type KindScope =
   | { state: 'served'; namespaced: boolean }
@@ -30,6 +31,13 @@ export interface LiveSide {
    * `metadataOnly` asks a server for metadata alone (orphans need no more, and Secrets' data stays home).
    */
   list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string, metadataOnly?: boolean): Promise<ListResult>;
+  /** The schemas a server publishes (OpenAPI) for these group-versions, read once per run. Snapshots have none. */
+  schemas?(apiVersions: string[]): Promise<OpenApiRead>;
+  /**
+   * Server-side mode: what a server-side apply of each declared object would make
+   * of it (a dry run: nothing is stored), in the same order. Snapshots cannot.
+   */
+  dryRunApply?(objects: DeclaredObject[]): Promise<LiveLookup[]>;
   close(): void;
 }
 

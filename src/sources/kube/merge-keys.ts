@@ -2,8 +2,9 @@
 // strategic merge patch (the `patchMergeKey` / `listMapKeys` tags of the
 // built-in types), so an item's identity is its name, not its position, and
 // items the cluster added (an injected sidecar, an injected env var) are not
-// divergence. Issue: a later step reads the keys from the cluster's OpenAPI;
-// this table is what works without one (snapshots, servers without OpenAPI).
+// divergence. When the cluster publishes OpenAPI, the keys come from there
+// (schema/field-schema.ts); this table is what works without it (snapshots,
+// servers without OpenAPI, fields a schema leaves open).
 
 /** A merge key: the fields that identify an item, with the API's defaults for absent ones. */
 export interface MergeKey {

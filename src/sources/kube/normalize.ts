@@ -2,6 +2,7 @@
 // testable alone (after Argo CD's normalizers). Ignore rules, when they come,
 // are just more steps.
 import { isSecret, withoutSecretValues } from './secrets.js';
+import { isServerKey } from './strict.js';
 import { isRecord, type KubeObject } from './objects.js';
 
 export type Normalizer = (object: KubeObject) => KubeObject;
@@ -26,12 +27,38 @@ export const dropServerMetadata: Normalizer = (object) => {
   return { ...object, metadata } as KubeObject;
 };
 
+/**
+ * Labels and annotations the platform writes (a Deployment's revision,
+ * kubectl's last-applied record, which a server-side apply as `kubectl`
+ * rewrites): not what Git says, and liable to change between two reads.
+ */
+export const dropPlatformKeys: Normalizer = (object) => {
+  if (!isRecord(object.metadata)) return object;
+  const metadata = { ...object.metadata };
+  for (const map of ['labels', 'annotations']) {
+    if (isRecord(metadata[map])) metadata[map] = Object.fromEntries(Object.entries(metadata[map]).filter(([key]) => !isServerKey(key)));
+  }
+  return { ...object, metadata } as KubeObject;
+};
+
+/** Status is the controllers' (written through its own subresource): an apply leaves it as it is. */
+export const dropStatus: Normalizer = (object) => {
+  const { status: _status, ...rest } = object;
+  return rest as KubeObject;
+};
+
 /** Secret values are compared apart (secrets.ts), by decoded value, and never travel further. */
 export const hideSecretValues: Normalizer = (object) => (isSecret(object) ? withoutSecretValues(object) : object);
 
 // Order matters: Secret detection needs apiVersion and kind, which dropIdentity removes.
 export const DECLARED_STEPS: readonly Normalizer[] = [hideSecretValues, dropServerMetadata, dropIdentity];
 export const LIVE_STEPS: readonly Normalizer[] = [hideSecretValues];
+/**
+ * Server-side mode compares a dry run's result with the live object on every field but
+ * these: what only the server and its controllers write, which may also move between the
+ * read of the live object and the dry run.
+ */
+export const SERVER_SIDE_STEPS: readonly Normalizer[] = [hideSecretValues, dropServerMetadata, dropPlatformKeys, dropStatus, dropIdentity];
 
 export function normalize(object: KubeObject, steps: readonly Normalizer[]): KubeObject {
   return steps.reduce((current, step) => step(current), object);

@@ -1,24 +1,20 @@
 // `gitdiff kube`, the pipeline: load declared -> resolve scope -> fetch live ->
 // normalize -> compare -> Report. Each stage is its own module; this file only
-// wires them and turns each declared object into one report Item.
+// wires them (items.ts turns each declared object into one report Item).
 import { GitdiffError } from '../../errors.js';
 import { parseDuration } from '../../duration.js';
-import type { Change, Item, Report } from '../../report.js';
+import type { Item, Report } from '../../report.js';
 import type { RunContext } from '../types.js';
 import { loadDeclared } from './declared.js';
-import { kindKey, type KindScope, type LiveLookup, type LiveSide } from './live.js';
+import { kindKey, type LiveLookup, type LiveSide } from './live.js';
 import { isRecord, objectKey, titleOf, type DeclaredObject } from './objects.js';
-import { groupOf } from './kinds.js';
 import { readSnapshot } from './snapshot.js';
-import { compareDeclared } from './compare.js';
-import { DECLARED_STEPS, LIVE_STEPS, normalize } from './normalize.js';
-import { compareSecretData, isSecret, secretExtras } from './secrets.js';
-import { NOT_IN_GIT, PLATFORM_MANAGERS, strictExtras } from './strict.js';
-import { attributeChanges } from './managers.js';
-import { applyIgnoreRules, parseIgnoreFlag, type IgnoreRule } from './ignore.js';
+import { parseIgnoreFlag, type IgnoreRule } from './ignore.js';
 import { findConfigFile, readKubeConfigFile } from './config.js';
 import { autoscalerRules, SCALABLE_KINDS } from './autoscalers.js';
 import { findOrphans, type OrphanOptions } from './orphans.js';
+import { SchemaSet } from './schema/schema-set.js';
+import { compareItem, kindsDeclaredByCrds, unfetchedItem } from './items.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -44,6 +40,8 @@ export interface KubeOptions {
   strict: boolean;
   /** --prune-selector, --prune-kinds, -A: look for orphans. */
   orphans?: OrphanOptions;
+  /** --server-side: compare what a server-side apply dry run would make of each manifest. */
+  serverSide: boolean;
 }
 
 /** Complete and validate: commander's values become typed options, or a clear error. */
@@ -58,6 +56,12 @@ export function kubeOptions(args: string[], options: Record<string, unknown>): K
   }
   if (liveFrom !== undefined && (options.kubeconfig !== undefined || options.context !== undefined)) {
     throw new GitdiffError('--live-from compares with a snapshot: --kubeconfig and --context do not apply', { hint: 'drop one or the other' });
+  }
+  if (options.serverSide === true && liveFrom !== undefined) {
+    throw new GitdiffError('--server-side asks the API server for a dry-run apply: it cannot compare with a snapshot (--live-from)', { hint: 'drop --server-side, or point at a cluster with --kubeconfig / --context' });
+  }
+  if (options.serverSide === true && options.strict === true) {
+    throw new GitdiffError('--strict does not apply with --server-side: server-side mode already compares every field', { hint: 'drop one or the other' });
   }
   const parsed: KubeOptions = {
     paths,
@@ -79,6 +83,7 @@ export function kubeOptions(args: string[], options: Record<string, unknown>): K
     orphans: typeof options.pruneSelector === 'string'
       ? { selector: options.pruneSelector, kinds: splitList(options.pruneKinds), allNamespaces: options.allNamespaces === true }
       : undefined,
+    serverSide: options.serverSide === true,
   };
   if (!parsed.orphans && (options.pruneKinds !== undefined || options.allNamespaces)) {
     throw new GitdiffError('--prune-kinds and -A look for orphans: they need --prune-selector', { hint: 'for example --prune-selector app.kubernetes.io/managed-by=gitops' });
@@ -137,13 +142,17 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
       }
     });
     rejectDuplicates(declared);
-    const [lookups, autoscaling] = await Promise.all([
+    const [lookups, autoscaling, published] = await Promise.all([
       live.fetch(toFetch),
       options.ignoreHpaReplicas && config.ignoreHpaReplicas ? autoscalerIgnoreRules(declared, live) : { rules: [], notes: [] },
+      publishedSchemas(live, [...new Set(toFetch.map(({ object }) => object.apiVersion))], context),
     ]);
+    const predictions = options.serverSide ? await dryRuns(live, toFetch, lookups) : undefined;
     const rules = [...config.ignore, ...options.ignore, ...autoscaling.rules];
     lookups.forEach((lookup, position) => {
-      items[fetchIndex[position]] = compareItem(toFetch[position], lookup, rules, options.strict);
+      const { apiVersion, kind } = toFetch[position].object;
+      const schema = published.schemas?.forKind(apiVersion, kind);
+      items[fetchIndex[position]] = compareItem(toFetch[position], predictions?.[position] ?? lookup, lookup, rules, { strict: options.strict, schema, serverSide: options.serverSide });
     });
     const orphans = options.orphans ? await findOrphans(declared, live, options.orphans) : { items: [], errors: [] };
     return {
@@ -151,7 +160,7 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
       target: live.target,
       items: [...items, ...orphans.items],
       errors: orphans.errors,
-      notes: [...notes, ...autoscaling.notes],
+      notes: [...notes, ...published.notes, ...autoscaling.notes],
       noun: 'object',
       durationMs: performance.now() - started,
     };
@@ -220,37 +229,6 @@ function declaredAt(object: DeclaredObject): string {
   return object.line ? `${object.file}:${object.line}` : object.file;
 }
 
-function baseItem(declared: DeclaredObject): Omit<Item, 'status' | 'changes'> {
-  const { apiVersion, kind, metadata } = declared.object;
-  return {
-    ref: { apiVersion, kind, namespace: declared.namespace, name: metadata.name },
-    title: titleOf(apiVersion, kind, declared.namespace, metadata.name),
-    file: declared.file,
-    line: declared.line,
-  };
-}
-
-/** `group/Kind` of every kind a CustomResourceDefinition in the manifests defines. */
-function kindsDeclaredByCrds(declared: DeclaredObject[]): Set<string> {
-  const kinds = new Set<string>();
-  for (const { object } of declared) {
-    if (object.kind !== 'CustomResourceDefinition' || !isRecord(object.spec) || !isRecord(object.spec.names)) continue;
-    kinds.add(`${String(object.spec.group)}/${String(object.spec.names.kind)}`);
-  }
-  return kinds;
-}
-
-function unfetchedItem(declared: DeclaredObject, scope: Exclude<KindScope, { state: 'served' }>, crdKinds: Set<string>): Item {
-  if (scope.state === 'not-served') {
-    // A custom resource whose CRD ships in the same manifests would be created with it: missing, not an error.
-    const reason = crdKinds.has(`${groupOf(declared.object.apiVersion)}/${declared.object.kind}`)
-      ? 'its CustomResourceDefinition is declared in these manifests but not served yet'
-      : scope.reason;
-    return { ...baseItem(declared), status: 'missing', changes: [], error: reason };
-  }
-  return { ...baseItem(declared), status: 'error', changes: [], error: scope.message, hint: scope.hint };
-}
-
 /** Autoscalers declared in Git, and those live in the namespaces of declared scalable objects. */
 async function autoscalerIgnoreRules(declared: DeclaredObject[], live: LiveSide): Promise<{ rules: IgnoreRule[]; notes: string[] }> {
   const scalable = declared.filter(({ object }) => SCALABLE_KINDS.has(object.kind) && isRecord(object.spec) && 'replicas' in object.spec);
@@ -263,22 +241,24 @@ async function autoscalerIgnoreRules(declared: DeclaredObject[], live: LiveSide)
   return { rules: autoscalerRules([...declaredAutoscalers, ...liveAutoscalers], live.defaultNamespace), notes };
 }
 
-function compareItem(declared: DeclaredObject, lookup: LiveLookup, rules: IgnoreRule[], strict: boolean): Item {
-  const base = baseItem(declared);
-  if (lookup.state === 'error') return { ...base, status: 'error', changes: [], error: lookup.message, hint: lookup.hint };
-  if (lookup.state === 'absent') return { ...base, status: 'missing', changes: [], error: lookup.reason };
-  const declaredView = normalize(declared.object, DECLARED_STEPS);
-  const liveView = normalize(lookup.object, LIVE_STEPS);
-  let changes: Change[] = compareDeclared(declaredView, liveView);
-  if (isSecret(declared.object)) changes.push(...compareSecretData(declared.object, lookup.object));
-  if (strict) {
-    changes.push(...strictExtras(declaredView, liveView));
-    if (isSecret(declared.object)) changes.push(...secretExtras(declared.object, lookup.object, NOT_IN_GIT));
+/** The cluster's published schemas of the compared group-versions; without them, a note and the built-in rules. */
+async function publishedSchemas(live: LiveSide, apiVersions: string[], context: RunContext): Promise<{ schemas?: SchemaSet; notes: string[] }> {
+  if (!live.schemas || apiVersions.length === 0) return { notes: [] };
+  const read = await live.schemas(apiVersions);
+  if ('unavailable' in read) {
+    context.log(`OpenAPI: ${read.unavailable}`);
+    return { notes: ["the cluster's OpenAPI could not be read: lists, quantities and defaults were compared with gitdiff's built-in rules (--debug says why)"] };
   }
-  changes = attributeChanges(changes, lookup.object.metadata?.managedFields);
-  // An addition only the platform made (defaulting, a controller) is not drift, even in strict mode.
-  changes = changes.filter((change) => !(change.note === NOT_IN_GIT && change.manager && PLATFORM_MANAGERS.has(change.manager)));
-  const identity = { apiVersion: declared.object.apiVersion, kind: declared.object.kind, namespace: declared.namespace, name: declared.object.metadata.name };
-  const { changes: counted, ignored } = applyIgnoreRules(identity, changes, rules);
-  return { ...base, status: counted.length > 0 ? 'diverged' : 'in-sync', changes: counted, ...(ignored.length > 0 ? { ignored } : {}) };
+  for (const [apiVersion, reason] of read.failed) context.log(`OpenAPI of ${apiVersion}: ${reason}`);
+  const failed = [...read.failed.keys()];
+  const notes = failed.length > 0 ? [`the cluster's OpenAPI of ${failed.join(', ')} could not be read: those objects were compared with gitdiff's built-in rules (--debug says why)`] : [];
+  return { schemas: SchemaSet.from(read.documents), notes };
+}
+
+/** --server-side: a dry-run apply of each object found live; objects not found (or not read) keep their lookup. */
+async function dryRuns(live: LiveSide, declared: DeclaredObject[], lookups: LiveLookup[]): Promise<(LiveLookup | undefined)[]> {
+  const found = declared.filter((_object, index) => lookups[index].state === 'found');
+  const results = await live.dryRunApply!(found);
+  const byObject = new Map(found.map((object, index) => [object, results[index]]));
+  return declared.map((object) => byObject.get(object));
 }

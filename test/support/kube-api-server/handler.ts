@@ -1,10 +1,13 @@
 // The HTTP side: record the request, apply injected faults, authenticate, then
 // serve GETs the way a kube-apiserver does (content negotiation for JSON,
-// Table and PartialObjectMetadata; selectors; pagination). Writes are refused
-// with 405 for now: gitdiff only reads.
+// Table and PartialObjectMetadata; selectors; pagination; OpenAPI documents),
+// and server-side apply dry runs (PATCH, application/apply-patch+yaml,
+// dryRun=All), which store nothing. Every other write is refused with 405.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { load } from 'js-yaml';
 import { apiVersionOf, type KindInfo } from './catalog.js';
+import { openApiDocument } from './openapi.js';
 import { aggregatedDiscovery } from './discovery.js';
 import { answerWithFault, type FaultTable } from './faults.js';
 import { routeFor, verbFor, type Route } from './routes.js';
@@ -20,6 +23,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
+  /** The body of a PATCH, as sent. */
+  body?: string;
 }
 
 export interface ServerState {
@@ -31,6 +36,8 @@ export interface ServerState {
   address: string;
   /** Answer /api and /apis in the aggregated form when asked (a 1.32 server does). */
   aggregatedDiscovery: boolean;
+  /** Which OpenAPI documents the server publishes: v3 and v2 (1.24+), only v2, or none. */
+  openApi: 'v3' | 'v2' | false;
 }
 
 type Representation =
@@ -158,12 +165,63 @@ function serveDocument(state: ServerState, route: Extract<Route, { type: 'docume
   send(response, 200, route.body);
 }
 
+const APPLY_PATCH = 'application/apply-patch+yaml';
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/**
+ * A server-side apply with dryRun=All: the object the apply would produce, not
+ * stored. Checks what the apiserver checks (fieldManager, the body's identity
+ * against the URL, the namespace's existence, conflicts unless forced).
+ */
+function serveDryRunApply(state: ServerState, route: Extract<Route, { type: 'object' }>, query: Record<string, string>, body: string, response: ServerResponse): void {
+  const { info, namespace, name } = route;
+  if (!query.fieldManager) {
+    return sendStatus(response, statuses.badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'));
+  }
+  let config: unknown;
+  try {
+    config = load(body);
+  } catch (error) {
+    return sendStatus(response, statuses.badRequest(`error converting YAML to JSON: ${(error as Error).message.split('\n')[0]}`));
+  }
+  const object = config as Obj;
+  if (typeof config !== 'object' || config === null || object.apiVersion !== apiVersionOf(info) || object.kind !== info.kind) {
+    return sendStatus(response, statuses.badRequest(`the body is not a ${apiVersionOf(info)} ${info.kind}`));
+  }
+  if (object.metadata?.name !== name) {
+    return sendStatus(response, statuses.badRequest(`the name of the object (${String(object.metadata?.name)}) does not match the name on the URL (${name})`));
+  }
+  if (info.namespaced && object.metadata.namespace && object.metadata.namespace !== namespace) {
+    return sendStatus(response, statuses.badRequest('the namespace of the provided object does not match the namespace sent on the request'));
+  }
+  const namespaces = state.store.catalog.byKind('v1', 'Namespace')!;
+  if (info.namespaced && !state.store.find(namespaces, undefined, namespace!)) return sendStatus(response, statuses.notFound(namespaces, namespace!));
+  const result = state.store.dryRunApply(info, namespace, object, query.fieldManager, query.force === 'true');
+  if ('conflicts' in result) return sendStatus(response, statuses.applyConflict(result.conflicts));
+  send(response, result.created ? 201 : 200, result.object);
+}
+
+function serveOpenApi(state: ServerState, path: string, response: ServerResponse): void {
+  const document = state.openApi ? openApiDocument(path, state.store.catalog, state.openApi) : undefined;
+  if (!document) return sendStatus(response, statuses.pathNotFound());
+  send(response, 200, document);
+}
+
 export async function handleRequest(state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = (request.method ?? 'GET').toUpperCase();
   const query = Object.fromEntries(url.searchParams.entries());
-  state.requests.push({ method, path: url.pathname, query, headers: { ...request.headers } });
-  request.resume(); // bodies of writes are not read: every write is refused
+  // Only PATCH bodies are read (a dry-run apply's); other writes are refused unread.
+  const body = method === 'PATCH' ? await readBody(request) : (request.resume(), undefined);
+  state.requests.push({ method, path: url.pathname, query, headers: { ...request.headers }, ...(body !== undefined ? { body } : {}) });
 
   const route = routeFor(url.pathname, state.store.catalog, state.address);
   const resource = route.type === 'object' || route.type === 'collection'
@@ -176,7 +234,12 @@ export async function handleRequest(state: ServerState, request: IncomingMessage
     return sendStatus(response, statuses.unauthorized());
   }
   if (route.type === 'unknown') return sendStatus(response, statuses.pathNotFound());
+  const contentType = String(request.headers['content-type'] ?? '').split(';')[0].trim();
+  if (method === 'PATCH' && route.type === 'object' && route.subresource === undefined && contentType === APPLY_PATCH && query.dryRun === 'All') {
+    return serveDryRunApply(state, route, query, body ?? '', response);
+  }
   if (method !== 'GET') return sendStatus(response, statuses.methodNotAllowed());
+  if (route.type === 'openapi') return serveOpenApi(state, url.pathname, response);
   if (route.type === 'document') return serveDocument(state, route, request.headers.accept, response);
 
   const representation = negotiate(request.headers.accept);

@@ -2,7 +2,9 @@
 // 127.0.0.1 (random port). It serves discovery, GET and LIST of built-in and
 // custom kinds, shaped as a kube-apiserver 1.32 returns them (the real kubectl
 // is the judge: see test/support/kube-api-server-kubectl.test.ts), with Status
-// errors, bearer-token authentication and injected faults.
+// errors, bearer-token authentication and injected faults; its OpenAPI
+// documents (v3 and v2, CRDs included); and server-side apply dry runs, which
+// merge by the published schema, default and admit, and store nothing.
 //
 //   const server = await startKubeApiServer({ objects: [deployment] });
 //   const kubeconfig = server.writeKubeconfig(tmpDir, { namespace: 'cache' });
@@ -15,7 +17,7 @@ import { FaultTable, type Fault } from './faults.js';
 import { handleRequest, type RecordedRequest, type ServerState } from './handler.js';
 import { writeKubeconfigFile, type KubeconfigOptions } from './kubeconfig.js';
 import type { WriteOptions } from './materialize.js';
-import { ObjectStore } from './store.js';
+import { ObjectStore, type Admission } from './store.js';
 import { internalError } from './status-bodies.js';
 import { selfSignedCertificate } from './tls.js';
 
@@ -23,6 +25,7 @@ export type { Fault } from './faults.js';
 export type { RecordedRequest } from './handler.js';
 export type { WriteOptions } from './materialize.js';
 export type { KubeconfigOptions } from './kubeconfig.js';
+export type { Admission } from './store.js';
 
 export interface KubeApiServer {
   /** http://127.0.0.1:PORT, or https:// when started with `tls`. */
@@ -37,6 +40,12 @@ export interface KubeApiServer {
   /** The live object as the server would return it for that apiVersion, or undefined. */
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): object | undefined;
   addFault(fault: Fault): void;
+  /**
+   * A mutating admission webhook from now on: it changes every later write, dry
+   * runs included, while objects already stored stay as they are (as when a
+   * webhook is installed in a running cluster). Returns what removes it.
+   */
+  addAdmission(admission: Admission): () => void;
   /** Writes a kubeconfig pointing at this server into `dir`; returns its path. */
   writeKubeconfig(dir: string, options?: KubeconfigOptions): string;
   close(): Promise<void>;
@@ -57,6 +66,8 @@ export interface StartOptions {
    * does), as a 1.32 server does; default true. False serves only the per-group documents.
    */
   aggregatedDiscovery?: boolean;
+  /** The OpenAPI documents served: 'v3' (with v2 too, as 1.24+ does; the default), 'v2' only, or false for none. */
+  openApi?: 'v3' | 'v2' | false;
 }
 
 export async function startKubeApiServer(options: StartOptions = {}): Promise<KubeApiServer> {
@@ -64,6 +75,7 @@ export async function startKubeApiServer(options: StartOptions = {}): Promise<Ku
   for (const object of options.objects ?? []) store.apply(object);
   const state: ServerState = {
     store, faults: new FaultTable(), requests: [], token: options.token, address: '', aggregatedDiscovery: options.aggregatedDiscovery ?? true,
+    openApi: options.openApi ?? 'v3',
   };
   const certificate = options.tls ? await selfSignedCertificate() : undefined;
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
@@ -94,6 +106,10 @@ export async function startKubeApiServer(options: StartOptions = {}): Promise<Ku
       return info && object ? store.served(info, object) : undefined;
     },
     addFault: (fault) => state.faults.add(fault),
+    addAdmission(admission) {
+      store.admissions.push(admission);
+      return () => store.admissions.splice(store.admissions.indexOf(admission), 1);
+    },
     writeKubeconfig: (dir, kubeconfigOptions) => writeKubeconfigFile(dir, url, { certificateAuthority: certificate?.cert, ...kubeconfigOptions }),
     close: () => new Promise<void>((resolve, reject) => {
       server.closeAllConnections();

@@ -216,6 +216,42 @@ export function nextManagedFields(entries: ManagedFieldsEntry[], write: ManagedW
   return result.sort((a, b) => a.operation.localeCompare(b.operation) || a.time.localeCompare(b.time) || a.manager.localeCompare(b.manager));
 }
 
+/** A field another manager owns that an apply without force would change. */
+export interface ApplyConflict {
+  manager: string;
+  apiVersion: string;
+  /** As the server writes it: `.spec.replicas`, `.spec.template.spec.containers[name="app"].image`. */
+  field: string;
+}
+
+/** `f:spec` `k:{"name":"app"}` `f:image` as `.spec[name="app"].image`. */
+function fieldPath(path: string): string {
+  return path.split(SEP).map((element) => {
+    if (element.startsWith('f:')) return `.${element.slice(2)}`;
+    if (element.startsWith('k:')) {
+      const key = JSON.parse(element.slice(2)) as Obj;
+      return `[${Object.entries(key).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(',')}]`;
+    }
+    return element.startsWith('v:') ? `[=${element.slice(2)}]` : `[${element.slice(2)}]`;
+  }).join('');
+}
+
+/**
+ * Server-side apply's conflicts when not forced: fields of the applied configuration
+ * whose value the apply changes (`next` against `previous`) and that another manager owns.
+ */
+export function applyConflicts(entries: ManagedFieldsEntry[], write: Omit<ManagedWrite, 'operation' | 'time' | 'apiVersion'>): ApplyConflict[] {
+  const applied: FieldSet = new Set();
+  walk(trackedView(write.applied ?? write.next), undefined, false, [], [], { builtin: write.builtin, set: applied }, false);
+  const changed: FieldSet = new Set();
+  walk(trackedView(write.next), trackedView(write.previous), true, [], [], { builtin: write.builtin, set: changed }, true);
+  return entries.filter((entry) => entry.manager !== write.manager && !entry.subresource).flatMap((entry) => {
+    const owned = fromFieldsV1(entry.fieldsV1);
+    return [...applied].filter((path) => changed.has(path) && owned.has(path))
+      .map((path) => ({ manager: entry.manager, apiVersion: entry.apiVersion, field: fieldPath(path) }));
+  });
+}
+
 /** The Go zero value of a kind as the field manager sees it on create (non-pointer structs and non-omitempty fields). */
 export function zeroValueOf(group: string, kind: string): Obj {
   const podTemplate = () => ({ metadata: { creationTimestamp: null }, spec: { containers: null } });

@@ -31,6 +31,8 @@ export interface WriteOptions {
    * `kubectl apply` (and Argo CD's client-side sync) do; default: when the manager is kubectl-client-side-apply.
    */
   lastApplied?: boolean;
+  /** Apply: the configuration sent, when the manifest written is its merge with the live object (a dry-run apply). */
+  applied?: Obj;
 }
 
 export interface MaterializeContext extends Omit<DefaultingContext, 'uid' | 'previous'>, Omit<StatusContext, 'time'> {
@@ -38,6 +40,8 @@ export interface MaterializeContext extends Omit<DefaultingContext, 'uid' | 'pre
   previous?: Obj;
   resourceVersion: string;
   newUid: () => string;
+  /** Mutating admission (a webhook's patch): runs on every write after defaulting, before the field manager records it. */
+  admit?: (object: Obj, info: KindInfo) => void;
 }
 
 const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -50,7 +54,7 @@ export function sortedJson(value: unknown): string {
 }
 
 /** kubectl apply records what it sent: the manifest with its namespace and an `annotations` map, minus itself. */
-function lastAppliedConfiguration(manifest: Obj): string {
+export function lastAppliedConfiguration(manifest: Obj): string {
   const copy = structuredClone(manifest);
   const { [LAST_APPLIED]: _self, ...annotations } = copy.metadata.annotations ?? {};
   copy.metadata.annotations = annotations;
@@ -109,6 +113,7 @@ export function materialize(manifest: Obj, options: WriteOptions, context: Mater
   const uid: string = previous?.metadata?.uid ?? context.newUid();
   applyServerDefaults(info.group, info.kind, object);
   if (info.crd) defaultAndPrune(object, schemaForVersion(info.crd, info.version));
+  context.admit?.(object, info);
   if (info.group === '' && info.kind === 'Namespace') {
     // SetDefaults_Namespace (NamespaceDefaultLabelName): every namespace is labelled with its own name.
     metadata.labels = { ...metadata.labels, 'kubernetes.io/metadata.name': metadata.name };
@@ -117,7 +122,7 @@ export function materialize(manifest: Obj, options: WriteOptions, context: Mater
   const managedPrevious = previous ? withoutControllerFields(previous) : { ...zeroValueOf(info.group, info.kind) };
   const managedFields = nextManagedFields((previous?.metadata?.managedFields ?? []) as ManagedFieldsEntry[], {
     manager, operation, time, apiVersion: apiVersionOf(info), builtin: !info.crd,
-    next: withoutControllerFields(object), previous: managedPrevious, applied: manifest,
+    next: withoutControllerFields(object), previous: managedPrevious, applied: options.applied ?? manifest,
   });
   applyRegistryEffects(info.group, info.kind, object, { ...context, uid, previous });
 

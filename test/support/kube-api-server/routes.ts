@@ -1,7 +1,8 @@
 // URL routing as a kube-apiserver does it: discovery documents, then resource
 // paths `/api/v1/...` and `/apis/{group}/{version}/...`, namespaced
 // (`namespaces/{ns}/{resource}[/{name}[/{subresource}]]`) or cluster-wide
-// (`{resource}[/{name}[/{subresource}]]`). Anything else is the apiserver's 404.
+// (`{resource}[/{name}[/{subresource}]]`), and the OpenAPI documents. Anything
+// else is the apiserver's 404.
 import type { Catalog, KindInfo } from './catalog.js';
 import { SERVER_VERSION, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 
@@ -10,6 +11,8 @@ export type Route =
   | { type: 'document'; body: object; root?: 'core' | 'groups' }
   | { type: 'object'; info: KindInfo; namespace?: string; name: string; subresource?: string }
   | { type: 'collection'; info: KindInfo; namespace?: string }
+  /** /openapi/v3..., /openapi/v2: the published schemas (openapi.ts). */
+  | { type: 'openapi' }
   | { type: 'unknown' };
 
 const UNKNOWN: Route = { type: 'unknown' };
@@ -50,6 +53,7 @@ function objectRoute(info: KindInfo, namespace: string | undefined, rest: string
 export function routeFor(path: string, catalog: Catalog, serverAddress: string): Route {
   const segments = path.split('/').filter(Boolean).map(decode);
   if (path === '/version' || path === '/version/') return { type: 'document', body: SERVER_VERSION };
+  if (segments[0] === 'openapi') return { type: 'openapi' };
   if (segments[0] === 'api') {
     if (segments.length === 1) return { type: 'document', body: apiVersions(serverAddress), root: 'core' };
     if (segments[1] !== 'v1') return UNKNOWN;

@@ -66,6 +66,17 @@ export const tooManyRequests = (retryAfterSeconds: number): StatusBody =>
 export const methodNotAllowed = (): StatusBody =>
   status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 
+/** Server-side apply refused for conflicts (apimachinery's NewApplyConflict): one line for one conflict, a list for several. */
+export function applyConflict(conflicts: { manager: string; apiVersion: string; field: string }[]): StatusBody {
+  const managers = [...new Set(conflicts.map(({ manager, apiVersion }) => `"${manager}" using ${apiVersion}`))];
+  const heading = `Apply failed with ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}:`;
+  const message = conflicts.length === 1
+    ? `${heading} conflict with ${managers[0]}: ${conflicts[0].field}`
+    : `${heading} ${managers.map((manager) => `conflicts with ${manager}:\n${conflicts.filter((c) => `"${c.manager}" using ${c.apiVersion}` === manager).map((c) => `- ${c.field}`).join('\n')}`).join('\n')}`;
+  const causes = conflicts.map(({ manager, apiVersion, field }) => ({ reason: 'FieldManagerConflict', message: `conflict with "${manager}" using ${apiVersion}`, field }));
+  return status(409, 'Conflict', message, { causes });
+}
+
 export const badRequest = (message: string): StatusBody => status(400, 'BadRequest', message);
 
 /** The default body for an injected fault's status code, worded for the request it answers. */

@@ -4,10 +4,14 @@
 // server's. The few controllers whose effect shows in what gitdiff reads are
 // modelled where the write happens: namespaces exist for namespaced objects,
 // CRDs make their kinds served, deleting a CRD or Namespace deletes what it held,
-// aggregated ClusterRoles gather their rules.
+// aggregated ClusterRoles gather their rules. A dry-run apply computes what a
+// server-side apply would store, and stores nothing.
 import { randomUUID } from 'node:crypto';
 import { Catalog, apiVersionOf, type KindInfo } from './catalog.js';
-import { materialize, type WriteOptions } from './materialize.js';
+import { LAST_APPLIED, lastAppliedConfiguration, materialize, type MaterializeContext, type WriteOptions } from './materialize.js';
+import { mergeApplied, resolveSchema } from './apply.js';
+import { allSchemas, schemaNameOf } from './openapi.js';
+import { applyConflicts, type ApplyConflict, type ManagedFieldsEntry } from './managed-fields.js';
 import { matchesLabels, type LabelSelector } from './selectors.js';
 
 type Obj = Record<string, any>;
@@ -17,8 +21,13 @@ const isObject = (value: unknown): value is Obj => typeof value === 'object' && 
 /** The namespaces every cluster starts with. */
 const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
+/** A mutating admission webhook's effect on a written object (it may change it in place). */
+export type Admission = (object: Obj, info: KindInfo) => void;
+
 export class ObjectStore {
   catalog = new Catalog([]);
+  /** Mutating admission, run on every write from when it is added (as a webhook installed later would). */
+  readonly admissions: Admission[] = [];
   private readonly objects = new Map<string, Map<string, Obj>>();
   private revision = 1000;
   private allocated = 0;
@@ -61,26 +70,60 @@ export class ObjectStore {
     const bucket = this.bucket(info);
     const key = ObjectStore.key(namespace, object.metadata.name);
     this.revision += 1;
-    const stored = materialize(object, options, {
-      info,
-      previous: bucket.get(key),
-      resourceVersion: this.resourceVersion,
-      newUid: randomUUID,
-      allocateClusterIP: () => this.nextClusterIP(),
-      allocateNodePort: () => 30000 + ((++this.allocated * 37) % 2768),
-      randomSuffix: (length) => randomUUID().replace(/[^a-z0-9]/g, '').slice(0, length),
-      nodeCount: Math.max(1, this.bucket(this.catalog.byKind('v1', 'Node')!).size),
-      podIP: () => `10.244.0.${(++this.allocated % 250) + 2}`,
-    });
+    const stored = materialize(object, options, this.writeContext(info, bucket.get(key), this.resourceVersion, true));
     bucket.set(key, stored);
     if (info.kind === 'CustomResourceDefinition') this.rebuildCatalog();
     if (info.kind === 'ClusterRole') this.aggregateClusterRoles();
     return structuredClone(stored);
   }
 
-  private nextClusterIP(): string {
-    const n = ++this.allocated;
-    return `10.96.${Math.floor(n / 250) % 256}.${(n % 250) + 2}`;
+  /** What a write needs besides the object; a dry run allocates nothing (the next IP or port is only peeked at). */
+  private writeContext(info: KindInfo, previous: Obj | undefined, resourceVersion: string, allocate: boolean): MaterializeContext {
+    const next = (): number => (allocate ? ++this.allocated : this.allocated + 1);
+    return {
+      info,
+      previous,
+      resourceVersion,
+      newUid: randomUUID,
+      allocateClusterIP: () => {
+        const n = next();
+        return `10.96.${Math.floor(n / 250) % 256}.${(n % 250) + 2}`;
+      },
+      allocateNodePort: () => 30000 + ((next() * 37) % 2768),
+      randomSuffix: (length) => randomUUID().replace(/[^a-z0-9]/g, '').slice(0, length),
+      nodeCount: Math.max(1, this.bucket(this.catalog.byKind('v1', 'Node')!).size),
+      podIP: () => `10.244.0.${(next() % 250) + 2}`,
+      admit: (object, kindInfo) => this.admissions.forEach((admission) => admission(object, kindInfo)),
+    };
+  }
+
+  /**
+   * Server-side apply with dryRun=All: `config` merged into the live object by the
+   * published schema, then defaulted, admitted and validated as a write would be,
+   * and returned as `info`'s version serves it. Nothing is stored, not even a new
+   * resourceVersion. `created`: the object does not exist yet. Without `force`, fields
+   * another manager owns that the apply would change are conflicts, and nothing is returned.
+   */
+  dryRunApply(info: KindInfo, namespace: string | undefined, config: Obj, manager: string, force: boolean): { object: Obj; created: boolean } | { conflicts: ApplyConflict[] } {
+    const previous = this.find(info, namespace, config.metadata.name);
+    const schemas = allSchemas(this.catalog);
+    const schemaName = schemaNameOf(info, schemas);
+    const schema = schemaName ? resolveSchema(schemas[schemaName], schemas) : undefined;
+    const merged = previous ? mergeApplied(this.served(info, previous), config, schema, schemas) as Obj : structuredClone(config);
+    if (info.namespaced) merged.metadata.namespace = namespace;
+    const object = materialize(merged, { manager, operation: 'Apply', applied: config },
+      this.writeContext(info, previous, previous?.metadata?.resourceVersion ?? '', false));
+    // The server keeps kubectl's client-side record in step when kubectl applies server-side (lastAppliedUpdater).
+    if (manager === 'kubectl' && previous?.metadata?.annotations?.[LAST_APPLIED] !== undefined) {
+      object.metadata.annotations[LAST_APPLIED] = lastAppliedConfiguration({ ...config, metadata: { ...config.metadata, namespace } });
+    }
+    if (!previous) delete object.metadata.resourceVersion;
+    if (previous && !force) {
+      const conflicts = applyConflicts((previous.metadata.managedFields ?? []) as ManagedFieldsEntry[],
+        { manager, builtin: !info.crd, applied: config, next: object, previous: this.served(info, previous) });
+      if (conflicts.length > 0) return { conflicts };
+    }
+    return { object, created: !previous };
   }
 
   private rebuildCatalog(): void {

@@ -1,6 +1,8 @@
 // The cluster as the live side: discovery once per group-version, then one
 // LIST per kind and namespace where several declared objects share it (a GET
-// otherwise), a bounded number in flight. Only GET requests: nothing is changed.
+// otherwise), a bounded number in flight; the published OpenAPI of the
+// compared group-versions, once. Only GET requests, except the dry-run
+// PATCHes of --server-side (dryRun=All): nothing is changed.
 import { GitdiffError } from '../../../errors.js';
 import { KIND_NOT_SERVED, kindKey, type KindScope, type ListResult, type LiveLookup, type LiveSide } from '../live.js';
 import { isRecord, type DeclaredObject, type KubeObject } from '../objects.js';
@@ -10,6 +12,9 @@ import { discoverGroupVersion, groupVersionPath, type GroupVersionDiscovery, typ
 import { ACCEPT_METADATA, getJson, type RequestSettings } from './request.js';
 import { apiFailure } from './status.js';
 import { runBounded } from './pool.js';
+import { readOpenApi } from './openapi.js';
+import { dryRunApply } from './dry-run.js';
+import type { OpenApiRead } from '../schema/schema-set.js';
 
 const CONCURRENCY = 8;
 const PAGE_SIZE = 500;
@@ -21,6 +26,7 @@ export async function connectLiveCluster(options: ConnectOptions & { namespace?:
 
 class ClusterLiveSide implements LiveSide {
   private readonly discovered = new Map<string, GroupVersionDiscovery>();
+  private openApi?: Promise<OpenApiRead>;
 
   constructor(
     private readonly connection: Connection,
@@ -175,6 +181,27 @@ class ClusterLiveSide implements LiveSide {
       objects.push(...result.objects);
     }
     return { objects };
+  }
+
+  schemas(apiVersions: string[]): Promise<OpenApiRead> {
+    this.openApi ??= readOpenApi(this.connection, apiVersions, this.settings);
+    return this.openApi;
+  }
+
+  async dryRunApply(objects: DeclaredObject[]): Promise<LiveLookup[]> {
+    return runBounded(objects.map((declared) => () => {
+      const served = this.servedKind(declared);
+      const { apiVersion, metadata } = declared.object;
+      // The body and the URL must agree on the namespace: the one gitdiff resolved, or none for cluster-scoped kinds.
+      const { namespace: _stray, ...clusterScoped } = metadata;
+      const manifest = { ...declared.object, metadata: served.namespaced ? { ...metadata, namespace: declared.namespace } : clusterScoped };
+      const target = {
+        path: `${this.collectionPath(apiVersion, served, declared.namespace)}/${encodeURIComponent(metadata.name)}`,
+        resource: this.resourceName(apiVersion, served),
+        namespace: declared.namespace,
+      };
+      return dryRunApply(this.connection, target, manifest, this.settings);
+    }), CONCURRENCY);
   }
 
   close(): void {

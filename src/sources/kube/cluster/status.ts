@@ -1,22 +1,24 @@
 // API errors turned into messages a person can act on. A Kubernetes `Status`
 // body carries a reason and message; 401 and 403 get hints that name exactly
-// what RBAC must allow, since gitdiff only ever needs get and list.
+// what RBAC must allow: get and list, plus patch in server-side mode (a dry run).
 import type { Connection } from './connect.js';
 import type { ApiResponse } from './request.js';
 import { isRecord } from '../objects.js';
 
 export interface FailedRead {
-  verb: 'get' | 'list';
+  verb: 'get' | 'list' | 'patch';
   path: string;
   /** `deployments.apps`, for the RBAC hint. */
   resource?: string;
   namespace?: string;
   name?: string;
+  /** Leave out the server's message: it may quote what was sent (a Secret's values, in a dry-run apply). */
+  withoutServerMessage?: boolean;
 }
 
 export function apiFailure(connection: Connection, response: ApiResponse, read: FailedRead): { message: string; hint?: string } {
   const body = isRecord(response.body) ? response.body : {};
-  const serverMessage = typeof body.message === 'string' ? body.message : '';
+  const serverMessage = typeof body.message === 'string' && !read.withoutServerMessage ? body.message : '';
   const what = read.resource ? `${read.verb} ${read.resource}${read.name ? ` "${read.name}"` : ''}${read.namespace ? ` in namespace "${read.namespace}"` : ''}` : `GET ${read.path}`;
   switch (response.status) {
     case 401:
@@ -25,6 +27,13 @@ export function apiFailure(connection: Connection, response: ApiResponse, read: 
         hint: 'the token or certificate may have expired; refresh it (kubectl get ns should work)',
       };
     case 403:
+      if (read.verb === 'patch') {
+        const where = read.namespace ? ` in namespace "${read.namespace}"` : ' (cluster-wide)';
+        return {
+          message: `server ${connection.server}: forbidden (403): cannot ${what} (the server-side apply dry run of --server-side)${serverMessage ? `: ${serverMessage}` : ''}`,
+          hint: `--server-side needs RBAC "patch" on ${read.resource}${where}, though its dry run changes nothing; without --server-side, gitdiff only reads (get and list)`,
+        };
+      }
       return {
         message: `server ${connection.server}: forbidden (403): cannot ${what}${serverMessage ? `: ${serverMessage}` : ''}`,
         hint: read.resource
