@@ -65,13 +65,13 @@ export function parseCheckCommand(command: readonly string[], sources: readonly 
         : 'serve exports every check on its own /metrics: let Prometheus scrape it',
     });
   }
-  return {
-    source,
-    args: parser.args,
-    options,
-    labels: parseMetricLabels((options.metricsLabel as string[] | undefined) ?? []),
-    perObject: Boolean(options.metricsPerObject),
-  };
+  let labels: Labels;
+  try {
+    labels = parseMetricLabels((options.metricsLabel as string[] | undefined) ?? []);
+  } catch (error) {
+    throw new GitdiffError(`${where}: command: ${(error as GitdiffError).message}`, { hint: (error as GitdiffError).hint });
+  }
+  return { source, args: parser.args, options, labels, perObject: Boolean(options.metricsPerObject) };
 }
 
 /** Flags whose values may hold secrets (terraform variables, ansible extra vars): masked wherever serve shows a command. */

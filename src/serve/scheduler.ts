@@ -90,13 +90,18 @@ export class Scheduler {
 
   private wait(name: string, entry: Entry, dueAt: number): void {
     clearTimeout(entry.timer);
-    entry.state = 'waiting';
+    entry.timer = undefined;
     entry.dueAt = dueAt;
+    if (dueAt <= Date.now()) {
+      this.enqueue(name); // already due (a run longer than the interval): queue now, no timer tick in between
+      return;
+    }
+    entry.state = 'waiting';
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       this.enqueue(name);
       this.pump();
-    }, Math.max(0, dueAt - Date.now()));
+    }, dueAt - Date.now());
   }
 
   private enqueue(name: string): void {
@@ -139,6 +144,7 @@ export class Scheduler {
     if (this.stopped || this.entries.get(name) !== entry) return; // removed, or replaced by a check of the same name
     if (entry.rerun) {
       entry.rerun = false;
+      entry.dueAt = Date.now();
       this.enqueue(name);
       return;
     }
