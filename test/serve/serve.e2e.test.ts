@@ -1,5 +1,6 @@
 // gitdiff serve end to end, as a process: checks against the local test API
-// server (through a kubeconfig), real terraform (offline, terraform_data) and a
+// server (through a kubeconfig), real terraform (offline, terraform_data), real
+// ansible-playbook (on this machine, files in a temporary folder) and a
 // snapshot; the verdicts flip when the live side changes; /metrics passes
 // promtool; SIGHUP reloads (a bad config is refused, the old one kept);
 // SIGTERM stops it.
@@ -15,8 +16,10 @@ import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-serv
 import { repoRoot } from '../support/run-cli.js';
 import { check, startServe, type ServeProcess } from '../support/serve-process.js';
 import { expectPromtoolAccepts, valueOf } from '../metrics/components.js';
+import { API_TOKEN, fixtures as ansibleFixtures, makeHost, type TestHost } from '../sources/ansible/host-files.js';
 
-const it = itWith(['terraform', 'promtool'], 'terraform 1.x (https://developer.hashicorp.com/terraform/install) and apt-get install prometheus');
+const NEEDS = ['terraform', 'ansible-playbook', 'promtool'];
+const it = itWith(NEEDS, 'terraform 1.x (https://developer.hashicorp.com/terraform/install), apt-get install --no-install-recommends ansible-core prometheus');
 
 const exampleManifests = loadAll(readFileSync(path.join(repoRoot, 'fixtures/example/manifests/redis.yaml'), 'utf8')) as Record<string, any>[];
 const scaledTo = (replicas: number) => exampleManifests.map((object) => (object.kind === 'Deployment' ? { ...object, spec: { ...object.spec, replicas } } : object));
@@ -30,17 +33,23 @@ let scratch: string;
 let kube: KubeApiServer;
 let kubeconfig: string;
 let tfDir: string;
+let host: TestHost;
 let serve: ServeProcess;
 const tfEnv = () => ({ HOME: path.join(scratch, 'home'), TMPDIR: scratch, CHECKPOINT_DISABLE: '1' });
 
-function configYaml(checks: object[], extra: object = {}): string {
-  return dump({ concurrency: 2, ...extra, checks });
+function configYaml(checks: object[]): string {
+  return dump({ concurrency: 3, checks });
 }
 
 function checksFor(kubeconfig: string) {
   return [
     { name: 'cluster', command: ['kube', path.join(repoRoot, 'fixtures/example/manifests'), 'secret.yaml', '--kubeconfig', kubeconfig], interval: '1s' },
     { name: 'infra', command: ['terraform', tfDir, '--var', `secret=${TF_SECRET}`], interval: '1s', timeout: '2m' },
+    {
+      name: 'hosts',
+      command: ['ansible', path.join(ansibleFixtures, 'site.yml'), '-i', path.join(ansibleFixtures, 'local.ini'), '-e', `root=${host.root}`, '-e', `api_token=${API_TOKEN}`],
+      interval: '1s', timeout: '2m',
+    },
     // Relative paths: from the config file's folder.
     { name: 'snapshot', command: ['kube', 'manifests', '--live-from', 'live.yaml'], interval: '1s' },
   ];
@@ -55,7 +64,8 @@ beforeAll(async () => {
   kubeconfig = kube.writeKubeconfig(scratch, { context: 'test-cluster' });
   tfDir = path.join(scratch, 'infra');
   cpSync(path.join(repoRoot, 'fixtures/terraform/configs/basic'), tfDir, { recursive: true });
-  if (!whichBinary('terraform') || !whichBinary('promtool')) return; // the tests skip (or fail in CI)
+  if (!NEEDS.every(whichBinary)) return; // the tests skip (or fail in CI)
+  host = makeHost('in-sync');
   const terraform = (...args: string[]) => execFileSync('terraform', [`-chdir=${tfDir}`, ...args, '-input=false', '-no-color'], { env: { PATH: process.env.PATH, ...tfEnv() }, stdio: 'pipe' });
   terraform('init');
   terraform('apply', '-auto-approve');
@@ -66,6 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await serve?.stop();
   await kube?.close();
+  host?.cleanup();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -76,11 +87,14 @@ async function metrics() {
   return { body, families: parseExposition(body) };
 }
 
-describe('gitdiff serve', () => {
+// terraform and ansible-playbook runs take seconds each, more on a busy machine.
+describe('gitdiff serve', { timeout: 150_000 }, () => {
   it('runs every check, becomes ready, and serves the verdicts as JSON, HTML and metrics that promtool accepts', async () => {
-    const body = await serve.waitForChecks((api) => api.checks.every((each) => each.runs > 0), 'a first run of every check');
+    const body = await serve.waitForChecks((api) => api.checks.every((each) => each.runs > 0), 'a first run of every check', 90_000);
     expect(check(body, 'cluster').verdict).toBe('diverged');
     expect(check(body, 'infra').verdict).toBe('in-sync');
+    expect(check(body, 'hosts').verdict).toBe('in-sync');
+    expect(check(body, 'hosts').report!.summary).toMatchObject({ inSync: 6, unchecked: 1 });
     expect(check(body, 'snapshot').verdict).toBe('diverged');
     const cluster = check(body, 'cluster').report!;
     expect(cluster.source).toBe('kube');
@@ -93,6 +107,8 @@ describe('gitdiff serve', () => {
     expectPromtoolAccepts(exposition);
     expect(valueOf(families, 'gitdiff_diverged', { source: 'kube', target: 'cluster' })).toBe(1);
     expect(valueOf(families, 'gitdiff_diverged', { source: 'terraform', target: 'infra' })).toBe(0);
+    expect(valueOf(families, 'gitdiff_diverged', { source: 'ansible', target: 'hosts' })).toBe(0);
+    expect(valueOf(families, 'gitdiff_objects', { target: 'hosts', status: 'unchecked' })).toBe(1);
     expect(valueOf(families, 'gitdiff_objects', { target: 'cluster', status: 'in_sync' })).toBe(3);
     expect(valueOf(families, 'gitdiff_run_success', { target: 'snapshot' })).toBe(1);
     expect(valueOf(families, 'gitdiff_serve_config_last_reload_successful')).toBe(1);
@@ -105,9 +121,10 @@ describe('gitdiff serve', () => {
     expect(page.body).toContain('spec.replicas:');
     // The terraform variable's value is masked where the command is shown.
     expect(check(body, 'infra').command).toEqual(['terraform', tfDir, '--var', 'secret=***']);
+    expect(check(body, 'hosts').command.slice(-2)).toEqual(['-e', 'api_token=***']);
     expect(page.body).toContain('secret=***');
     const everything = page.body + JSON.stringify(body) + exposition + serve.stderr();
-    for (const secret of [GIT_SECRET, LIVE_SECRET, TF_SECRET]) {
+    for (const secret of [GIT_SECRET, LIVE_SECRET, TF_SECRET, API_TOKEN]) {
       expect(everything).not.toContain(secret);
       expect(everything).not.toContain(Buffer.from(secret).toString('base64'));
     }
@@ -118,10 +135,15 @@ describe('gitdiff serve', () => {
     kube.apply(secretManifest(GIT_SECRET));
     const main = path.join(tfDir, 'main.tf');
     writeFileSync(main, readFileSync(main, 'utf8').replace('Name = "web"', 'Name = "api"'));
+    writeFileSync(path.join(host.root, 'motd'), 'Welcome to web-01\nUnmanaged edit\n');
     const body = await serve.waitForChecks(
-      (api) => check(api, 'cluster').verdict === 'in-sync' && check(api, 'infra').verdict === 'diverged',
-      'cluster in sync and infra diverged',
+      (api) => check(api, 'cluster').verdict === 'in-sync' && check(api, 'infra').verdict === 'diverged' && check(api, 'hosts').verdict === 'diverged',
+      'cluster in sync, infra and hosts diverged',
+      90_000,
     );
+    const hosts = check(body, 'hosts').report!;
+    expect(hosts.items.filter((item) => item.status === 'diverged').map((item) => item.task)).toEqual(['write motd']);
+    expect(readFileSync(path.join(host.root, 'motd'), 'utf8')).toContain('Unmanaged edit');
     const infra = check(body, 'infra');
     expect(infra.divergedSince).not.toBeNull();
     expect(JSON.stringify(infra.report!.items)).toContain('"declared":"api"');
@@ -130,6 +152,7 @@ describe('gitdiff serve', () => {
     const { families } = await metrics();
     expect(valueOf(families, 'gitdiff_diverged', { target: 'cluster' })).toBe(0);
     expect(valueOf(families, 'gitdiff_diverged', { target: 'infra' })).toBe(1);
+    expect(valueOf(families, 'gitdiff_diverged', { target: 'hosts' })).toBe(1);
     await serve.waitForStderr(/check infra: diverged: .*1 diverged/);
   });
 
@@ -165,22 +188,22 @@ describe('gitdiff serve', () => {
     expect(serve.stderr().slice(from)).toMatch(/interval: invalid duration "soon"/);
     const refused = await serve.checks();
     expect(refused.config.error!.message).toContain('invalid duration "soon"');
-    expect(refused.checks.map((each) => each.name)).toEqual(['cluster', 'infra', 'snapshot']);
+    expect(refused.checks.map((each) => each.name)).toEqual(['cluster', 'infra', 'hosts', 'snapshot']);
     expect((await serve.get('/')).body).toContain('was refused; the previous config is still running');
     expect(valueOf((await metrics()).families, 'gitdiff_serve_config_last_reload_successful')).toBe(0);
     const runs = check(refused, 'cluster').runs;
     await serve.waitForChecks((api) => check(api, 'cluster').runs > runs, 'the old config to keep running');
 
-    const [cluster, , snapshot] = checksFor(kubeconfig);
+    const [cluster, , , snapshot] = checksFor(kubeconfig);
     writeFileSync(file, configYaml([cluster, snapshot, { name: 'snapshot-again', command: ['kube', 'manifests', '--live-from', 'live.yaml'], interval: '1s' }]));
     from = serve.stderr().length;
     serve.signal('SIGHUP');
-    await serve.waitForStderr('added: snapshot-again; removed: infra; changed: none', from);
+    await serve.waitForStderr('added: snapshot-again; removed: infra, hosts; changed: none', from);
     const body = await serve.waitForChecks((api) => check(api, 'snapshot-again').runs > 0, 'the added check to run');
     expect(body.config.error).toBeNull();
     expect(body.checks.map((each) => each.name)).toEqual(['cluster', 'snapshot', 'snapshot-again']);
     const { body: exposition } = await metrics();
-    expect(exposition).not.toContain('target="infra"');
+    expect(exposition).not.toMatch(/target="(infra|hosts)"/);
     expectPromtoolAccepts(exposition);
   });
 

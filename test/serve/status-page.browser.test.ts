@@ -21,6 +21,12 @@ const CHROMIUM_FLAGS = [
 const SCREENSHOT = path.join(repoRoot, 'test-artifacts/serve-status.png');
 const PAYLOAD = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">';
 
+/** What the page's own globals offer (the tests compile without the DOM library). */
+interface InPage {
+  getComputedStyle(element: unknown): { color: string };
+  pwned?: number;
+}
+
 const configMap = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'web' }, data });
 
 let scratch: string;
@@ -78,7 +84,7 @@ describe('the status page in Chromium', () => {
     expect(await badge('hostile').textContent()).toBe('diverged');
     expect(await badge('steady').textContent()).toBe('in sync');
     expect(await badge('broken').textContent()).toBe('could not tell');
-    const colors = await Promise.all(['example', 'steady', 'broken'].map((name) => badge(name).evaluate((element) => getComputedStyle(element).color)));
+    const colors = await Promise.all(['example', 'steady', 'broken'].map((name) => badge(name).evaluate((element) => (globalThis as unknown as InPage).getComputedStyle(element).color)));
     expect(new Set(colors).size).toBe(3);
 
     const example = page.locator('#check-example');
@@ -92,7 +98,7 @@ describe('the status page in Chromium', () => {
     const hostile = page.locator('#check-hostile');
     expect(await hostile.locator('.diff .declared').first().textContent()).toBe(`+     ${PAYLOAD}`);
     expect(await hostile.locator('.where').textContent()).toContain('hostile/<b>page</b>.yaml');
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).pwned)).toBeUndefined();
     expect(await page.locator('script, img, b').count()).toBe(0);
     expect(dialogs).toEqual([]);
 
