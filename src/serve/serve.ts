@@ -31,6 +31,13 @@ export interface ServeIo {
   cwd: string;
 }
 
+/** `1 check`, `2 checks`. */
+function checks(count: number): string {
+  return `${count} ${count === 1 ? 'check' : 'checks'}`;
+}
+
+const VERDICT_LOG: Record<RunRecord['verdict'], string> = { 'in-sync': 'in sync', diverged: 'diverged', error: 'could not tell' };
+
 const EXIT_SIGINT = 130;
 const EXIT_SIGTERM = 143;
 /** After the grace period, how long aborted checks get to stop before serve exits anyway. */
@@ -84,7 +91,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
       const report = run.report!;
       const failedItem = report.items.find((item) => item.status === 'error');
       const why = report.errors[0]?.message ?? (failedItem && `${failedItem.title}: ${failedItem.error ?? 'could not be checked'}`);
-      log(`check ${name}: ${run.verdict === 'error' ? 'could not tell' : run.verdict}: ${plainSummaryLine(report)}${why ? ` (${why})` : ''}`);
+      log(`check ${name}: ${VERDICT_LOG[run.verdict]}: ${plainSummaryLine(report)}${why ? ` (${why})` : ''}`);
     }
   }
 
@@ -139,7 +146,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     metrics.configLoaded(true, loadedAt);
     scheduler.update(next.checks, next.concurrency, new Set(changed.map((check) => check.name)));
     const names = (list: { name: string }[]) => list.map((each) => each.name).join(', ') || 'none';
-    log(`SIGHUP: reloaded ${file}: ${next.checks.length} checks (added: ${names(added)}; removed: ${names(removed.map((status) => status.check))}; changed: ${names(changed)})`);
+    log(`SIGHUP: reloaded ${file}: ${checks(next.checks.length)} (added: ${names(added)}; removed: ${names(removed.map((status) => status.check))}; changed: ${names(changed)})`);
   }
 
   const http = await startHttpServer(address, {
@@ -148,7 +155,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     metrics: async () => ({ contentType: metrics.contentType, body: await metrics.exposition(statuses.values()) }),
   });
   const shown = http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host;
-  log(`listening on http://${shown}:${http.address.port}/ (${config.checks.length} checks from ${file})`);
+  log(`listening on http://${shown}:${http.address.port}/ (${checks(config.checks.length)} from ${file})`);
   scheduler.update(config.checks, config.concurrency);
 
   // Signals: the first SIGTERM/SIGINT stops scheduling and lets the checks in flight finish, up to the
@@ -175,7 +182,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
 
   const signal = await stopping;
   shuttingDown = true;
-  log(`${signal}: stopping; ${scheduler.running} check(s) running, waiting up to ${formatMs(graceMs)} for them`);
+  log(`${signal}: stopping; ${scheduler.running === 0 ? 'no check running' : `${checks(scheduler.running)} running, waiting up to ${formatMs(graceMs)} for them`}`);
   const stopped = scheduler.stop();
   const grace = new AbortController();
   const finishedInTime = await Promise.race([
@@ -185,7 +192,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   ]);
   grace.abort();
   if (!finishedInTime) {
-    log(`${signal}: aborting ${inFlight.size} running check(s): ${[...inFlight.keys()].join(', ')}`);
+    log(`${signal}: aborting ${inFlight.size === 1 ? 'the running check' : `${checks(inFlight.size)} running`}: ${[...inFlight.keys()].join(', ')}`);
     for (const controller of inFlight.values()) controller.abort(new GitdiffError(`interrupted by ${signal}`));
     const wait = new AbortController();
     await Promise.race([stopped, sleep(ABORT_WAIT_MS, undefined, { signal: wait.signal }).catch(() => {})]);

@@ -79,14 +79,14 @@ describe('gitdiff serve stops on a signal', () => {
     serve.signal('SIGTERM');
     expect(await serve.exited).toEqual({ code: 0, signal: null });
     // The check's verdict was logged after the signal and before the end: it was allowed to finish.
-    expect(serve.stderr()).toMatch(/SIGTERM: stopping; 1 check\(s\) running, waiting up to 25s for them\n[^]*check finishes: diverged: [^]*\ngitdiff serve: stopped\n$/);
+    expect(serve.stderr()).toMatch(/SIGTERM: stopping; 1 check running, waiting up to 25s for them\n[^]*check finishes: diverged: [^]*\ngitdiff serve: stopped\n$/);
   });
 
   it('SIGTERM: aborts a check still running after the grace period, and exits 143', async () => {
     const serve = await withSlowCheck('cut-short', 60_000, ['--grace-period', '1s']);
     serve.signal('SIGTERM');
     expect(await serve.exited).toEqual({ code: 143, signal: null });
-    expect(serve.stderr()).toMatch(/SIGTERM: aborting 1 running check\(s\): cut-short\n[^]*stopped, with checks cut short\n$/);
+    expect(serve.stderr()).toMatch(/SIGTERM: aborting the running check: cut-short\n[^]*stopped, with checks cut short\n$/);
   });
 
   it('SIGINT twice: the second one aborts at once, exit 130', async () => {
@@ -95,6 +95,6 @@ describe('gitdiff serve stops on a signal', () => {
     await serve.waitForStderr('SIGINT: stopping');
     serve.signal('SIGINT');
     expect(await serve.exited).toEqual({ code: 130, signal: null });
-    expect(serve.stderr()).toContain('SIGINT: aborting 1 running check(s): interrupted');
+    expect(serve.stderr()).toContain('SIGINT: aborting the running check: interrupted');
   });
 });
