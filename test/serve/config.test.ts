@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitdiffError } from '../../src/errors.js';
 import { sources } from '../../src/sources/index.js';
-import { parseServeConfig } from '../../src/serve/config.js';
+import { loadServeConfig, parseServeConfig } from '../../src/serve/config.js';
+import { repoRoot } from '../support/run-cli.js';
 import { commandLine, shownCommand } from '../../src/serve/check-command.js';
 
 const FILE = '/srv/gitdiff/gitdiff.yaml';
@@ -73,6 +76,22 @@ checks:
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain('\n');
     if (hint) expect(error.hint).toContain(hint);
+  });
+});
+
+describe('the configs the documentation shows', () => {
+  it('fixtures/example/gitdiff.yaml is valid, its paths relative to its folder', () => {
+    const config = loadServeConfig(path.join(repoRoot, 'fixtures/example/gitdiff.yaml'), sources);
+    expect(config.dir).toBe(path.join(repoRoot, 'fixtures/example'));
+    expect(config.checks.map((check) => check.command)).toEqual([['kube', 'manifests', '--live-from', 'live.yaml']]);
+  });
+
+  it('the example of docs/serve.md is valid', () => {
+    const doc = readFileSync(path.join(repoRoot, 'docs/serve.md'), 'utf8');
+    const example = /## The config file\n\n```yaml\n([^]*?)```/.exec(doc)![1];
+    expect(parse(example).checks.map((check) => `${check.name} ${check.source.name} ${check.intervalMs}`)).toEqual([
+      'prod-cluster kube 300000', 'infra terraform 900000', 'web-hosts ansible 1800000',
+    ]);
   });
 });
 
