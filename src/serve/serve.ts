@@ -122,6 +122,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   }
 
   function reload(): void {
+    if (shuttingDown) return; // nothing more will run: a new config would only be shown, never used
     let next: ServeConfig;
     try {
       next = loadServeConfig(file, sources);

@@ -38,17 +38,17 @@ let serve: ServeProcess;
 const tfEnv = () => ({ HOME: path.join(scratch, 'home'), TMPDIR: scratch, CHECKPOINT_DISABLE: '1' });
 
 function configYaml(checks: object[]): string {
-  return dump({ concurrency: 3, checks });
+  return dump({ concurrency: 2, checks });
 }
 
 function checksFor(kubeconfig: string) {
   return [
     { name: 'cluster', command: ['kube', path.join(repoRoot, 'fixtures/example/manifests'), 'secret.yaml', '--kubeconfig', kubeconfig], interval: '1s' },
-    { name: 'infra', command: ['terraform', tfDir, '--var', `secret=${TF_SECRET}`], interval: '1s', timeout: '2m' },
+    { name: 'infra', command: ['terraform', tfDir, '--var', `secret=${TF_SECRET}`], interval: '2s', timeout: '2m' },
     {
       name: 'hosts',
       command: ['ansible', path.join(ansibleFixtures, 'site.yml'), '-i', path.join(ansibleFixtures, 'local.ini'), '-e', `root=${host.root}`, '-e', `api_token=${API_TOKEN}`],
-      interval: '1s', timeout: '2m',
+      interval: '2s', timeout: '2m',
     },
     // Relative paths: from the config file's folder.
     { name: 'snapshot', command: ['kube', 'manifests', '--live-from', 'live.yaml'], interval: '1s' },
