@@ -81,13 +81,16 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     statuses.set(name, recordRun(current, run));
     metrics.observeRun(current.check, run);
     logRun(name, current, run);
+    if (readySince === undefined && [...statuses.values()].every((each) => each.runs > 0)) readySince = Date.now();
   }, config.concurrency);
 
+  /** A line per run with -v; otherwise only when the verdict or the error changes, so a broken check does not flood the log. */
   function logRun(name: string, before: CheckStatus, run: RunRecord): void {
-    const changed = before.lastRun?.verdict !== run.verdict;
+    const changed = before.lastRun?.verdict !== run.verdict || before.lastRun?.error?.message !== run.error?.message;
+    if (!changed && !options.verbose) return;
     if (run.error) {
       logError(run.error, `check ${name}: `);
-    } else if (changed || options.verbose) {
+    } else {
       const report = run.report!;
       const failedItem = report.items.find((item) => item.status === 'error');
       const why = report.errors[0]?.message ?? (failedItem && `${failedItem.title}: ${failedItem.error ?? 'could not be checked'}`);
@@ -108,16 +111,13 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     })),
   });
 
-  // Ready once every check of the start-up config has finished a run (whatever it found); a later
-  // reload does not make a serving pod unready. Unready again while shutting down.
+  // Ready once every configured check has finished a run (whatever it found): until then the page and
+  // /metrics would be incomplete. Once ready, a reload that adds checks does not make a serving pod
+  // unready. Unready again while shutting down.
   function notReady(): string | undefined {
     if (shuttingDown) return 'shutting down';
     if (readySince !== undefined) return undefined;
     const waiting = [...statuses.values()].filter((status) => status.runs === 0).map((status) => status.check.name);
-    if (waiting.length === 0) {
-      readySince = Date.now();
-      return undefined;
-    }
     return `waiting for the first run of ${waiting.join(', ')}`;
   }
 

@@ -76,7 +76,13 @@ describe('gitdiff serve stops on a signal', () => {
 
   it('SIGTERM: finishes the running check, then exits 0', async () => {
     const serve = await withSlowCheck('finishes', 800);
+    const unready = await serve.get('/readyz');
+    expect([unready.status, unready.body]).toEqual([503, 'not ready: waiting for the first run of finishes\n']);
     serve.signal('SIGTERM');
+    await serve.waitForStderr('SIGTERM: stopping');
+    // Still answering while the check finishes, but no longer ready.
+    const stopping = await serve.get('/readyz');
+    expect([stopping.status, stopping.body]).toEqual([503, 'not ready: shutting down\n']);
     expect(await serve.exited).toEqual({ code: 0, signal: null });
     // The check's verdict was logged after the signal and before the end: it was allowed to finish.
     expect(serve.stderr()).toMatch(/SIGTERM: stopping; 1 check running, waiting up to 25s for them\n[^]*check finishes: diverged: [^]*\ngitdiff serve: stopped\n$/);
