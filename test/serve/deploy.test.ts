@@ -1,33 +1,20 @@
-// deploy/kubernetes/serve as `kubectl kustomize` renders it: a Deployment whose
-// probes, port, arguments and config agree with what `gitdiff serve` does, a
-// Service that reaches it, and a gitdiff.yaml that serve itself accepts.
-import { spawnSync } from 'node:child_process';
+// deploy/kubernetes/serve as `kubectl kustomize` renders it: valid by the rules
+// test/deploy applies to every variant, a Deployment whose probes, port,
+// arguments and config agree with what `gitdiff serve` does, a Service that
+// reaches it, and a gitdiff.yaml that serve itself accepts.
 import path from 'node:path';
-import { loadAll } from 'js-yaml';
 import { describe, expect } from 'vitest';
 import { sources } from '../../src/sources/index.js';
 import { parseServeConfig } from '../../src/serve/config.js';
 import { parseListen } from '../../src/serve/http.js';
 import { parseDuration } from '../../src/duration.js';
-import { itWith } from '../support/binaries.js';
-import { repoRoot } from '../support/run-cli.js';
+import { objectProblems } from '../deploy/kubernetes-rules.js';
+import { findRendered, itWithKustomize, kubernetesDir, renderKustomization } from '../deploy/render.js';
 
 type Obj = Record<string, any>;
 
-const it = itWith(['kubectl'], 'install kubectl (Debian: apt-get install kubernetes-client)');
-const serveDir = path.join(repoRoot, 'deploy/kubernetes/serve');
-
-function render(dir: string): Obj[] {
-  const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} failed:\n${result.stderr}`);
-  return (loadAll(result.stdout) as Obj[]).filter(Boolean);
-}
-
-function only(objects: Obj[], kind: string, name: RegExp): Obj {
-  const found = objects.filter((object) => object.kind === kind && name.test(object.metadata.name));
-  expect(found, `${kind} ${name}`).toHaveLength(1);
-  return found[0];
-}
+const it = itWithKustomize();
+const serveDir = path.join(kubernetesDir, 'serve');
 
 /** The value of `--NAME=VALUE` among a container's args. */
 function flag(args: string[], name: string): string | undefined {
@@ -36,12 +23,16 @@ function flag(args: string[], name: string): string | undefined {
 
 describe('deploy/kubernetes/serve', () => {
   it('renders a Deployment and a Service that fit gitdiff serve: probes, port, config and stop', () => {
-    const objects = render(serveDir);
-    const deployment = only(objects, 'Deployment', /^gitdiff-serve$/);
-    const service = only(objects, 'Service', /^gitdiff-serve$/);
+    const objects = renderKustomization(serveDir);
+    expect(objects.map((object) => `${object.kind} ${object.metadata.name.replace(/-[a-z0-9]{10}$/, '-HASH')}`)).toEqual([
+      'Namespace gitdiff', 'ServiceAccount gitdiff', 'ClusterRole gitdiff-reader', 'ClusterRoleBinding gitdiff-reader',
+      'ConfigMap gitdiff-serve-git-HASH', 'ConfigMap gitdiff-serve-HASH', 'Service gitdiff-serve', 'Deployment gitdiff-serve',
+    ]);
+    expect(objectProblems(objects)).toEqual([]);
+    const deployment = findRendered(objects, 'Deployment', 'gitdiff-serve');
+    const service = findRendered(objects, 'Service', 'gitdiff-serve');
     // Generated, with a hash of its content in the name: a changed config rolls out a new pod.
-    const config = only(objects, 'ConfigMap', /^gitdiff-serve-[a-z0-9]{10}$/);
-    expect(objects.every((object) => object.kind === 'Namespace' || object.kind.startsWith('Cluster') || object.metadata.namespace === 'gitdiff')).toBe(true);
+    const config = objects.find((object) => object.kind === 'ConfigMap' && /^gitdiff-serve-[a-z0-9]{10}$/.test(object.metadata.name))!;
 
     const pod = deployment.spec.template.spec;
     const gitdiff = pod.containers.find((container: Obj) => container.name === 'gitdiff');
@@ -79,11 +70,5 @@ describe('deploy/kubernetes/serve', () => {
     // SIGTERM: running checks get their grace period before the kubelet kills the pod.
     expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(parseDuration(flag(gitdiff.args, 'grace-period')!, 'grace'));
 
-    // Non-root, read-only root filesystems (the namespace enforces the restricted Pod Security Standard).
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    for (const container of [...pod.initContainers, ...pod.containers]) {
-      expect(container.securityContext, container.name).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-      expect(container.resources.requests && container.resources.limits.memory, container.name).toBeTruthy();
-    }
   });
 });
