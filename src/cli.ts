@@ -10,6 +10,7 @@ import { renderers } from './render/index.js';
 import { chalkFor, decideColorLevel } from './color.js';
 import { outputOptions, writeReport } from './output.js';
 import { GitdiffError, messageOf } from './errors.js';
+import { defineServe } from './serve/command.js';
 import { addMetricsOptions, exportRunMetrics, metricsOptionsFrom, type MetricsOptions, type RunOutcome } from './metrics/index.js';
 
 export interface Io {
@@ -66,6 +67,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       status = await runSource(source, self.args, options, io);
     });
   }
+
+  // Not a Source: it runs the sources' checks on a schedule (src/serve/).
+  defineServe(program.command('serve').exitOverride(), io, (code) => (status = code));
 
   try {
     await program.parseAsync(argv);

@@ -77,7 +77,8 @@ function parsePushgateway(text: string, env: NodeJS.ProcessEnv): PushgatewayEndp
   return { url, username: username || undefined, password: username ? password ?? '' : undefined };
 }
 
-function parseLabels(pairs: string[]): Labels {
+/** `--metrics-label` pairs, validated (also for the checks of `gitdiff serve`). */
+export function parseMetricLabels(pairs: string[]): Labels {
   const labels: Labels = {};
   for (const pair of pairs) {
     const equals = pair.indexOf('=');
@@ -127,7 +128,7 @@ export function metricsOptionsFrom(options: Record<string, unknown>, cwd: string
     pushgateway: pushgateway === undefined ? undefined : parsePushgateway(pushgateway, env),
     job: job ?? 'gitdiff',
     target,
-    labels: parseLabels(labelPairs),
+    labels: parseMetricLabels(labelPairs),
     perObject,
   };
 }

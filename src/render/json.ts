@@ -31,18 +31,18 @@ function itemJson(item: Item): Record<string, unknown> {
   };
 }
 
-export const renderJson: Renderer = (report: Report) =>
-  JSON.stringify(
-    {
-      source: report.source,
-      target: report.target,
-      summary: summarize(report),
-      ...(report.headline ? { headline: report.headline } : {}),
-      items: report.items.map(itemJson),
-      errors: report.errors,
-      notes: report.notes,
-      durationMs: Math.round(report.durationMs),
-    },
-    null,
-    2,
-  ) + '\n';
+/** The report as the JSON value `-o json` prints (also embedded by `gitdiff serve`'s /api/checks). */
+export function reportJson(report: Report): Record<string, unknown> {
+  return {
+    source: report.source,
+    target: report.target,
+    summary: summarize(report),
+    ...(report.headline ? { headline: report.headline } : {}),
+    items: report.items.map(itemJson),
+    errors: report.errors,
+    notes: report.notes,
+    durationMs: Math.round(report.durationMs),
+  };
+}
+
+export const renderJson: Renderer = (report: Report) => JSON.stringify(reportJson(report), null, 2) + '\n';

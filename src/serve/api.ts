@@ -1,0 +1,82 @@
+// What the page and /api/checks show, as one value taken at request time, and
+// its JSON form. Each check's report is the shared report model, exactly as
+// `gitdiff SOURCE -o json` prints it (docs/json.md).
+import type { ReportError } from '../report.js';
+import { reportJson } from '../render/json.js';
+import { shownCommand } from './check-command.js';
+import { verdictOf, type CheckStatus, type RunRecord } from './state.js';
+
+export interface CheckView {
+  status: CheckStatus;
+  /** When the check runs next (ms since the epoch); undefined while it runs or waits for a free slot. */
+  nextRunAt?: number;
+  /** Due, waiting for one of the `concurrency` slots. */
+  queued: boolean;
+}
+
+export interface ServeView {
+  now: number;
+  startedAt: number;
+  ready: boolean;
+  shuttingDown: boolean;
+  config: {
+    file: string;
+    loadedAt: number;
+    /** The last reload was refused: why (the running config is the previous one). */
+    error?: ReportError & { at: number };
+  };
+  checks: CheckView[];
+}
+
+function iso(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
+
+function runJson(run: RunRecord | undefined): Record<string, unknown> | null {
+  if (!run) return null;
+  return {
+    startedAt: iso(run.startedAt),
+    endedAt: iso(run.endedAt),
+    durationSeconds: Math.round(run.durationMs) / 1000,
+    verdict: run.verdict,
+    exitCode: run.exitCode,
+    error: run.error ?? null,
+  };
+}
+
+export function checkJson({ status, nextRunAt, queued }: CheckView): Record<string, unknown> {
+  const { check, lastRun, lastSuccess } = status;
+  return {
+    name: check.name,
+    source: check.source.name,
+    command: shownCommand(check.command),
+    interval: check.interval,
+    intervalSeconds: check.intervalMs / 1000,
+    timeoutSeconds: check.timeoutMs / 1000,
+    verdict: verdictOf(status),
+    running: status.runningSince !== undefined,
+    runningSince: iso(status.runningSince),
+    queued,
+    nextRunAt: iso(nextRunAt),
+    runs: status.runs,
+    lastRun: runJson(lastRun),
+    lastSuccess: runJson(lastSuccess),
+    divergedSince: iso(status.divergedSince),
+    report: lastRun?.report ? reportJson(lastRun.report) : null,
+  };
+}
+
+export function apiJson(view: ServeView): string {
+  const body = {
+    ready: view.ready,
+    shuttingDown: view.shuttingDown,
+    startedAt: iso(view.startedAt),
+    config: {
+      file: view.config.file,
+      loadedAt: iso(view.config.loadedAt),
+      error: view.config.error ? { message: view.config.error.message, hint: view.config.error.hint ?? null, at: iso(view.config.error.at) } : null,
+    },
+    checks: view.checks.map(checkJson),
+  };
+  return JSON.stringify(body, null, 2) + '\n';
+}

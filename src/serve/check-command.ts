@@ -1,0 +1,113 @@
+// A check's `command` is a gitdiff command line without the `gitdiff`:
+// `[kube, manifests/, --live-from, snap.yaml]`. It is parsed by the very
+// commander definition the CLI uses for that subcommand, so a check means
+// exactly what the same command line means, flags, defaults and all.
+import { Command, CommanderError } from 'commander';
+import { GitdiffError } from '../errors.js';
+import { addMetricsOptions, parseMetricLabels } from '../metrics/options.js';
+import type { Labels } from '../metrics/metric-set.js';
+import type { Source } from '../sources/types.js';
+
+export interface CheckCommand {
+  source: Source;
+  /** Positional arguments and parsed flags, as the CLI hands them to `source.run`. */
+  args: string[];
+  options: Record<string, unknown>;
+  /** --metrics-label pairs: extra labels on this check's metrics. */
+  labels: Labels;
+  /** --metrics-per-object: also gitdiff_object_diverged for this check. */
+  perObject: boolean;
+}
+
+/**
+ * Metrics flags that say where a one-off run sends its metrics, and its target
+ * label: under serve, /metrics is the destination and the check's name the target.
+ */
+const DESTINATION_FLAGS: ReadonlyArray<[option: string, flag: string]> = [
+  ['metricsTextfile', '--metrics-textfile'],
+  ['pushgateway', '--pushgateway'],
+  ['metricsJob', '--metrics-job'],
+  ['metricsTarget', '--target'],
+];
+
+/** Throws a GitdiffError naming `where` (the check) for anything the CLI would refuse, and for what serve cannot do. */
+export function parseCheckCommand(command: readonly string[], sources: readonly Source[], where: string): CheckCommand {
+  const [name, ...rest] = command;
+  const source = sources.find((each) => each.name === name);
+  if (!source) {
+    throw new GitdiffError(`${where}: command: "${name}" is not a gitdiff subcommand`, {
+      hint: `start the command with one of: ${sources.map((each) => each.name).join(', ')}`,
+    });
+  }
+  if (rest.includes('-')) {
+    throw new GitdiffError(`${where}: command: "-" reads standard input, which a check under serve does not have`, {
+      hint: 'name a file instead',
+    });
+  }
+  const parser = new Command(source.name).exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} }).helpOption(false);
+  source.define(parser);
+  addMetricsOptions(parser);
+  try {
+    parser.parse([...rest], { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    throw new GitdiffError(`${where}: command: ${error.message.replace(/^error: /, '')}`, {
+      hint: `a check takes what \`gitdiff ${source.name}\` takes (see gitdiff ${source.name} --help); output, color and logging are serve's own`,
+    });
+  }
+  const options = parser.opts();
+  for (const [option, flag] of DESTINATION_FLAGS) {
+    if (options[option] === undefined) continue;
+    const shown = option === 'metricsTarget' ? parser.options.find((each) => each.attributeName() === 'metricsTarget')?.long ?? flag : flag;
+    throw new GitdiffError(`${where}: command: ${shown} does not apply under serve`, {
+      hint: option === 'metricsTarget'
+        ? "the check's name is its target label"
+        : 'serve exports every check on its own /metrics: let Prometheus scrape it',
+    });
+  }
+  let labels: Labels;
+  try {
+    labels = parseMetricLabels((options.metricsLabel as string[] | undefined) ?? []);
+  } catch (error) {
+    throw new GitdiffError(`${where}: command: ${(error as GitdiffError).message}`, { hint: (error as GitdiffError).hint });
+  }
+  return { source, args: parser.args, options, labels, perObject: Boolean(options.metricsPerObject) };
+}
+
+/** Flags whose values may hold secrets (terraform variables, ansible extra vars): masked wherever serve shows a command. */
+const SECRET_VALUE_FLAGS = new Set(['--var', '-e', '--extra-vars']);
+const MASK = '***';
+
+function maskValue(value: string): string {
+  if (value.startsWith('@')) return value; // a file name (`-e @vars.yaml`), not the values
+  const equals = value.indexOf('=');
+  return equals > 0 && !value.trimStart().startsWith('{') ? `${value.slice(0, equals)}=${MASK}` : MASK;
+}
+
+/**
+ * The command as the page and the API show it: the values of --var and
+ * -e/--extra-vars are masked (`--var db_password=***`), since a status page
+ * is read by more people than the config file.
+ */
+export function shownCommand(command: readonly string[]): string[] {
+  const shown: string[] = [];
+  for (let index = 0; index < command.length; index++) {
+    const argument = command[index];
+    const equals = argument.indexOf('=');
+    if (argument.startsWith('--') && equals > 0 && SECRET_VALUE_FLAGS.has(argument.slice(0, equals))) {
+      shown.push(`${argument.slice(0, equals)}=${maskValue(argument.slice(equals + 1))}`);
+    } else if (SECRET_VALUE_FLAGS.has(argument) && index + 1 < command.length) {
+      shown.push(argument, maskValue(command[++index]));
+    } else if (/^-e./.test(argument) && !argument.startsWith('--')) {
+      shown.push(`-e${maskValue(argument.slice(2))}`); // -eKEY=VALUE, commander's attached short form
+    } else {
+      shown.push(argument);
+    }
+  }
+  return shown;
+}
+
+/** A command line a person can read and paste: arguments with spaces or shell characters single-quoted. */
+export function commandLine(command: readonly string[]): string {
+  return ['gitdiff', ...command].map((argument) => (/^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

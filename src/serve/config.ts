@@ -1,0 +1,150 @@
+// gitdiff.yaml: the checks `gitdiff serve` runs. Validated strictly, all of it
+// before anything runs: at start a bad file exits 2, on SIGHUP it is refused and
+// the running config kept, so a typo never silently drops a check.
+//
+//   concurrency: 2                # checks running at once (default 2)
+//   checks:
+//     - name: example             # the `target` label, unique
+//       command: [kube, fixtures/example/manifests, --live-from, fixtures/example/live.yaml]
+//       interval: 5m              # default 5m
+//       timeout: 10m              # default 10m
+//
+// Relative paths in a command are relative to the config file's folder, as if
+// the command line were run there.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { load } from 'js-yaml';
+import { GitdiffError, messageOf } from '../errors.js';
+import { parseDuration } from '../duration.js';
+import type { Source } from '../sources/types.js';
+import { parseCheckCommand, type CheckCommand } from './check-command.js';
+
+export interface Check extends CheckCommand {
+  /** The check's name: its `target` metric label and its heading on the page. */
+  name: string;
+  /** The command as written in the file (without `gitdiff`). */
+  command: string[];
+  interval: string;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export interface ServeConfig {
+  /** The config file, absolute. */
+  file: string;
+  /** The folder relative paths in commands are resolved from. */
+  dir: string;
+  concurrency: number;
+  checks: Check[];
+}
+
+export const DEFAULT_INTERVAL = '5m';
+export const DEFAULT_TIMEOUT = '10m';
+export const DEFAULT_CONCURRENCY = 2;
+const MAX_CONCURRENCY = 64;
+const MIN_DURATION_MS = 1000;
+const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const TOP_KEYS = ['concurrency', 'checks'];
+const CHECK_KEYS = ['name', 'command', 'interval', 'timeout'];
+
+type Mapping = Record<string, unknown>;
+
+function isMapping(value: unknown): value is Mapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads and validates the file; every problem is a GitdiffError naming the file and the field. */
+export function loadServeConfig(file: string, sources: readonly Source[]): ServeConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new GitdiffError(`config ${file}: ${code === 'ENOENT' ? 'no such file' : messageOf(error)}`, {
+      hint: 'give the checks to run with --config FILE (see docs/serve.md)',
+    });
+  }
+  return parseServeConfig(text, file, sources);
+}
+
+/** The pure half of loadServeConfig: YAML text in, a validated config out. */
+export function parseServeConfig(text: string, file: string, sources: readonly Source[]): ServeConfig {
+  const shown = path.basename(file);
+  let document: unknown;
+  try {
+    document = load(text, { filename: shown });
+  } catch (error) {
+    throw new GitdiffError(`config ${file}: invalid YAML: ${messageOf(error).split('\n')[0]}`, { hint: 'fix the YAML syntax' });
+  }
+  const fail = (where: string, message: string, hint?: string) => new GitdiffError(`config ${file}: ${where}${message}`, { hint });
+  if (!isMapping(document)) throw fail('', 'expected a mapping with a `checks` list', 'see docs/serve.md for an example');
+  rejectUnknownKeys(document, TOP_KEYS, (message, hint) => fail('', message, hint));
+
+  const concurrency = document.concurrency ?? DEFAULT_CONCURRENCY;
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw fail('concurrency: ', `expected a whole number from 1 to ${MAX_CONCURRENCY}, got ${JSON.stringify(concurrency)}`);
+  }
+  const checks = document.checks;
+  if (!Array.isArray(checks) || checks.length === 0) throw fail('checks: ', 'expected a non-empty list of checks', 'see docs/serve.md for an example');
+
+  const seen = new Set<string>();
+  const parsed = checks.map((entry, index) => {
+    const check = parseCheck(entry, `checks[${index}]`, { file, fail, sources });
+    if (seen.has(check.name)) throw fail(`checks[${index}]: name: `, `"${check.name}" is used by an earlier check`, 'each name is a target label: make them unique');
+    seen.add(check.name);
+    return check;
+  });
+  return { file, dir: path.dirname(file), concurrency, checks: parsed };
+}
+
+type Fail = (where: string, message: string, hint?: string) => GitdiffError;
+
+function parseCheck(entry: unknown, at: string, { file, fail, sources }: { file: string; fail: Fail; sources: readonly Source[] }): Check {
+  if (!isMapping(entry)) throw fail(`${at}: `, 'expected a mapping with name, command and interval');
+  const name = entry.name;
+  if (typeof name !== 'string' || !CHECK_NAME.test(name)) {
+    throw fail(`${at}: name: `, name === undefined ? 'missing' : `${JSON.stringify(name)} is not a valid check name`,
+      'a name is 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  }
+  const where = `${at} (${name})`;
+  rejectUnknownKeys(entry, CHECK_KEYS, (message, hint) => fail(`${where}: `, message, hint));
+  const command = entry.command;
+  if (!Array.isArray(command) || command.length === 0) {
+    throw fail(`${where}: command: `, command === undefined ? 'missing' : 'expected a list', 'e.g. command: [kube, manifests/, --context, prod]');
+  }
+  command.forEach((argument, index) => {
+    if (typeof argument !== 'string') {
+      throw fail(`${where}: command[${index}]: `, `expected a string, got ${JSON.stringify(argument)}`, 'quote it, so YAML keeps it as written');
+    }
+  });
+  const interval = durationField(entry, 'interval', DEFAULT_INTERVAL, `${where}: `, fail);
+  const timeout = durationField(entry, 'timeout', DEFAULT_TIMEOUT, `${where}: `, fail);
+  return {
+    name,
+    command: command as string[],
+    ...parseCheckCommand(command as string[], sources, `config ${file}: ${where}`),
+    interval: interval.text,
+    intervalMs: interval.ms,
+    timeoutMs: timeout.ms,
+  };
+}
+
+function durationField(entry: Mapping, key: string, fallback: string, where: string, fail: Fail): { text: string; ms: number } {
+  const value = entry[key] ?? fallback;
+  // A bare number is refused rather than guessed: "interval: 5" reads as minutes to some and seconds to others.
+  if (typeof value !== 'string') throw fail(`${where}${key}: `, `expected a duration with a unit, got ${JSON.stringify(value)}`, 'e.g. 30s, 5m, 1h');
+  let ms: number;
+  try {
+    ms = parseDuration(value, key);
+  } catch (error) {
+    throw fail(where, messageOf(error), 'e.g. 30s, 5m, 1h');
+  }
+  if (/^\d+(\.\d+)?$/.test(value.trim())) throw fail(`${where}${key}: `, `"${value}" has no unit`, 'e.g. 30s, 5m, 1h');
+  if (ms < MIN_DURATION_MS) throw fail(`${where}${key}: `, `"${value}" is shorter than 1s`);
+  return { text: value, ms };
+}
+
+function rejectUnknownKeys(mapping: Mapping, known: readonly string[], fail: (message: string, hint?: string) => GitdiffError): void {
+  const unknown = Object.keys(mapping).filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw fail(`unknown field ${unknown.map((key) => JSON.stringify(key)).join(', ')}`, `known fields: ${known.join(', ')}`);
+}

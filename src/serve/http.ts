@@ -1,0 +1,118 @@
+// The HTTP side of serve: five read-only routes, GET and HEAD only.
+//   /             the status page (HTML)
+//   /api/checks   the same as JSON
+//   /metrics      Prometheus exposition
+//   /healthz      liveness: the process answers
+//   /readyz       readiness: every check has finished its first run (see docs/serve.md)
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GitdiffError, messageOf } from '../errors.js';
+import { apiJson, type ServeView } from './api.js';
+import { renderPage } from './page.js';
+import { PAGE_STYLE_HASH } from './page-style.js';
+
+export interface Routes {
+  view(): ServeView;
+  metrics(): Promise<{ contentType: string; body: string }>;
+  /** Undefined when ready; otherwise why not, for the 503 body. */
+  notReady(): string | undefined;
+}
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** `127.0.0.1:9720`, `[::1]:9720`, `0.0.0.0:9720`; the host is required, so exposing the page is always a decision. */
+export function parseListen(text: string): ListenAddress {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535) {
+    throw new GitdiffError(`--listen ${text}: expected HOST:PORT`, { hint: 'e.g. --listen 127.0.0.1:9720, or 0.0.0.0:9720 to listen on every interface (see docs/serve.md)' });
+  }
+  return { host: match[1] ?? match[2], port };
+}
+
+const SECURITY_HEADERS = {
+  // The page is self-contained: its one inline style block, no scripts, no remote anything, no framing.
+  'Content-Security-Policy': `default-src 'none'; style-src ${PAGE_STYLE_HASH}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+type Reply = { status: number; contentType: string; body: string; headers?: Record<string, string> };
+
+const text = (status: number, body: string): Reply => ({ status, contentType: 'text/plain; charset=utf-8', body });
+
+async function route(routes: Routes, pathname: string): Promise<Reply> {
+  switch (pathname) {
+    case '/':
+      return { status: 200, contentType: 'text/html; charset=utf-8', body: renderPage(routes.view()) };
+    case '/api/checks':
+      return { status: 200, contentType: 'application/json; charset=utf-8', body: apiJson(routes.view()) };
+    case '/metrics': {
+      const { contentType, body } = await routes.metrics();
+      return { status: 200, contentType, body };
+    }
+    case '/healthz':
+      return text(200, 'ok\n');
+    case '/readyz': {
+      const reason = routes.notReady();
+      return reason === undefined ? text(200, 'ready\n') : text(503, `not ready: ${reason}\n`);
+    }
+    default:
+      return text(404, `not found: ${pathname} (try /, /api/checks, /metrics, /healthz, /readyz)\n`);
+  }
+}
+
+async function handle(routes: Routes, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  let reply: Reply;
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    reply = { ...text(405, 'only GET and HEAD\n'), headers: { Allow: 'GET, HEAD' } };
+  } else {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    try {
+      reply = await route(routes, pathname);
+    } catch (error) {
+      reply = text(500, `gitdiff serve: ${messageOf(error)}\n`);
+    }
+  }
+  response.writeHead(reply.status, {
+    ...SECURITY_HEADERS,
+    ...reply.headers,
+    'Content-Type': reply.contentType,
+    'Content-Length': Buffer.byteLength(reply.body),
+  });
+  response.end(request.method === 'HEAD' ? undefined : reply.body);
+}
+
+export interface HttpServer {
+  /** The address actually bound (port 0 picks a free one). */
+  address: ListenAddress;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(address: ListenAddress, routes: Routes): Promise<HttpServer> {
+  const server: Server = createServer((request, response) => {
+    void handle(routes, request, response);
+  });
+  // Scrapes and page loads are short; an idle keep-alive connection must not hold up shutdown.
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EADDRNOTAVAIL' ? 'no such local address' : error.code === 'EACCES' ? 'permission denied' : messageOf(error);
+      reject(new GitdiffError(`cannot listen on ${address.host}:${address.port}: ${why}`, { hint: 'choose another address with --listen HOST:PORT' }));
+    });
+    server.listen(address.port, address.host, () => resolve());
+  });
+  const bound = server.address() as AddressInfo;
+  return {
+    address: { host: bound.address, port: bound.port },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

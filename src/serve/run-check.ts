@@ -1,0 +1,68 @@
+// One run of one check: the source's own run(), in this process, with the
+// RunContext the CLI would give it (minus stdin and terminal progress), a
+// timeout, and a signal the server can abort (shutdown, a changed config).
+import { Readable } from 'node:stream';
+import { GitdiffError, messageOf } from '../errors.js';
+import type { RunContext } from '../sources/types.js';
+import type { Check } from './config.js';
+import { runRecord, type RunRecord } from './state.js';
+
+export interface CheckRunIo {
+  /** The config file's folder: relative paths in commands start there. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** --debug: the source's debug lines, prefixed with the check's name. */
+  debugLog?: (line: string) => void;
+  /** Aborts the run from outside (shutdown, reload); its reason becomes the run's error. */
+  signal: AbortSignal;
+}
+
+export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(new GitdiffError(`timed out after ${formatMs(check.timeoutMs)}`, {
+      hint: 'raise the check\'s timeout in the config, or find what is slow with `gitdiff serve --debug`',
+    }));
+  }, check.timeoutMs);
+  const onAbort = () => controller.abort(io.signal.reason);
+  io.signal.addEventListener('abort', onAbort, { once: true });
+  if (io.signal.aborted) onAbort();
+
+  const context: RunContext = {
+    verbose: false,
+    debug: io.debugLog !== undefined,
+    log: io.debugLog ? (line) => io.debugLog!(`${check.name}: ${line}`) : () => {},
+    progress: () => {},
+    // Commands that read stdin are refused by the config; an empty stream keeps a mistake from hanging.
+    stdin: Readable.from([]),
+    signal: controller.signal,
+    cwd: io.cwd,
+    env: io.env,
+  };
+  const startedAt = Date.now();
+  try {
+    const report = await check.source.run(check.args, check.options, context);
+    if (controller.signal.aborted) return runRecord(startedAt, Date.now(), { error: errorOf(controller.signal.reason) });
+    return runRecord(startedAt, Date.now(), { report });
+  } catch (error) {
+    // When the run was aborted, the reason (timeout, shutdown) says more than the error it caused.
+    return runRecord(startedAt, Date.now(), { error: errorOf(controller.signal.aborted ? controller.signal.reason : error) });
+  } finally {
+    clearTimeout(timer);
+    io.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function errorOf(error: unknown): { message: string; hint?: string } {
+  const message = messageOf(error);
+  return error instanceof GitdiffError && error.hint ? { message, hint: error.hint } : { message };
+}
+
+/** 600000 -> `10m`, 90000 -> `1m 30s`, 1500 -> `1.5s`. */
+export function formatMs(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = (ms % 60_000) / 1000;
+  const parts = [hours && `${hours}h`, minutes && `${minutes}m`, seconds && `${Number(seconds.toFixed(1))}s`].filter(Boolean);
+  return parts.length > 0 ? parts.join(' ') : '0s';
+}

@@ -1,0 +1,153 @@
+// When checks run. Each check is due every `interval` after its previous run
+// started; a check never overlaps with itself (a run that takes longer than its
+// interval is followed by the next one as soon as it ends); at most
+// `concurrency` checks run at once, the others wait in the order they fell due.
+// The scheduler knows names and intervals only; what a run does is the caller's.
+
+export interface ScheduledCheck {
+  name: string;
+  intervalMs: number;
+}
+
+interface Entry {
+  intervalMs: number;
+  state: 'waiting' | 'queued' | 'running';
+  timer?: ReturnType<typeof setTimeout>;
+  /** When it is next due (waiting), or fell due (queued). */
+  dueAt: number;
+  lastStartedAt?: number;
+  /** Run again as soon as the current run ends (the check changed while it ran). */
+  rerun: boolean;
+}
+
+export class Scheduler {
+  private readonly entries = new Map<string, Entry>();
+  private readonly queue: string[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Names with a run in flight, including a run of a check since removed or replaced under the same name. */
+  private readonly busy = new Set<string>();
+  private stopped = false;
+
+  constructor(
+    private readonly run: (name: string) => Promise<void>,
+    private concurrency: number,
+  ) {}
+
+  /**
+   * Makes the schedule match `checks`: new checks are due now, removed ones are
+   * dropped (a run in flight finishes; the caller discards it), and `restart`
+   * names checks that changed and must run afresh now (after their run in flight).
+   */
+  update(checks: readonly ScheduledCheck[], concurrency: number, restart: ReadonlySet<string> = new Set()): void {
+    if (this.stopped) return;
+    this.concurrency = concurrency;
+    const wanted = new Set(checks.map((check) => check.name));
+    for (const [name, entry] of this.entries) {
+      if (wanted.has(name)) continue;
+      clearTimeout(entry.timer);
+      this.entries.delete(name);
+      this.dequeue(name);
+    }
+    for (const { name, intervalMs } of checks) {
+      const entry = this.entries.get(name);
+      if (!entry) {
+        this.entries.set(name, { intervalMs, state: 'waiting', dueAt: Date.now(), rerun: false });
+        this.enqueue(name);
+        continue;
+      }
+      entry.intervalMs = intervalMs;
+      if (entry.state === 'running') {
+        entry.rerun ||= restart.has(name);
+      } else if (entry.state === 'waiting') {
+        const dueAt = restart.has(name) || entry.lastStartedAt === undefined ? Date.now() : entry.lastStartedAt + intervalMs;
+        this.wait(name, entry, dueAt);
+      }
+    }
+    this.pump();
+  }
+
+  /** When the check is next due (ms since the epoch), or undefined while it runs or waits for a free slot. */
+  nextRunAt(name: string): number | undefined {
+    const entry = this.entries.get(name);
+    return entry?.state === 'waiting' ? entry.dueAt : undefined;
+  }
+
+  isQueued(name: string): boolean {
+    return this.entries.get(name)?.state === 'queued';
+  }
+
+  /** Schedules nothing more; resolves when the runs in flight have ended. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const entry of this.entries.values()) clearTimeout(entry.timer);
+    this.queue.length = 0;
+    await Promise.all([...this.inFlight]);
+  }
+
+  get running(): number {
+    return this.inFlight.size;
+  }
+
+  private wait(name: string, entry: Entry, dueAt: number): void {
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    entry.dueAt = dueAt;
+    if (dueAt <= Date.now()) {
+      this.enqueue(name); // already due (a run longer than the interval): queue now, no timer tick in between
+      return;
+    }
+    entry.state = 'waiting';
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      this.enqueue(name);
+      this.pump();
+    }, dueAt - Date.now());
+  }
+
+  private enqueue(name: string): void {
+    const entry = this.entries.get(name)!;
+    entry.state = 'queued';
+    this.queue.push(name);
+  }
+
+  private dequeue(name: string): void {
+    const index = this.queue.indexOf(name);
+    if (index >= 0) this.queue.splice(index, 1);
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.inFlight.size < this.concurrency) {
+      const index = this.queue.findIndex((name) => !this.busy.has(name));
+      if (index < 0) return;
+      this.start(this.queue.splice(index, 1)[0]);
+    }
+  }
+
+  private start(name: string): void {
+    const entry = this.entries.get(name)!;
+    entry.state = 'running';
+    // Due time, not start time: waiting for a free slot does not push the whole schedule back.
+    entry.lastStartedAt = Math.min(entry.dueAt, Date.now());
+    this.busy.add(name);
+    const done = this.run(name)
+      .catch(() => {}) // the caller records its own failures; the schedule goes on regardless
+      .finally(() => {
+        this.inFlight.delete(done);
+        this.busy.delete(name);
+        this.finished(name, entry);
+        this.pump();
+      });
+    this.inFlight.add(done);
+  }
+
+  private finished(name: string, entry: Entry): void {
+    if (this.stopped || this.entries.get(name) !== entry) return; // removed, or replaced by a check of the same name
+    if (entry.rerun) {
+      entry.rerun = false;
+      entry.dueAt = Date.now();
+      this.enqueue(name);
+      return;
+    }
+    this.wait(name, entry, entry.lastStartedAt! + entry.intervalMs);
+  }
+}

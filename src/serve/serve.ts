@@ -1,0 +1,206 @@
+// `gitdiff serve`: load the config, listen, run the checks on their schedule,
+// and live until SIGTERM/SIGINT. SIGHUP reloads the config; a bad one is
+// refused (stderr, the page, gitdiff_serve_config_last_reload_successful 0) and
+// the running one kept. The process's only long-lived state is here.
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseDuration } from '../duration.js';
+import { GitdiffError, messageOf } from '../errors.js';
+import { plainSummaryLine } from '../render/plain.js';
+import type { ReportError } from '../report.js';
+import { sources } from '../sources/index.js';
+import type { CheckView, ServeView } from './api.js';
+import { loadServeConfig, type ServeConfig } from './config.js';
+import { parseListen, startHttpServer } from './http.js';
+import { ServeMetrics } from './metrics.js';
+import { formatMs, runCheck } from './run-check.js';
+import { Scheduler } from './scheduler.js';
+import { carryStatuses, recordRun, sameCommand, type CheckStatus, type RunRecord } from './state.js';
+
+export interface ServeOptions {
+  config: string;
+  listen: string;
+  gracePeriod: string;
+  verbose: boolean;
+  debug: boolean;
+}
+
+export interface ServeIo {
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** `1 check`, `2 checks`. */
+function checks(count: number): string {
+  return `${count} ${count === 1 ? 'check' : 'checks'}`;
+}
+
+const VERDICT_LOG: Record<RunRecord['verdict'], string> = { 'in-sync': 'in sync', diverged: 'diverged', error: 'could not tell' };
+
+const EXIT_SIGINT = 130;
+const EXIT_SIGTERM = 143;
+/** After the grace period, how long aborted checks get to stop before serve exits anyway. */
+const ABORT_WAIT_MS = 5000;
+
+/** Runs until a signal stops it; resolves with the exit status (see docs/serve.md). Bad options and config throw (exit 2). */
+export async function serve(options: ServeOptions, io: ServeIo): Promise<number> {
+  const address = parseListen(options.listen);
+  const graceMs = parseDuration(options.gracePeriod, '--grace-period');
+  const file = path.resolve(io.cwd, options.config);
+  const log = (line: string) => io.stderr.write(`gitdiff serve: ${line}\n`);
+  const logError = (error: ReportError, prefix = '') => {
+    io.stderr.write(`gitdiff serve: error: ${prefix}${error.message}\n`);
+    if (error.hint) io.stderr.write(`  hint: ${error.hint}\n`);
+  };
+
+  let config: ServeConfig = loadServeConfig(file, sources);
+  let loadedAt = Date.now();
+  let configError: (ReportError & { at: number }) | undefined;
+  let statuses = carryStatuses(new Map(), config.checks);
+  const metrics = new ServeMetrics();
+  metrics.configLoaded(true, loadedAt);
+  const startedAt = Date.now();
+  const inFlight = new Map<string, AbortController>();
+  let readySince: number | undefined;
+  let shuttingDown = false;
+
+  const scheduler = new Scheduler(async (name) => {
+    const status = statuses.get(name);
+    if (!status) return;
+    const { check } = status;
+    const controller = new AbortController();
+    inFlight.set(name, controller);
+    statuses.set(name, { ...status, runningSince: Date.now() });
+    const debugLog = options.debug ? (line: string) => io.stderr.write(`debug: ${line}\n`) : undefined;
+    const run = await runCheck(check, { cwd: config.dir, env: io.env, debugLog, signal: controller.signal });
+    if (inFlight.get(name) === controller) inFlight.delete(name);
+    const current = statuses.get(name);
+    // Removed or changed by a reload while it ran: this result describes a check that no longer exists.
+    if (!current || !sameCommand(current.check, check)) return;
+    statuses.set(name, recordRun(current, run));
+    metrics.observeRun(current.check, run);
+    logRun(name, current, run);
+    if (readySince === undefined && [...statuses.values()].every((each) => each.runs > 0)) readySince = Date.now();
+  }, config.concurrency);
+
+  /** A line per run with -v; otherwise only when the verdict or the error changes, so a broken check does not flood the log. */
+  function logRun(name: string, before: CheckStatus, run: RunRecord): void {
+    const changed = before.lastRun?.verdict !== run.verdict || before.lastRun?.error?.message !== run.error?.message;
+    if (!changed && !options.verbose) return;
+    if (run.error) {
+      logError(run.error, `check ${name}: `);
+    } else {
+      const report = run.report!;
+      const failedItem = report.items.find((item) => item.status === 'error');
+      const why = report.errors[0]?.message ?? (failedItem && `${failedItem.title}: ${failedItem.error ?? 'could not be checked'}`);
+      log(`check ${name}: ${VERDICT_LOG[run.verdict]}: ${plainSummaryLine(report)}${why ? ` (${why})` : ''}`);
+    }
+  }
+
+  const view = (): ServeView => ({
+    now: Date.now(),
+    startedAt,
+    ready: notReady() === undefined,
+    shuttingDown,
+    config: { file, loadedAt, error: configError },
+    checks: [...statuses.values()].map((status): CheckView => ({
+      status,
+      nextRunAt: scheduler.nextRunAt(status.check.name),
+      queued: scheduler.isQueued(status.check.name),
+    })),
+  });
+
+  // Ready once every configured check has finished a run (whatever it found): until then the page and
+  // /metrics would be incomplete. Once ready, a reload that adds checks does not make a serving pod
+  // unready. Unready again while shutting down.
+  function notReady(): string | undefined {
+    if (shuttingDown) return 'shutting down';
+    if (readySince !== undefined) return undefined;
+    const waiting = [...statuses.values()].filter((status) => status.runs === 0).map((status) => status.check.name);
+    return `waiting for the first run of ${waiting.join(', ')}`;
+  }
+
+  function reload(): void {
+    if (shuttingDown) return; // nothing more will run: a new config would only be shown, never used
+    let next: ServeConfig;
+    try {
+      next = loadServeConfig(file, sources);
+    } catch (error) {
+      configError = { message: messageOf(error), hint: error instanceof GitdiffError ? error.hint : undefined, at: Date.now() };
+      metrics.configLoaded(false, configError.at);
+      logError(configError, 'SIGHUP: config refused, keeping the running one: ');
+      return;
+    }
+    const nextNames = new Set(next.checks.map((check) => check.name));
+    const removed = [...statuses.values()].filter((status) => !nextNames.has(status.check.name));
+    const changed = next.checks.filter((check) => statuses.has(check.name) && !sameCommand(statuses.get(check.name)!.check, check));
+    const added = next.checks.filter((check) => !statuses.has(check.name));
+    for (const name of [...removed.map((status) => status.check.name), ...changed.map((check) => check.name)]) {
+      inFlight.get(name)?.abort(new GitdiffError('the check changed on reload'));
+      metrics.forget(statuses.get(name)!.check);
+    }
+    statuses = carryStatuses(statuses, next.checks);
+    config = next;
+    loadedAt = Date.now();
+    configError = undefined;
+    metrics.configLoaded(true, loadedAt);
+    scheduler.update(next.checks, next.concurrency, new Set(changed.map((check) => check.name)));
+    const names = (list: { name: string }[]) => list.map((each) => each.name).join(', ') || 'none';
+    log(`SIGHUP: reloaded ${file}: ${checks(next.checks.length)} (added: ${names(added)}; removed: ${names(removed.map((status) => status.check))}; changed: ${names(changed)})`);
+  }
+
+  const http = await startHttpServer(address, {
+    view,
+    notReady,
+    metrics: async () => ({ contentType: metrics.contentType, body: await metrics.exposition(statuses.values()) }),
+  });
+  const shown = http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host;
+  log(`listening on http://${shown}:${http.address.port}/ (${checks(config.checks.length)} from ${file})`);
+  scheduler.update(config.checks, config.concurrency);
+
+  // Signals: the first SIGTERM/SIGINT stops scheduling and lets the checks in flight finish, up to the
+  // grace period; a second one (or the end of the grace period) aborts them.
+  let firstSignal: NodeJS.Signals | undefined;
+  let cleanupSignals = () => {};
+  let abortNow: () => void = () => {};
+  const interrupted = new Promise<void>((resolve) => (abortNow = resolve));
+  const stopping = new Promise<NodeJS.Signals>((resolve) => {
+    const onStop = (signal: NodeJS.Signals) => {
+      if (firstSignal) return abortNow();
+      firstSignal = signal;
+      resolve(signal);
+    };
+    process.on('SIGTERM', onStop);
+    process.on('SIGINT', onStop);
+    process.on('SIGHUP', reload);
+    cleanupSignals = () => {
+      process.removeListener('SIGTERM', onStop);
+      process.removeListener('SIGINT', onStop);
+      process.removeListener('SIGHUP', reload);
+    };
+  });
+
+  const signal = await stopping;
+  shuttingDown = true;
+  log(`${signal}: stopping; ${scheduler.running === 0 ? 'no check running' : `${checks(scheduler.running)} running, waiting up to ${formatMs(graceMs)} for them`}`);
+  const stopped = scheduler.stop();
+  const grace = new AbortController();
+  const finishedInTime = await Promise.race([
+    stopped.then(() => true),
+    sleep(graceMs, false, { signal: grace.signal }).catch(() => false),
+    interrupted.then(() => false),
+  ]);
+  grace.abort();
+  if (!finishedInTime) {
+    log(`${signal}: aborting ${inFlight.size === 1 ? 'the running check' : `${checks(inFlight.size)} running`}: ${[...inFlight.keys()].join(', ')}`);
+    for (const controller of inFlight.values()) controller.abort(new GitdiffError(`interrupted by ${signal}`));
+    const wait = new AbortController();
+    await Promise.race([stopped, sleep(ABORT_WAIT_MS, undefined, { signal: wait.signal }).catch(() => {})]);
+    wait.abort();
+  }
+  await http.close();
+  cleanupSignals();
+  log(finishedInTime ? 'stopped' : 'stopped, with checks cut short');
+  return finishedInTime ? 0 : signal === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
+}

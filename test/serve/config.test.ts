@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GitdiffError } from '../../src/errors.js';
+import { sources } from '../../src/sources/index.js';
+import { loadServeConfig, parseServeConfig } from '../../src/serve/config.js';
+import { repoRoot } from '../support/run-cli.js';
+import { commandLine, shownCommand } from '../../src/serve/check-command.js';
+
+const FILE = '/srv/gitdiff/gitdiff.yaml';
+const parse = (text: string) => parseServeConfig(text, FILE, sources);
+
+function refusal(text: string): GitdiffError {
+  try {
+    parse(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(GitdiffError);
+    return error as GitdiffError;
+  }
+  throw new Error('the config was accepted');
+}
+
+describe('parseServeConfig', () => {
+  it('reads checks with the subcommand’s own flag parsing, defaults and all', () => {
+    const config = parse(`
+concurrency: 3
+checks:
+  - name: example
+    command: [kube, manifests/, --live-from, live.yaml, --metrics-per-object, --metrics-label, env=prod]
+    interval: 30s
+  - name: infra
+    command: [terraform, infra, --var, size=3, --var, tier=web, --target, terraform_data.server]
+    timeout: 1h
+`);
+    expect(config).toMatchObject({ file: FILE, dir: '/srv/gitdiff', concurrency: 3 });
+    const [example, infra] = config.checks;
+    expect(example).toMatchObject({
+      name: 'example', interval: '30s', intervalMs: 30_000, timeoutMs: 600_000, args: ['manifests/'],
+      options: { liveFrom: 'live.yaml', requestTimeout: '30s', ignoreHpaReplicas: true }, labels: { env: 'prod' }, perObject: true,
+    });
+    expect(example.source.name).toBe('kube');
+    // terraform's own --target stays terraform's: it is a plan target, not the metrics label.
+    expect(infra).toMatchObject({ interval: '5m', intervalMs: 300_000, timeoutMs: 3_600_000, args: ['infra'], options: { var: ['size=3', 'tier=web'], target: ['terraform_data.server'] }, labels: {}, perObject: false });
+  });
+
+  it.each([
+    ['not YAML', 'checks: [', /invalid YAML/, 'fix the YAML syntax'],
+    ['not a mapping', '- a\n- b\n', /expected a mapping with a `checks` list/, 'docs/serve.md'],
+    ['an unknown top-level field', 'check: []\n', /unknown field "check"/, 'known fields: concurrency, checks'],
+    ['no checks', 'checks: []\n', /checks: expected a non-empty list/, 'docs/serve.md'],
+    ['a bad concurrency', 'concurrency: 0\nchecks: [{name: a, command: [kube]}]\n', /concurrency: expected a whole number from 1 to 64, got 0/, undefined],
+    ['a missing name', 'checks: [{command: [kube]}]\n', /checks\[0\]: name: missing/, '1-63 letters'],
+    ['a name with spaces', 'checks: [{name: "prod cluster", command: [kube]}]\n', /checks\[0\]: name: "prod cluster" is not a valid check name/, '1-63 letters'],
+    ['a duplicate name', 'checks: [{name: a, command: [kube]}, {name: a, command: [terraform]}]\n', /checks\[1\]: name: "a" is used by an earlier check/, 'unique'],
+    ['an unknown check field', 'checks: [{name: a, command: [kube], intervall: 5m}]\n', /checks\[0\] \(a\): unknown field "intervall"/, 'known fields: name, command, interval, timeout'],
+    ['a command that is a string', 'checks: [{name: a, command: "kube manifests"}]\n', /checks\[0\] \(a\): command: expected a list/, 'command: [kube'],
+    ['a number in a command', 'checks: [{name: a, command: [kube, m, --request-timeout, 30]}]\n', /command\[3\]: expected a string, got 30/, 'quote it'],
+    ['an unknown subcommand', 'checks: [{name: a, command: [helm, m]}]\n', /checks\[0\] \(a\): command: "helm" is not a gitdiff subcommand/, 'kube, terraform'],
+    ['an unknown flag', 'checks: [{name: a, command: [kube, m, --bogus]}]\n', /command: unknown option '--bogus'/, 'gitdiff kube --help'],
+    ['an output flag', 'checks: [{name: a, command: [kube, m, -o, json]}]\n', /command: unknown option '-o'/, "serve's own"],
+    ['a flag without its value', 'checks: [{name: a, command: [kube, m, --context]}]\n', /command: option '--context <name>' argument missing/, undefined],
+    ['too many arguments', 'checks: [{name: a, command: [terraform, one, two]}]\n', /command: too many arguments/, undefined],
+    ['stdin', 'checks: [{name: a, command: [kube, m, --live-from, "-"]}]\n', /command: "-" reads standard input/, 'name a file'],
+    ['a textfile destination', 'checks: [{name: a, command: [kube, m, --metrics-textfile, x.prom]}]\n', /--metrics-textfile does not apply under serve/, '/metrics'],
+    ['a Pushgateway', 'checks: [{name: a, command: [kube, m, --pushgateway, "http://p:9091"]}]\n', /--pushgateway does not apply under serve/, '/metrics'],
+    ['a metrics target', 'checks: [{name: a, command: [kube, m, --target, x]}]\n', /--target does not apply under serve/, "the check's name is its target label"],
+    ["terraform's metrics target", 'checks: [{name: a, command: [terraform, d, --metrics-target, x]}]\n', /--metrics-target does not apply under serve/, 'target label'],
+    ['a reserved metrics label', 'checks: [{name: a, command: [kube, m, --metrics-label, job=x]}]\n', /--metrics-label job: gitdiff or Prometheus sets this label itself/, undefined],
+    ['an interval without a unit', 'checks: [{name: a, command: [kube], interval: 5}]\n', /interval: expected a duration with a unit, got 5/, '30s, 5m'],
+    ['a quoted interval without a unit', 'checks: [{name: a, command: [kube], interval: "5"}]\n', /interval: "5" has no unit/, '30s, 5m'],
+    ['a bad interval', 'checks: [{name: a, command: [kube], interval: soon}]\n', /checks\[0\] \(a\): interval: invalid duration "soon"/, '30s, 5m'],
+    ['a zero timeout', 'checks: [{name: a, command: [kube], timeout: 0s}]\n', /timeout: "0s" is shorter than 1s/, undefined],
+  ])('refuses %s, naming the file and the field', (_case, text, message, hint) => {
+    const error = refusal(text);
+    expect(error.message).toMatch(/^config \/srv\/gitdiff\/gitdiff\.yaml: /);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('\n');
+    if (hint) expect(error.hint).toContain(hint);
+  });
+});
+
+describe('the configs the documentation shows', () => {
+  it('fixtures/example/gitdiff.yaml is valid, its paths relative to its folder', () => {
+    const config = loadServeConfig(path.join(repoRoot, 'fixtures/example/gitdiff.yaml'), sources);
+    expect(config.dir).toBe(path.join(repoRoot, 'fixtures/example'));
+    expect(config.checks.map((check) => check.command)).toEqual([['kube', 'manifests', '--live-from', 'live.yaml']]);
+  });
+
+  it('the example of docs/serve.md is valid', () => {
+    const doc = readFileSync(path.join(repoRoot, 'docs/serve.md'), 'utf8');
+    const example = /## The config file\n\n```yaml\n([^]*?)```/.exec(doc)![1];
+    expect(parse(example).checks.map((check) => `${check.name} ${check.source.name} ${check.intervalMs}`)).toEqual([
+      'prod-cluster kube 300000', 'infra terraform 900000', 'web-hosts ansible 1800000',
+    ]);
+  });
+});
+
+describe('shownCommand', () => {
+  it.each([
+    [['terraform', 'd', '--var', 'password=hunter2'], ['terraform', 'd', '--var', 'password=***']],
+    [['terraform', 'd', '--var=password=hunter2'], ['terraform', 'd', '--var=password=***']],
+    [['ansible', 'site.yml', '-e', '{"token": "abc"}'], ['ansible', 'site.yml', '-e', '***']],
+    [['ansible', 'site.yml', '-e', '@vars/prod.yml'], ['ansible', 'site.yml', '-e', '@vars/prod.yml']],
+    [['ansible', 'site.yml', '--extra-vars', 'token=abc user=me'], ['ansible', 'site.yml', '--extra-vars', 'token=***']],
+    [['ansible', 'site.yml', '-etoken=abc'], ['ansible', 'site.yml', '-etoken=***']],
+    [['ansible', 'site.yml', '--', '-e', 'token=abc'], ['ansible', 'site.yml', '--', '-e', 'token=***']],
+    [['kube', 'm', '--context', 'prod', '--live-from', 'live.yaml'], ['kube', 'm', '--context', 'prod', '--live-from', 'live.yaml']],
+  ])('masks the values of variable flags: %j', (command, shown) => {
+    expect(shownCommand(command)).toEqual(shown);
+  });
+
+  it('prints a command line a shell reads back the same', () => {
+    expect(commandLine(['kube', 'my manifests', "it's", '--context=prod'])).toBe(`gitdiff kube 'my manifests' 'it'\\''s' --context=prod`);
+  });
+});
