@@ -1,18 +1,26 @@
 // Injected faults: a request that matches answers with an error status (with the
 // Status body a real server would send for it, or a given one), after an optional
-// delay, a limited number of times. Later kinds of fault (connection reset,
-// truncated body, hang, TLS) add a case to `FaultAction` and to `answerWithFault`.
-import type { ServerResponse } from 'node:http';
+// delay, a limited number of times; or fails the way networks and dying servers
+// do: the connection cut in the middle of the body, a 200 whose JSON body ends
+// half-way, or no answer at all. (TLS with an untrusted certificate is a server
+// option plus a kubeconfig without its CA: see `tls` and `certificateAuthority`.)
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { statusForCode, type ForbiddenRequest } from './status-bodies.js';
 
-export type FaultAction = 'status';
+/**
+ * status: answer `status` with its Status body (the default).
+ * reset: send the headers and half of the real body, then destroy the connection.
+ * truncate: answer 200 with the real body cut in half, ending the response cleanly.
+ * hang: read the request and never answer (until the client or the server closes).
+ */
+export type FaultAction = 'status' | 'reset' | 'truncate' | 'hang';
 
 export interface Fault {
   /** Only requests with this method (GET, PATCH...); any method when absent. */
   method?: string;
   /** The request path without its query: equal to a string, or matching a RegExp. */
   path: RegExp | string;
-  /** The status code to answer with (401, 403, 429, 500, 503...). Absent: answer normally, after delayMs. */
+  /** The status code to answer with (401, 403, 429, 500, 503...). Absent (and no action): answer normally, after delayMs. */
   status?: number;
   /** The response body; default: the Status a real server sends for that code, worded for the request. */
   body?: object;
@@ -24,6 +32,7 @@ export interface Fault {
   delayMs?: number;
   /** The user a 403 names; default a service account, as RBAC denials usually show. */
   user?: string;
+  /** What to do; default 'status' when `status` is given. */
   action?: FaultAction;
 }
 
@@ -52,20 +61,63 @@ export class FaultTable {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What a fault does to one response: answered (or cut, or left hanging) by the fault, or served normally afterwards. */
+export type FaultEffect = 'answered' | 'serve' | { cut: 'reset' | 'truncate' };
+
 /**
- * Answers `response` as the fault says. Returns false when the fault only
- * delays and the request should then be served normally.
+ * Applies the fault to `response`. 'serve' means the fault only delayed and the
+ * request should be served normally; `{ cut }` means serve it, but through a
+ * response that `cutResponse` breaks.
  */
-export async function answerWithFault(fault: Fault, request: Omit<ForbiddenRequest, 'user'>, response: ServerResponse): Promise<boolean> {
+export async function answerWithFault(fault: Fault, request: Omit<ForbiddenRequest, 'user'>, response: ServerResponse): Promise<FaultEffect> {
   if (fault.delayMs) await sleep(fault.delayMs);
-  if (fault.status === undefined) return false;
-  switch (fault.action ?? 'status') {
+  const action = fault.action ?? (fault.status === undefined ? undefined : 'status');
+  switch (action) {
+    case undefined:
+      return 'serve';
     case 'status': {
-      const body = fault.body ?? statusForCode(fault.status, { ...request, user: fault.user ?? DEFAULT_FORBIDDEN_USER }, fault.retryAfterSeconds);
+      const code = fault.status ?? 500;
+      const body = fault.body ?? statusForCode(code, { ...request, user: fault.user ?? DEFAULT_FORBIDDEN_USER }, fault.retryAfterSeconds);
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
-      response.writeHead(fault.status, headers).end(JSON.stringify(body));
-      return true;
+      response.writeHead(code, headers).end(JSON.stringify(body));
+      return 'answered';
     }
+    case 'hang':
+      // Hold the connection: the client's timeout, or the server's close(), ends it.
+      await new Promise<void>((resolve) => response.once('close', resolve));
+      return 'answered';
+    case 'reset':
+    case 'truncate':
+      return { cut: action };
   }
+}
+
+/**
+ * Wraps `response.end` so the body the handler writes is cut in half: with
+ * 'reset' the half is sent with the full Content-Length and the socket
+ * destroyed (the client sees the connection drop mid-body); with 'truncate'
+ * the half is sent as the whole body of a clean 200 (the client gets JSON that
+ * stops half-way).
+ */
+export function cutResponse(response: ServerResponse, cut: 'reset' | 'truncate'): void {
+  const writeHead = response.writeHead.bind(response);
+  const end = response.end.bind(response);
+  // The handler answers with writeHead(code, headers).end(body): hold the head until the body's length is known.
+  let head: { code: number; headers: OutgoingHttpHeaders } = { code: 200, headers: {} };
+  response.writeHead = ((code: number, headers?: OutgoingHttpHeaders) => {
+    head = { code, headers: headers ?? {} };
+    return response;
+  }) as ServerResponse['writeHead'];
+  response.end = ((chunk?: unknown) => {
+    const body = Buffer.from(typeof chunk === 'string' ? chunk : (chunk as Buffer | undefined) ?? '');
+    const half = body.subarray(0, Math.floor(body.length / 2));
+    if (cut === 'truncate') {
+      writeHead(head.code, { ...head.headers, 'Content-Length': half.length });
+      return end(half);
+    }
+    writeHead(head.code, { ...head.headers, 'Content-Length': body.length });
+    response.write(half, () => response.destroy());
+    return response;
+  }) as ServerResponse['end'];
 }

@@ -9,7 +9,7 @@ import { load } from 'js-yaml';
 import { apiVersionOf, type KindInfo } from './catalog.js';
 import { openApiDocument } from './openapi.js';
 import { aggregatedDiscovery } from './discovery.js';
-import { answerWithFault, type FaultTable } from './faults.js';
+import { answerWithFault, cutResponse, type FaultTable } from './faults.js';
 import { routeFor, verbFor, type Route } from './routes.js';
 import { SelectorError, matchesFields, matchesLabels, paginate, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import * as statuses from './status-bodies.js';
@@ -228,7 +228,11 @@ export async function handleRequest(state: ServerState, request: IncomingMessage
     ? { info: route.info, namespace: route.namespace, name: route.type === 'object' ? route.name : undefined }
     : {};
   const fault = state.faults.take(method, url.pathname);
-  if (fault && await answerWithFault(fault, { verb: verbFor(method, route, query), path: url.pathname, ...resource }, response)) return;
+  if (fault) {
+    const effect = await answerWithFault(fault, { verb: verbFor(method, route, query), path: url.pathname, ...resource }, response);
+    if (effect === 'answered') return;
+    if (effect !== 'serve') cutResponse(response, effect.cut);
+  }
 
   if (state.token !== undefined && request.headers.authorization !== `Bearer ${state.token}`) {
     return sendStatus(response, statuses.unauthorized());
