@@ -11,6 +11,7 @@ import { chalkFor, decideColorLevel } from './color.js';
 import { outputOptions, writeReport } from './output.js';
 import { GitdiffError, messageOf } from './errors.js';
 import { defineServe } from './serve/command.js';
+import { parseDuration } from './duration.js';
 import { addMetricsOptions, exportRunMetrics, metricsOptionsFrom, type MetricsOptions, type RunOutcome } from './metrics/index.js';
 
 export interface Io {
@@ -30,9 +31,10 @@ function version(): string {
 }
 
 /** Options every subcommand takes, added by the CLI layer so they mean the same everywhere. */
-function addCommonOptions(command: Command): void {
+function addCommonOptions(command: Command, source: Source): void {
   command
     .addOption(new Option('-o, --output <format>', 'output format').choices(Object.keys(renderers)).default('text'))
+    .addOption(new Option('--timeout <duration>', 'give up on the whole run after DURATION (5m, 1h; 0 for none): exit 2').default(source.defaultTimeout ?? '0'))
     .option('--no-color', 'no colors (also NO_COLOR=1; FORCE_COLOR=1 forces color when not a terminal)')
     .option('-v, --verbose', 'also list what is in sync, and stream tool output')
     .option('--debug', 'log requests and commands, and show stack traces, on stderr')
@@ -59,7 +61,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   for (const source of sources) {
     const command = program.command(source.name).description(source.summary).exitOverride();
     source.define(command);
-    addCommonOptions(command);
+    addCommonOptions(command, source);
     command.action(async (...actionArgs: unknown[]) => {
       const self = actionArgs[actionArgs.length - 1] as Command;
       const options = self.opts();
@@ -87,15 +89,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
 async function runSource(source: Source, args: string[], options: Record<string, unknown>, io: Io): Promise<number> {
   const debug = Boolean(options.debug);
   const verbose = Boolean(options.verbose);
-  const controller = new AbortController();
+  // Two reasons to stop: a signal (exit 130/143, nothing more to do) and the run's deadline
+  // (exit 2, the report of what was checked still printed and exported).
+  const interrupt = new AbortController();
+  const deadline = new AbortController();
+  const runSignal = AbortSignal.any([interrupt.signal, deadline.signal]);
   let signalExit: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     signalExit = signal === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
-    controller.abort(new GitdiffError(`interrupted by ${signal}`));
+    interrupt.abort(new GitdiffError(`interrupted by ${signal}`));
   };
   // `on`, not `once`: a child-process cleanup hook (execa's) re-raises a signal that has no listener left, killing us before cleanup.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A read of '-' would otherwise wait for stdin to close whatever happens: end it with the run.
+  const endStdin = () => (io.stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+  runSignal.addEventListener('abort', endStdin, { once: true });
+  let deadlineTimer: NodeJS.Timeout | undefined;
 
   const stderrIsTTY = Boolean(io.stderr.isTTY);
   const context: RunContext = {
@@ -104,7 +114,7 @@ async function runSource(source: Source, args: string[], options: Record<string,
     log: debug ? (line) => io.stderr.write(`debug: ${line}\n`) : () => {},
     progress: stderrIsTTY || verbose ? (line) => io.stderr.write(`${line}\n`) : () => {},
     stdin: io.stdin,
-    signal: controller.signal,
+    signal: runSignal,
     cwd: io.cwd,
     env: io.env,
   };
@@ -114,21 +124,31 @@ async function runSource(source: Source, args: string[], options: Record<string,
   try {
     const output = outputOptions(options);
     metrics = metricsOptionsFrom(options, io.cwd, io.env);
+    const timeout = String(options.timeout ?? '0');
+    const timeoutMs = parseDuration(timeout, '--timeout');
+    if (timeoutMs > 0) {
+      deadlineTimer = setTimeout(() => deadline.abort(new GitdiffError(`gave up after --timeout ${timeout}: the run took too long`, {
+        hint: 'raise --timeout (0 for no limit); --debug shows what was slow',
+      })), timeoutMs);
+    }
     const report = await source.run(args, options, context);
     if (signalExit !== undefined) return signalExit;
     const chalk = chalkFor(decideColorLevel(options.color as boolean | undefined, io.env, Boolean(io.stdout.isTTY)));
     await writeReport(report, output, chalk, io);
     writeErrorLines(report, io);
-    const exported = await exportMetrics(metrics, { source: source.name, report, startedAt }, context, io);
+    const exported = await exportMetrics(metrics, { source: source.name, report, startedAt }, { ...context, signal: interrupt.signal }, io);
     if (signalExit !== undefined) return signalExit;
     return exported ? exitCode(report, { errorOnDiff: options.errorOnDiff !== false }) : EXIT_ERROR;
   } catch (error) {
     if (signalExit !== undefined) return signalExit;
-    printError(error, io, debug);
+    // Past the deadline, whatever failed (a killed plan, a destroyed stdin) failed because of it: say that.
+    printError(deadline.signal.aborted ? deadline.signal.reason : error, io, debug);
     // A run that could not tell is exported too (gitdiff_run_success 0), or a broken job would look healthy.
-    await exportMetrics(metrics, { source: source.name, startedAt }, context, io);
+    await exportMetrics(metrics, { source: source.name, startedAt }, { ...context, signal: interrupt.signal }, io);
     return EXIT_ERROR;
   } finally {
+    clearTimeout(deadlineTimer);
+    runSignal.removeEventListener('abort', endStdin);
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
@@ -150,12 +170,12 @@ function writeErrorLines(report: Report, io: Io): void {
   }
   for (const [message, { first, count, hint }] of byMessage) {
     const which = count === 1 ? first : `${first} and ${count - 1} more`;
-    io.stderr.write(`gitdiff: error: ${which}: ${message}\n`);
-    if (hint) io.stderr.write(`  hint: ${hint}\n`);
+    io.stderr.write(`gitdiff: error: ${errorText(`${which}: ${message}`)}\n`);
+    if (hint) io.stderr.write(`  hint: ${errorText(hint)}\n`);
   }
   for (const error of report.errors) {
-    io.stderr.write(`gitdiff: error: ${error.message}\n`);
-    if (error.hint) io.stderr.write(`  hint: ${error.hint}\n`);
+    io.stderr.write(`gitdiff: error: ${errorText(error.message)}\n`);
+    if (error.hint) io.stderr.write(`  hint: ${errorText(error.hint)}\n`);
   }
 }
 
@@ -168,7 +188,22 @@ async function exportMetrics(metrics: MetricsOptions | undefined, outcome: Omit<
 }
 
 function printError(error: unknown, io: Io, debug: boolean): void {
-  io.stderr.write(`gitdiff: error: ${messageOf(error)}\n`);
-  if (error instanceof GitdiffError && error.hint) io.stderr.write(`  hint: ${error.hint}\n`);
+  io.stderr.write(`gitdiff: error: ${errorText(messageOf(error))}\n`);
+  if (error instanceof GitdiffError && error.hint) io.stderr.write(`  hint: ${errorText(error.hint)}\n`);
   if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+}
+
+/**
+ * Error text fit for a terminal and a log: control characters (a server's
+ * message with terminal escapes, a carriage return in a file name) are written
+ * as escapes, and every line after the first is indented, so an error can add
+ * detail lines (terraform's) but can never forge a `gitdiff:` line of its own.
+ */
+export function errorText(text: string): string {
+  const escapes: Record<string, string> = { '\r': '\\r', '\t': '\\t' };
+  return text
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (character) => escapes[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .split('\n')
+    .map((line, index) => (index === 0 || /^\s/.test(line) ? line : `  ${line}`))
+    .join('\n');
 }

@@ -16,7 +16,11 @@ export interface RunContext {
   progress: (line: string) => void;
   /** Standard input, for '-' arguments. */
   stdin: NodeJS.ReadableStream;
-  /** Aborted on SIGINT/SIGTERM: sources stop child processes and requests. */
+  /**
+   * Aborted on SIGINT/SIGTERM and when the run's deadline (--timeout) passes,
+   * with a GitdiffError as the reason: sources stop child processes and
+   * requests. Standard input is destroyed with it, so a read of '-' ends too.
+   */
   signal: AbortSignal;
   /** The working directory paths are relative to. */
   cwd: string;
@@ -29,6 +33,12 @@ export interface Source {
   name: string;
   /** One line for `gitdiff --help`. */
   summary: string;
+  /**
+   * The default of `--timeout`, the whole run's deadline ('5m'); '0' or absent
+   * for none. A source whose runs have no natural bound (a plan, a playbook)
+   * leaves it to the user.
+   */
+  defaultTimeout?: string;
   /**
    * Declares the subcommand's own arguments and options on its commander
    * Command. Output, color, debug, verbose and metrics flags are added by the

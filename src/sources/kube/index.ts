@@ -4,10 +4,11 @@ import { Option, type Command } from 'commander';
 import type { Source } from '../types.js';
 import { repeatable } from '../../options.js';
 
-
 export const kube: Source = {
   name: 'kube',
   summary: 'compare Kubernetes manifests with a cluster (or a saved snapshot)',
+  // Reads are retried with backoff; past five minutes a drift check of a cluster is stuck, not slow.
+  defaultTimeout: '5m',
   define(command: Command) {
     command
       .argument('[paths...]', "manifest files or folders (*.yaml, *.yml, *.json, recursive); '-' reads stdin", ['.'])

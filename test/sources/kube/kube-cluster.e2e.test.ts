@@ -138,11 +138,12 @@ describe('gitdiff kube: server failures exit 2 and say what to do', () => {
   });
 
   it('exits 2 on a server error even when other objects diverge', async () => {
-    server.addFault({ path: /\/api\/v1\/namespaces\/cache\/services\/redis$/, status: 500, times: 1 });
+    // Four times: the first request and its three retries.
+    server.addFault({ path: /\/api\/v1\/namespaces\/cache\/services\/redis$/, status: 500, times: 4 });
     const result = await gitdiff(['fixtures/example/manifests']);
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/1 diverged, 1 error, 2 in sync/);
-    expect(result.stderr).toMatch(/failed with HTTP 500/);
+    expect(result.stderr).toMatch(/failed with HTTP 500: .* \(4 attempts\)/);
   });
 
   it('explains rejected credentials (401)', async () => {
@@ -173,10 +174,10 @@ describe('gitdiff kube: server failures exit 2 and say what to do', () => {
   });
 
   it('gives up on a slow server after --request-timeout', async () => {
-    server.addFault({ path: /\/api\/v1\/namespaces\/cache\/configmaps/, status: 200, delayMs: 3000, times: 1 });
+    server.addFault({ path: /\/api\/v1\/namespaces\/cache\/configmaps/, delayMs: 3000, times: 4 });
     const result = await gitdiff(['fixtures/example/manifests', '--request-timeout', '500ms']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/no answer to GET \/api\/v1\/namespaces\/cache\/configmaps\/redis-config within 0\.5 s/);
+    expect(result.stderr).toMatch(/no answer to GET \/api\/v1\/namespaces\/cache\/configmaps\/redis-config within 0\.5 s \(4 attempts\)/);
   });
 
   it('refuses an unknown context', async () => {

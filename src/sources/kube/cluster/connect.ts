@@ -115,7 +115,27 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const agent = cluster.server.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true, maxSockets: 16 });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(requestOptions.headers ?? {})) if (value !== undefined) headers[name] = String(value);
-  return { server: cluster.server.replace(/\/+$/, ''), namespace, contextName, headers, agent, auth: requestOptions.auth ?? undefined };
+  const { server, userinfo } = withoutUserinfo(cluster.server, contextName);
+  return { server, namespace, contextName, headers, agent, auth: requestOptions.auth ?? userinfo };
+}
+
+/**
+ * The server URL as messages and logs show it: credentials written into the
+ * URL (https://user:password@host) are moved to the request's basic auth,
+ * never printed.
+ */
+function withoutUserinfo(server: string, contextName: string): { server: string; userinfo?: string } {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new GitdiffError(`kubeconfig context "${contextName}": the cluster server is not a URL`, { hint: 'kubectl config view shows the clusters; a server looks like https://HOST:6443' });
+  }
+  if (url.username === '' && url.password === '') return { server: server.replace(/\/+$/, '') };
+  const userinfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return { server: url.href.replace(/\/+$/, ''), userinfo };
 }
 
 /**

@@ -1,14 +1,23 @@
 // One request to the API server: a GET (or, in server-side mode, a dry-run
 // PATCH) that returns the status and the parsed JSON body, or throws a
-// GitdiffError naming the server when there is no answer.
+// GitdiffError naming the server when there is no usable answer. Reads are
+// idempotent, so a GET that fails in a way that looks transient is retried
+// (see retry.ts); the run's signal (SIGTERM, --timeout) stops a request and
+// any wait between attempts at once.
 import http from 'node:http';
 import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GitdiffError, messageOf } from '../../../errors.js';
 import type { Connection } from './connect.js';
+import { backoffMs, MAX_ATTEMPTS, retryAfterMs, retryableStatus } from './retry.js';
 
 export interface ApiResponse {
   status: number;
   body: unknown;
+  /** How many requests it took (more than 1 after retries), for the error message. */
+  attempts?: number;
+  /** The Retry-After the server sent with its last answer, in seconds. */
+  retryAfterSeconds?: number;
 }
 
 export interface RequestSettings {
@@ -22,8 +31,36 @@ export interface RequestSettings {
 /** Asks for object metadata only (PartialObjectMetadataList), falling back to whole objects on servers that cannot. */
 export const ACCEPT_METADATA = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
-export function getJson(connection: Connection, apiPath: string, settings: RequestSettings, accept = 'application/json'): Promise<ApiResponse> {
-  return requestJson(connection, apiPath, settings, { method: 'GET', accept });
+/** A failed attempt that another attempt may fix: no answer, a cut connection, a body cut short. */
+class TransientFailure extends Error {
+  constructor(readonly failure: GitdiffError) {
+    super(failure.message);
+  }
+}
+
+export async function getJson(connection: Connection, apiPath: string, settings: RequestSettings, accept = 'application/json'): Promise<ApiResponse> {
+  for (let attempt = 1; ; attempt++) {
+    let waitMs: number;
+    let outcome: string;
+    try {
+      const response = await attemptRequest(connection, apiPath, settings, { method: 'GET', accept });
+      if (!retryableStatus(response.status) || attempt === MAX_ATTEMPTS) return { ...response, attempts: attempt };
+      const asked = retryAfterMs(response.retryAfterSeconds);
+      // A server that asks for a long pause is answered with the failure, not waited for.
+      if (asked === 'too-long') return { ...response, attempts: attempt };
+      waitMs = asked ?? backoffMs(attempt);
+      outcome = `HTTP ${response.status}${response.retryAfterSeconds !== undefined ? ` (Retry-After ${response.retryAfterSeconds})` : ''}`;
+    } catch (error) {
+      if (!(error instanceof TransientFailure)) throw error;
+      if (attempt === MAX_ATTEMPTS) throw attemptsSaid(error.failure, attempt);
+      waitMs = backoffMs(attempt);
+      outcome = error.failure.message;
+    }
+    settings.log(`GET ${apiPath} failed (${outcome}); attempt ${attempt + 1} of ${MAX_ATTEMPTS} in ${waitMs} ms`);
+    await sleep(waitMs, undefined, { signal: settings.signal }).catch(() => {
+      throw interrupted(settings);
+    });
+  }
 }
 
 /** A request that sends a body (`contentType`, `body`): the logs and errors name the method, never the body. */
@@ -34,11 +71,25 @@ export interface RequestShape {
   body?: string;
 }
 
-export function requestJson(connection: Connection, apiPath: string, settings: RequestSettings, shape: RequestShape): Promise<ApiResponse> {
+/** One attempt, not retried: the dry-run PATCH of server-side mode. */
+export async function requestJson(connection: Connection, apiPath: string, settings: RequestSettings, shape: RequestShape): Promise<ApiResponse> {
+  try {
+    return await attemptRequest(connection, apiPath, settings, shape);
+  } catch (error) {
+    throw error instanceof TransientFailure ? error.failure : error;
+  }
+}
+
+function attemptsSaid(error: GitdiffError, attempts: number): GitdiffError {
+  return attempts === 1 ? error : new GitdiffError(`${error.message} (${attempts} attempts)`, { hint: error.hint });
+}
+
+function attemptRequest(connection: Connection, apiPath: string, settings: RequestSettings, shape: RequestShape): Promise<ApiResponse> {
   const { method, accept = 'application/json' } = shape;
   const url = new URL(connection.server + apiPath);
   const transport = url.protocol === 'https:' ? https : http;
   const started = performance.now();
+  if (settings.signal.aborted) return Promise.reject(interrupted(settings));
   return new Promise((resolve, reject) => {
     const request = transport.request(
       url,
@@ -59,21 +110,30 @@ export function requestJson(connection: Connection, apiPath: string, settings: R
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', (error) => reject(unreachable(connection, method, url, error, settings)));
+        // A connection cut mid-body ends the response without 'end' (and, depending on timing, without 'error').
+        response.on('close', () => {
+          if (!response.complete) reject(unreachable(connection, method, url, Object.assign(new Error('cut'), { code: 'ECONNRESET' }), settings));
+        });
         response.on('end', () => {
           const status = response.statusCode ?? 0;
           settings.log(`${method} ${url.pathname}${url.search} -> ${status} (${Math.round(performance.now() - started)} ms)`);
           const text = Buffer.concat(chunks).toString('utf8');
+          const retryAfter = Number.parseInt(String(response.headers['retry-after'] ?? ''), 10);
+          const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
           let body: unknown;
           try {
             body = text === '' ? undefined : JSON.parse(text);
           } catch {
             if (status >= 200 && status < 300) {
-              reject(new GitdiffError(`server ${connection.server}: ${method} ${url.pathname} returned a body that is not JSON`, { hint: 'is --kubeconfig pointing at a Kubernetes API server?' }));
+              // Most often a body cut short by a proxy or a dying server: worth another attempt.
+              reject(new TransientFailure(new GitdiffError(`server ${connection.server}: ${method} ${url.pathname} returned a body that is not JSON (cut short?)`, {
+                hint: 'is --kubeconfig pointing at a Kubernetes API server, or is a proxy in the way?',
+              })));
               return;
             }
             body = { message: text.slice(0, 200) };
           }
-          resolve({ status, body });
+          resolve({ status, body, retryAfterSeconds });
         });
       },
     );
@@ -87,21 +147,35 @@ export function requestJson(connection: Connection, apiPath: string, settings: R
 
 class TimeoutError extends Error {}
 
-function unreachable(connection: Connection, method: string, url: URL, error: unknown, settings: RequestSettings): GitdiffError {
-  if (settings.signal.aborted) return new GitdiffError('interrupted');
+/** The run's own reason to stop (a signal, --timeout), which says more than "aborted". */
+function interrupted(settings: RequestSettings): GitdiffError {
+  const reason: unknown = settings.signal.reason;
+  return reason instanceof GitdiffError ? reason : new GitdiffError('interrupted');
+}
+
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNABORTED']);
+
+/** Connection failures; those another attempt may fix are wrapped as TransientFailure. */
+function unreachable(connection: Connection, method: string, url: URL, error: unknown, settings: RequestSettings): Error {
+  if (settings.signal.aborted) return interrupted(settings);
   if (error instanceof TimeoutError) {
-    return new GitdiffError(`server ${connection.server}: no answer to ${method} ${url.pathname} within ${settings.timeoutMs / 1000} s`, {
+    return new TransientFailure(new GitdiffError(`server ${connection.server}: no answer to ${method} ${url.pathname} within ${settings.timeoutMs / 1000} s`, {
       hint: 'is the cluster reachable? raise --request-timeout if it is slow',
+    }));
+  }
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+    return new GitdiffError(`cannot reach server ${connection.server}: TLS certificate not trusted (${code})`, {
+      hint: "the kubeconfig's certificate-authority must have signed the server's certificate: is this the server you meant?",
     });
   }
-  const code = (error as NodeJS.ErrnoException).code;
   const reason =
     code === 'ECONNREFUSED' ? 'connection refused'
     : code === 'ENOTFOUND' ? 'host not found'
     : code === 'ECONNRESET' ? 'connection reset'
-    : code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ? `TLS certificate not trusted (${code})`
     : messageOf(error);
-  return new GitdiffError(`cannot reach server ${connection.server}: ${reason}`, {
+  const failure = new GitdiffError(`cannot reach server ${connection.server}: ${reason}`, {
     hint: 'check that the cluster is up and that --context / --kubeconfig point at it',
   });
+  return TRANSIENT_CODES.has(code) ? new TransientFailure(failure) : failure;
 }

@@ -17,6 +17,12 @@ export interface FailedRead {
 }
 
 export function apiFailure(connection: Connection, response: ApiResponse, read: FailedRead): { message: string; hint?: string } {
+  const failure = failureFor(connection, response, read);
+  // Retried answers say so: "failed 4 times" is a different problem from a single refusal.
+  return response.attempts && response.attempts > 1 ? { ...failure, message: `${failure.message} (${response.attempts} attempts)` } : failure;
+}
+
+function failureFor(connection: Connection, response: ApiResponse, read: FailedRead): { message: string; hint?: string } {
   const body = isRecord(response.body) ? response.body : {};
   const serverMessage = typeof body.message === 'string' && !read.withoutServerMessage ? body.message : '';
   const what = read.resource ? `${read.verb} ${read.resource}${read.name ? ` "${read.name}"` : ''}${read.namespace ? ` in namespace "${read.namespace}"` : ''}` : `GET ${read.path}`;
@@ -41,7 +47,10 @@ export function apiFailure(connection: Connection, response: ApiResponse, read: 
           : 'gitdiff needs read access to discovery (the system:discovery role)',
       };
     case 429:
-      return { message: `server ${connection.server}: too many requests (429) for ${what}`, hint: 'the API server is throttling; try again later' };
+      return {
+        message: `server ${connection.server}: too many requests (429) for ${what}${response.retryAfterSeconds !== undefined ? `; it asked to retry after ${response.retryAfterSeconds} s` : ''}`,
+        hint: 'the API server is throttling; try again later',
+      };
     default:
       return {
         message: `server ${connection.server}: ${what} failed with HTTP ${response.status}${serverMessage ? `: ${serverMessage}` : ''}`,
