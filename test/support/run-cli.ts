@@ -19,13 +19,16 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   input?: string | Buffer;
   timeoutMs?: number;
+  /** Run as this user and group (tests running as root need another user to meet an unreadable file). */
+  uid?: number;
+  gid?: number;
 }
 
 export function runGitdiff(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // A clean environment: no color unless a test asks for it, no CI-specific behaviour leaking in.
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...options.env };
-    const child = spawn(process.execPath, [gitdiffBin, ...args], { cwd: options.cwd ?? repoRoot, env, stdio: 'pipe' });
+    const child = spawn(process.execPath, [gitdiffBin, ...args], { cwd: options.cwd ?? repoRoot, env, stdio: 'pipe', uid: options.uid, gid: options.gid });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

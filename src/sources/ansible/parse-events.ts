@@ -14,6 +14,7 @@ import {
   type Outcome,
   type PlaybookResults,
 } from './results.js';
+import { MAX_NESTING, nestingWithin } from '../../limits.js';
 
 export const EVENTS_FORMAT = 'gitdiff-ansible-events/1';
 
@@ -43,6 +44,11 @@ export function parseEvents(text: string): PlaybookResults {
       event = JSON.parse(line) as Json;
     } catch {
       parsed.problems.push(`line ${index + 1} is not complete JSON (the file was cut short or corrupted)`);
+      return;
+    }
+    if (!nestingWithin(event)) {
+      // Diffs and results are walked recursively later: a value this deep would overflow the stack there.
+      parsed.problems.push(`line ${index + 1} nests more than ${MAX_NESTING} levels deep: not read`);
       return;
     }
     switch (event.event) {

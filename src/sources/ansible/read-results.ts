@@ -1,5 +1,6 @@
 // --results: saved results in any of the three shapes, recognized by content.
 import { GitdiffError } from '../../errors.js';
+import { MAX_NESTING, nestingWithin } from '../../limits.js';
 import { looksLikeEvents, parseEvents } from './parse-events.js';
 import { isJsonCallbackOutput, parseJsonCallback } from './parse-json.js';
 import { looksLikeTextLog, parseTextLog } from './parse-text.js';
@@ -16,6 +17,7 @@ export function parseResults(text: string, name: string): { format: ResultsForma
   if (looksLikeEvents(text)) return { format: 'events', results: parseEvents(text) };
   const json = jsonDocument(text);
   if (json !== undefined) {
+    if (!nestingWithin(json)) throw new GitdiffError(`${name} nests more than ${MAX_NESTING} levels deep: not ansible results`, { hint: `expected ${EXPECTED}` });
     if (isJsonCallbackOutput(json)) return { format: 'json', results: parseJsonCallback(json) };
     throw new GitdiffError(`${name} is JSON, but not ansible results (no "plays" list)`, { hint: `expected ${EXPECTED}` });
   }

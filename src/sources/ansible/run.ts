@@ -71,7 +71,10 @@ async function readSavedResults(file: string, context: RunContext): Promise<{ re
   } catch (error) {
     throw new GitdiffError(`cannot read results ${name}: ${messageOf(error)}`, { hint: 'check the --results path' });
   }
-  return { results: parseResults(text, name).results, name };
+  const { results } = parseResults(text, name);
+  // Problems are found deep in the parsers, which do not know the file: name it here, for a one-line error a person can act on.
+  results.problems = results.problems.map((problem) => `${name}: ${problem}`);
+  return { results, name };
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {

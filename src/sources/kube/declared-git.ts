@@ -7,6 +7,7 @@ import path from 'node:path';
 import { realpath } from 'node:fs/promises';
 import { GitdiffError } from '../../errors.js';
 import { declaredObjects, isManifestName } from './declared.js';
+import { decodeManifest } from './documents.js';
 import type { DeclaredObject } from './objects.js';
 import { failureReason, runTool, type ToolContext } from './tool.js';
 
@@ -29,8 +30,8 @@ export async function loadDeclaredAtRevision(rev: string, paths: string[], conte
   const cwd = await realpath(context.cwd);
   const files: TreeFile[] = [];
   for (const given of paths) files.push(...(await treeFiles(rev, commit, given, path.relative(toplevel, path.resolve(cwd, given)), { ...context, cwd: toplevel })));
-  const texts = await readBlobs(files.map((file) => file.objectId), rev, context);
-  return { declared: files.flatMap((file, index) => declaredObjects(texts[index], file.shown)), commit };
+  const blobs = await readBlobs(files.map((file) => file.objectId), rev, context);
+  return { declared: files.flatMap((file, index) => declaredObjects(decodeManifest(blobs[index], file.shown), file.shown)), commit };
 }
 
 /** The repository's top folder and the commit REF names, in one git call. */
@@ -94,12 +95,12 @@ function compareWalkOrder(a: string, b: string): number {
 }
 
 /** Every blob in one `git cat-file --batch`: one process however many files, instead of one `git show` each. */
-async function readBlobs(objectIds: string[], rev: string, context: ToolContext): Promise<string[]> {
+async function readBlobs(objectIds: string[], rev: string, context: ToolContext): Promise<Buffer[]> {
   if (objectIds.length === 0) return [];
   const result = await runTool('git', ['cat-file', '--batch'], context, INSTALL_GIT, objectIds.join('\n') + '\n');
   if (result.exitCode !== 0) throw new GitdiffError(`--rev ${rev}: git cat-file: ${failureReason(result.stderr)}`);
   const output = result.stdout;
-  const texts: string[] = [];
+  const blobs: Buffer[] = [];
   let offset = 0;
   for (const objectId of objectIds) {
     const headerEnd = output.indexOf(0x0a, offset);
@@ -108,10 +109,10 @@ async function readBlobs(objectIds: string[], rev: string, context: ToolContext)
     if (headerEnd === -1 || !match) throw new GitdiffError(`--rev ${rev}: git cat-file could not read ${objectId}: ${header}`);
     const start = headerEnd + 1;
     const end = start + Number(match[1]);
-    texts.push(output.subarray(start, end).toString('utf8'));
+    blobs.push(output.subarray(start, end));
     offset = end + 1; // each object is followed by a newline
   }
-  return texts;
+  return blobs;
 }
 
 async function gitListing(args: string[], rev: string, context: ToolContext): Promise<string> {

@@ -3,7 +3,7 @@
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GitdiffError, messageOf } from '../../errors.js';
-import { parseManifests } from './documents.js';
+import { decodeManifest, parseManifests } from './documents.js';
 import type { DeclaredObject } from './objects.js';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -13,10 +13,10 @@ export function isManifestName(name: string): boolean {
   return MANIFEST_EXTENSIONS.has(path.extname(name).toLowerCase());
 }
 
-export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** The manifest files under the given paths, in a stable order; folders are walked, other files there skipped. */
@@ -56,16 +56,21 @@ async function walk(absolute: string, shown: string, files: string[], visited: S
     if (entry.name.startsWith('.')) continue; // .git, .github, editor files
     const childAbsolute = path.join(absolute, entry.name);
     const childShown = path.join(shown, entry.name);
-    let isDirectory = entry.isDirectory();
+    let kind: { isDirectory(): boolean; isFile(): boolean } = entry;
     if (entry.isSymbolicLink()) {
       try {
-        isDirectory = (await stat(childAbsolute)).isDirectory();
-      } catch {
-        continue; // a dangling link is not a manifest
+        kind = await stat(childAbsolute);
+      } catch (error) {
+        // A dangling link holds nothing; a link loop is a mistake worth naming.
+        if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new GitdiffError(`${childShown}: ${fsReason(error)}`, { hint: 'fix or remove the symbolic link' });
+        continue;
       }
     }
-    if (isDirectory) await walk(childAbsolute, childShown, files, visited);
-    else if (isManifestName(entry.name)) files.push(childShown);
+    if (kind.isDirectory()) await walk(childAbsolute, childShown, files, visited);
+    else if (!isManifestName(entry.name)) continue;
+    // A named pipe or device would block the read forever (or never end): only regular files are read from folders.
+    else if (kind.isFile()) files.push(childShown);
+    else throw new GitdiffError(`${childShown}: not a regular file (a named pipe, socket or device)`, { hint: 'name it directly to read it, or remove it from the folder' });
   }
 }
 
@@ -82,14 +87,14 @@ function fsReason(error: unknown): string {
 export async function loadDeclared(paths: string[], cwd: string, stdin: NodeJS.ReadableStream): Promise<DeclaredObject[]> {
   const declared: DeclaredObject[] = [];
   for (const file of await manifestFiles(paths, cwd)) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = file === '-' ? await readStream(stdin) : await readFile(path.resolve(cwd, file), 'utf8');
+      bytes = file === '-' ? await readStream(stdin) : await readFile(path.resolve(cwd, file));
     } catch (error) {
       throw new GitdiffError(`${file}: ${fsReason(error)}`, { hint: 'check that the file is readable' });
     }
     const shown = file === '-' ? '(stdin)' : file;
-    declared.push(...declaredObjects(text, shown));
+    declared.push(...declaredObjects(decodeManifest(bytes, shown), shown));
   }
   return declared;
 }

@@ -1,8 +1,11 @@
 // Turning manifest text into Kubernetes objects, one YAML document at a time,
 // so that every error names the file, the document number and its line.
-import { load, YAMLException } from 'js-yaml';
+import { load, YAMLException, type LoadOptions } from 'js-yaml';
 import { GitdiffError } from '../../errors.js';
 import { isRecord, type KubeObject } from './objects.js';
+import { KUBECTL_YAML_SCHEMA } from './yaml-schema.js';
+import { aliasExpansion, expandsTooFar } from './input-limits.js';
+import { MAX_NESTING, nestingWithin } from '../../limits.js';
 
 export interface ParsedObject {
   object: KubeObject;
@@ -38,6 +41,37 @@ export function splitDocuments(text: string): Document[] {
   return documents;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * A manifest's bytes as text. Invalid UTF-8 is refused, not replaced: two
+ * different broken bytes would both become U+FFFD and compare equal, and
+ * kubectl refuses such a file too. A byte-order mark is honoured (UTF-16 is
+ * what PowerShell's `>` writes).
+ */
+export function decodeManifest(bytes: Uint8Array, file: string): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    const line = lineOfFirstInvalidByte(bytes);
+    throw new GitdiffError(`${file}:${line}: not UTF-8 text (a binary file, or another encoding such as Latin-1?)`, {
+      hint: 'manifests are UTF-8; convert the file (iconv -f LATIN1 -t UTF-8) or keep it out of the manifest paths',
+    });
+  }
+}
+
+/** Where decoding with replacement first differs from the bytes: the first invalid sequence (only on the error path). */
+function lineOfFirstInvalidByte(bytes: Uint8Array): number {
+  const reencoded = Buffer.from(Buffer.from(bytes).toString('utf8'), 'utf8');
+  let index = 0;
+  while (index < bytes.length && bytes[index] === reencoded[index]) index++;
+  let line = 1;
+  for (let i = 0; i < index; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
 /**
  * Parses a manifest file's text (YAML documents, or JSON) into objects,
  * expanding `kind: List` and `*List` documents. Empty and comment-only
@@ -47,6 +81,7 @@ export function parseManifests(text: string, file: string): ParsedObject[] {
   const objects: ParsedObject[] = [];
   const json = parseJson(text);
   if (json !== undefined) {
+    if (!nestingWithin(json)) throw tooDeep(`${file}:`);
     for (const object of expandList(json, file)) objects.push({ object, line: 1 });
     return objects;
   }
@@ -71,22 +106,48 @@ function parseJson(text: string): unknown {
   }
 }
 
+// json: false keeps js-yaml's duplicate-key check: two `name:` keys are an error, not "last one wins".
+// maxDepth is js-yaml's own nesting limit (its types lack it).
+const YAML_OPTIONS = { schema: KUBECTL_YAML_SCHEMA, maxDepth: MAX_NESTING } as LoadOptions;
+
 function parseDocument(document: Document, file: string, many: boolean): unknown {
+  const which = many ? ` document ${document.number},` : '';
+  const at = `${file}:${document.line}:${many ? ` document ${document.number}:` : ''}`;
+  let value: unknown;
   try {
-    // json: false keeps js-yaml's duplicate-key check: two `name:` keys are an error, not "last one wins".
-    return load(document.text, { filename: file });
+    value = load(document.text, { ...YAML_OPTIONS, filename: file });
   } catch (error) {
     if (error instanceof YAMLException) {
+      if (/maxDepth/.test(error.reason)) throw tooDeep(at);
       // Only the reason and position: js-yaml's snippet would quote the source line, which may hold a Secret value.
       const line = error.mark ? document.firstLine + error.mark.line : document.line;
       const column = error.mark ? error.mark.column + 1 : 1;
-      const which = many ? ` document ${document.number},` : '';
       throw new GitdiffError(`${file}:${line}:${column}:${which} invalid YAML: ${error.reason}`, {
         hint: 'fix the manifest; `kubectl apply --dry-run=client -f FILE` shows the same parse',
       });
     }
     throw error;
   }
+  // Aliases need an anchor: a document without `&` cannot expand, and is not walked.
+  if (document.text.includes('&')) {
+    const expansion = aliasExpansion(value);
+    if (expandsTooFar(expansion)) {
+      const how = Number.isFinite(expansion.expanded)
+        ? `to ${expansion.expanded.toExponential(1)} values from ${expansion.distinct}`
+        : 'without end (an alias inside its own anchor)';
+      throw new GitdiffError(`${at} YAML aliases expand ${how}: refused (an alias bomb?)`, {
+        hint: 'write the repeated blocks out, or nest fewer aliases',
+      });
+    }
+  }
+  return value;
+}
+
+/** `where` ends with a colon. */
+function tooDeep(where: string): GitdiffError {
+  return new GitdiffError(`${where} nested more than ${MAX_NESTING} levels deep: refused`, {
+    hint: 'no Kubernetes object nests that deep; was the file generated by mistake?',
+  });
 }
 
 function expandList(value: unknown, where: string): KubeObject[] {

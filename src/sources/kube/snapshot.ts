@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GitdiffError } from '../../errors.js';
-import { parseManifests } from './documents.js';
+import { decodeManifest, parseManifests } from './documents.js';
 import { readStream } from './declared.js';
 import { builtInNamespaced, groupOf } from './kinds.js';
 import { kindKey, type KindScope, type ListResult, type LiveLookup, type LiveSide } from './live.js';
@@ -13,9 +13,9 @@ import { parseLabelSelector } from './selector.js';
 import { objectKey, type DeclaredObject, type KubeObject } from './objects.js';
 
 export async function readSnapshot(file: string, cwd: string, stdin: NodeJS.ReadableStream, namespace: string | undefined): Promise<LiveSide> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = file === '-' ? await readStream(stdin) : await readFile(path.resolve(cwd, file), 'utf8');
+    bytes = file === '-' ? await readStream(stdin) : await readFile(path.resolve(cwd, file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new GitdiffError(`--live-from ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? error)}`, {
@@ -23,6 +23,11 @@ export async function readSnapshot(file: string, cwd: string, stdin: NodeJS.Read
     });
   }
   const shown = file === '-' ? '(stdin)' : file;
+  const text = decodeManifest(bytes, shown);
+  // `kubectl get -o yaml` of nothing still prints an empty List; an empty file is a failed save, not an empty cluster.
+  if (!/^[ \t]*(?!---\s*$)[^\s#]/m.test(text)) {
+    throw new GitdiffError(`--live-from ${shown}: empty, no snapshot in it`, { hint: 'save a snapshot with: kubectl get KINDS -A -o yaml > snapshot.yaml (did that command fail?)' });
+  }
   const objects = parseManifests(text, shown).map(({ object }) => object);
   return new SnapshotLiveSide(objects, file === '-' ? 'stdin' : path.basename(file), namespace ?? 'default');
 }

@@ -9,6 +9,7 @@ import type { RunContext } from '../types.js';
 import { decodePlanBytes, parsePlanText, type DecodedPlan, type ParsedPlan } from './plan-input.js';
 import { resolveSettings, type TerraformSettings } from './settings.js';
 import { planVerdict } from './verdict.js';
+import { isStackOverflow, MAX_NESTING, nestingWithin } from '../../limits.js';
 
 export async function runTerraform(args: string[], options: Record<string, unknown>, context: RunContext): Promise<Report> {
   const started = performance.now();
@@ -16,7 +17,7 @@ export async function runTerraform(args: string[], options: Record<string, unkno
   const parsed = await loadPlan(settings, context);
   if (parsed.encoding !== 'UTF-8') context.log(`plan read as ${parsed.encoding}`);
   if (parsed.skippedLines > 0) context.log(`skipped ${parsed.skippedLines} non-JSON lines around the plan (a CI wrapper's output)`);
-  const verdict = planVerdict(parsed.plan, { refreshOnly: settings.refreshOnly });
+  const verdict = verdictOf(parsed, settings);
   return {
     source: 'terraform',
     target: settings.target,
@@ -27,6 +28,27 @@ export async function runTerraform(args: string[], options: Record<string, unkno
     noun: 'resource',
     durationMs: performance.now() - started,
   };
+}
+
+/**
+ * The verdict, or an error naming the plan when its values nest too deeply to
+ * walk. Checked by catching the overflow rather than by walking the whole plan
+ * first: a 100 MB plan must not pay for a second full walk. The values that
+ * reach the report are checked, since the renderers walk them again.
+ */
+function verdictOf(parsed: ParsedPlan, settings: TerraformSettings): ReturnType<typeof planVerdict> {
+  const tooDeep = () => new GitdiffError(`${settings.label}: values nested more than ${MAX_NESTING} levels deep: refused`, {
+    hint: 'no Terraform value nests that deep; is the plan JSON corrupted?',
+  });
+  try {
+    const verdict = planVerdict(parsed.plan, { refreshOnly: settings.refreshOnly });
+    const values = verdict.items.flatMap((item) => item.changes.flatMap((change) => [change.declared, change.live]));
+    if (!values.every((value) => nestingWithin(value))) throw tooDeep();
+    return verdict;
+  } catch (error) {
+    if (isStackOverflow(error)) throw tooDeep();
+    throw error;
+  }
 }
 
 async function loadPlan(settings: TerraformSettings, context: RunContext): Promise<ParsedPlan> {

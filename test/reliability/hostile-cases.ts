@@ -1,0 +1,179 @@
+// The hostile-input corpus as a table: what each case runs and what a user must
+// see. Files live in fixtures/hostile (see its README); the cases that need a
+// link, a permission, a named pipe or a 20 MB value are made by the test in a
+// temporary folder, passed here as `dir`.
+import path from 'node:path';
+
+export type Expectation =
+  /** Exit 2 with an error line naming `file` and matching `error`; `partial`: the report of what could be read is printed too. */
+  | { error: RegExp; file: string; partial?: boolean }
+  /** A verdict: the exit status and the report. */
+  | { code: 0 | 1; stdout: RegExp };
+
+export interface HostileCase {
+  name: string;
+  args: string[] | ((dir: string) => string[]);
+  expect: Expectation | ((dir: string) => Expectation);
+  /** Needs a file the process cannot read (run as another user when the tests run as root). */
+  unreadable?: boolean;
+}
+
+const HOSTILE = 'fixtures/hostile';
+const MANIFESTS = `${HOSTILE}/kube/manifests`;
+const SNAPSHOTS = `${HOSTILE}/kube/snapshots`;
+const LIVE = `${HOSTILE}/kube/live.yaml`;
+
+const IN_SYNC = /^1 in sync \(1 object, /m;
+const fails = (file: string, error: RegExp, partial = false): Expectation => ({ error, file, partial });
+
+/** A manifest compared with the live snapshot of the corpus. */
+const manifest = (file: string, expect: Expectation | RegExp): HostileCase => ({
+  name: `kube manifest ${file}`,
+  args: ['kube', `${MANIFESTS}/${file}`, '--live-from', LIVE],
+  expect: expect instanceof RegExp ? fails(`${MANIFESTS}/${file}`, expect) : expect,
+});
+
+/** A hostile snapshot as the live side of a plain manifest. */
+const snapshot = (file: string, expect: Expectation | RegExp): HostileCase => ({
+  name: `kube snapshot ${file}`,
+  args: ['kube', `${HOSTILE}/kube/declared.yaml`, '--live-from', `${SNAPSHOTS}/${file}`],
+  expect: expect instanceof RegExp ? fails(`${SNAPSHOTS}/${file}`, expect) : expect,
+});
+
+const plan = (file: string, expect: Expectation | RegExp): HostileCase => ({
+  name: `terraform plan ${file}`,
+  args: ['terraform', '--plan-json', `${HOSTILE}/terraform/${file}`],
+  expect: expect instanceof RegExp ? fails(`${HOSTILE}/terraform/${file}`, expect) : expect,
+});
+
+const results = (file: string, error: RegExp, partial = false): HostileCase => ({
+  name: `ansible results ${file}`,
+  args: ['ansible', '--results', `${HOSTILE}/ansible/${file}`],
+  expect: fails(`${HOSTILE}/ansible/${file}`, error, partial),
+});
+
+/** A manifest folder made by the test, compared with a one-object snapshot. */
+const folder = (name: string, expect: (dir: string) => Expectation, unreadable = false): HostileCase => ({
+  name: `kube folder with ${name}`,
+  args: (dir) => ['kube', path.join(dir, name), '--live-from', `${HOSTILE}/kube/declared.yaml`],
+  expect,
+  unreadable,
+});
+
+export const hostileCases: HostileCase[] = [
+  // Kubernetes manifests: syntax, encodings, bombs, shapes, types.
+  manifest('malformed-indentation.yaml', /:5:13: invalid YAML: bad indentation/),
+  manifest('unclosed-quote.yaml', /invalid YAML: unexpected end of the stream within a double quoted scalar/),
+  manifest('tab-indentation.yaml', /:4:1: invalid YAML: tab characters must not be used in indentation/),
+  manifest('truncated.json', /invalid YAML: unexpected end of the stream/),
+  manifest('binary.yaml', /:1: not UTF-8 text/),
+  manifest('invalid-utf8.yaml', /:8: not UTF-8 text/),
+  manifest('latin1.yaml', /:7: not UTF-8 text .*Latin-1/),
+  manifest('utf16-bom.yaml', { code: 0, stdout: IN_SYNC }),
+  manifest('utf8-bom.yaml', { code: 0, stdout: IN_SYNC }),
+  manifest('duplicate-keys.yaml', /:8:3: invalid YAML: duplicated mapping key/),
+  // JSON keeps the last of duplicate keys, as kubectl's JSON decoding (Go's encoding/json) does.
+  manifest('duplicate-keys.json', { code: 0, stdout: IN_SYNC }),
+  manifest('alias-bomb.yaml', /YAML aliases expand to 4\.4e\+9 values .*refused \(an alias bomb\?\)/),
+  manifest('alias-cycle.yaml', /YAML aliases expand without end/),
+  manifest('aliases-and-merge-keys.yaml', { code: 0, stdout: IN_SYNC }),
+  manifest('nested-20000.yaml', /nested more than 1000 levels deep: refused/),
+  manifest('nested-20000.json', /nested more than 1000 levels deep: refused/),
+  manifest('nested-900.json', { code: 1, stdout: /^~ example\.com\/v1 Widget hostile\/deep-but-allowed[\s\S]*^-\s+2\n\+\s+1\n/m }),
+  manifest('scalar-document.yaml', /not a Kubernetes object \(found a string\)/),
+  manifest('array-document.yaml', /not a Kubernetes object \(found a list\)/),
+  manifest('array.json', /not a Kubernetes object \(found a list\)/),
+  manifest('number.json', /not a Kubernetes object \(found a number\)/),
+  manifest('null-document.yaml', /no Kubernetes objects found in /),
+  manifest('kind-number.yaml', /not a Kubernetes object: no kind \(as a string\)/),
+  manifest('apiversion-list.yaml', /not a Kubernetes object: no apiVersion \(as a string\)/),
+  manifest('missing-name.yaml', /not a Kubernetes object: no metadata\.name/),
+  manifest('name-number.yaml', /not a Kubernetes object: no metadata\.name \(as a string\)/),
+  manifest('metadata-null.yaml', /no metadata\.name/),
+  manifest('metadata-list.yaml', /no metadata\.name/),
+  manifest('generate-name.yaml', /Job uses metadata\.generateName: its name is chosen by the server/),
+  manifest('namespace-number.yaml', /metadata\.namespace must be a string/),
+  manifest('list-with-scalar-item.yaml', /items\[1\]: not a Kubernetes object/),
+  manifest('empty.yaml', /no Kubernetes objects found in /),
+  manifest('comments-only.yaml', /no Kubernetes objects found in /),
+  manifest('separators-only.yaml', /no Kubernetes objects found in /),
+  manifest('binary-tag.yaml', /invalid YAML: unknown tag !<tag:yaml\.org,2002:binary>/),
+  manifest('js-function-tag.yaml', /invalid YAML: unknown tag !<tag:yaml\.org,2002:js\/function>/),
+  // YAML 1.1 as kubectl reads it: 0644 is 420, yes/off are booleans, dates stay strings.
+  manifest('yaml11-scalars.yaml', { code: 0, stdout: IN_SYNC }),
+  manifest('proto-keys.yaml', { code: 1, stdout: /^ {4}data\.__proto__:\n-\s+live\n\+\s+declared\n/m }),
+  // Terminal escapes in a value are shown escaped, never sent to the terminal.
+  manifest('control-characters.yaml', { code: 1, stdout: /^\+\s+"\\e\[2J\\e\[31mred\\a"$/m }),
+
+  // Snapshots (the live side).
+  snapshot('truncated-list.json', /invalid YAML: unexpected end of the stream/),
+  snapshot('malformed.yaml', /:6:2: invalid YAML: bad indentation/),
+  snapshot('scalar.yaml', /not a Kubernetes object: no apiVersion, no kind, no metadata\.name/),
+  snapshot('item-without-name.yaml', /items\[0\]: not a Kubernetes object: no metadata\.name/),
+  snapshot('empty.yaml', /--live-from .*: empty, no snapshot in it/),
+  snapshot('empty-list.yaml', { code: 1, stdout: /^\+ v1 ConfigMap hostile\/settings .*: missing \(not in the snapshot empty-list\.yaml\)/m }),
+  snapshot('invalid-utf8.yaml', /:10: not UTF-8 text/),
+  snapshot('alias-bomb.yaml', /YAML aliases expand to/),
+  snapshot('nested-20000.json', /nested more than 1000 levels deep/),
+
+  // Manifest folders made at test time.
+  folder('link-loop', () => ({ code: 0, stdout: IN_SYNC })),
+  folder('dangling-link', () => ({ code: 0, stdout: IN_SYNC })),
+  folder('self-link', (dir) => fails(path.join(dir, 'self-link', 'self.yaml'), /too many levels of symbolic links/)),
+  folder('unreadable-file', (dir) => fails(path.join(dir, 'unreadable-file', 'secret.yaml'), /permission denied/), true),
+  folder('unreadable-folder', (dir) => fails(path.join(dir, 'unreadable-folder', 'closed'), /permission denied/), true),
+  folder('named-pipe', (dir) => fails(path.join(dir, 'named-pipe', 'pipe.yaml'), /not a regular file \(a named pipe, socket or device\)/)),
+  folder('newline-name', (dir) => fails(path.join(dir, 'newline-name', 'bad'), /bad$/)),
+  folder('mixed', (dir) => fails(path.join(dir, 'mixed', 'zz-bomb.yaml'), /YAML aliases expand/)),
+  {
+    name: 'kube: a 20 MB value on both sides',
+    args: (dir) => ['kube', path.join(dir, 'big-declared.yaml'), '--live-from', path.join(dir, 'big-live.json')],
+    expect: { code: 0, stdout: IN_SYNC },
+  },
+
+  // Terraform plans of the wrong shape, encoding or depth.
+  plan('truncated.json', /not valid JSON \(unexpected end of input \(cut short\?\) at line \d+, column \d+\)/),
+  plan('resource-changes-not-a-list.json', /not a valid plan: resource_changes is not a list/),
+  plan('change-null.json', /resource_changes\[0\] \(aws_instance\.web\) has no change\.actions list/),
+  plan('actions-not-a-list.json', /resource_changes\[0\] \(aws_instance\.web\) has no change\.actions list/),
+  plan('address-number.json', /resource_changes\[0\] has no address/),
+  plan('array.json', /found JSON an array, not a Terraform plan/),
+  plan('scalar.json', /found JSON a string, not a Terraform plan/),
+  plan('state-file.json', /found a Terraform state file/),
+  plan('ui-log.json', /found a `terraform plan -json` UI log/),
+  plan('text-plan.txt', /found human-readable `terraform plan` output/),
+  plan('binary-plan.tfplan', /found a binary plan file/),
+  plan('random-bytes.json', /not valid JSON/),
+  plan('empty.json', /is empty, expected the output of `terraform show -json PLANFILE`/),
+  plan('future-format.json', /plan format_version 9\.0 is not supported/),
+  plan('errored.json', /the plan is marked errored/),
+  plan('nested-20000.json', /values nested more than 1000 levels deep: refused/),
+  plan('proto-keys.json', { code: 1, stdout: /^ {4}input\.__proto__:\n-\s+old\n\+\s+new\n/m }),
+  // Invalid bytes inside a value do not matter to the verdict: the actions say no-op.
+  plan('invalid-utf8-no-op.json', { code: 0, stdout: /^1 in sync \(1 resource, /m }),
+  {
+    name: 'terraform: a 20 MB value changed by one character',
+    args: (dir) => ['terraform', '--plan-json', path.join(dir, 'big-plan.json')],
+    expect: { code: 1, stdout: /^~ terraform_data\.big\n/m },
+  },
+
+  // Ansible results cut short, corrupted or of the wrong shape.
+  results('truncated.events.jsonl', /: line 10 is not complete JSON \(the file was cut short or corrupted\)/, true),
+  results('corrupt-line.events.jsonl', /: line 5 is not complete JSON/, true),
+  results('no-stats.events.jsonl', /: incomplete results: the run ended before ansible's final stats/, true),
+  results('future-format.events.jsonl', /: unsupported events format gitdiff-ansible-events\/9/, true),
+  results('nested-20000.events.jsonl', /: line 5 nests more than 1000 levels deep: not read/, true),
+  results('truncated.json', / is cut short: the json callback's output does not parse/),
+  results('not-results.json', / is JSON, but not ansible results/),
+  results('wrong-shapes.json', /: plays\[0\] has no tasks list/, true),
+  results('nested-20000.json', / nests more than 1000 levels deep: not ansible results/),
+  results('truncated.log', /: no PLAY RECAP: the log is incomplete/, true),
+  results('empty.log', / is empty: no results/),
+  results('binary.log', / is not ansible results/),
+  results('shell-noise.log', / is not ansible results/),
+  {
+    name: 'ansible: a 20 MB file diff',
+    args: (dir) => ['ansible', '--results', path.join(dir, 'big.events.jsonl')],
+    expect: { code: 1, stdout: /^web-01: 1 would change, 0 ok, 0 failed, 0 unreachable$/m },
+  },
+];
