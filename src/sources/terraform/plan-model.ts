@@ -76,7 +76,9 @@ export interface Plan {
   complete?: boolean;
   /** Input variables with their values. Sensitive ones are in plain text here: never print them. */
   variables?: Record<string, { value?: unknown }>;
-  configuration?: { root_module?: { variables?: Record<string, { sensitive?: boolean }> } };
+  configuration?: { root_module?: { variables?: Record<string, { sensitive?: boolean }>; outputs?: Record<string, { sensitive?: boolean }> } };
+  /** Root outputs after apply; `sensitive` is where plans of format 0.x mark a sensitive output (their output_changes carry no masks). */
+  planned_values?: { outputs?: Record<string, { sensitive?: boolean; value?: unknown }> };
 }
 
 /** The majors of `format_version` this reader understands. */

@@ -44,11 +44,28 @@ export function collectSensitiveStrings(plan: Plan): SensitiveStrings {
   for (const entry of plan.resource_drift ?? []) fromChange(entry.change);
   for (const entry of plan.deferred_changes ?? []) fromChange(entry.resource_change?.change);
   for (const change of Object.values(plan.output_changes ?? {})) fromChange(change);
+  for (const name of sensitiveOutputs(plan)) {
+    collectAll(plan.output_changes?.[name]?.before, strings);
+    collectAll(plan.output_changes?.[name]?.after, strings);
+    collectAll(plan.planned_values?.outputs?.[name]?.value, strings);
+  }
   const declared = plan.configuration?.root_module?.variables ?? {};
   for (const [name, variable] of Object.entries(plan.variables ?? {})) {
     if (declared[name]?.sensitive === true) collectAll(variable?.value, strings);
   }
   return strings;
+}
+
+/**
+ * Root outputs declared `sensitive = true`. Plans of format 0.x say so only in
+ * planned_values and the configuration, not with masks on output_changes: an
+ * output that Terraform itself prints as (sensitive value) must not be shown.
+ */
+export function sensitiveOutputs(plan: Plan): Set<string> {
+  const names = new Set<string>();
+  for (const [name, output] of Object.entries(plan.planned_values?.outputs ?? {})) if (output?.sensitive === true) names.add(name);
+  for (const [name, output] of Object.entries(plan.configuration?.root_module?.outputs ?? {})) if (output?.sensitive === true) names.add(name);
+  return names;
 }
 
 /** Walks a mask and its value together; only the marked parts are visited in full. */

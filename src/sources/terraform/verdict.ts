@@ -14,7 +14,7 @@ import type { Change, Item } from '../../report.js';
 import { attributeChanges, formatPath, type Orientation } from './attribute-diff.js';
 import { classifyActions, describeReason, driftLabel, driftStatus, isChange, plannedStatus, type ActionKind } from './actions.js';
 import type { Plan, PlanChange, ResourceChange } from './plan-model.js';
-import { collectSensitiveStrings, type SensitiveStrings } from './sensitive.js';
+import { collectSensitiveStrings, sensitiveOutputs, type SensitiveStrings } from './sensitive.js';
 
 export const DRIFT_GROUP = 'Changes outside Terraform (drift)';
 export const PLANNED_GROUP = 'Planned changes';
@@ -68,7 +68,9 @@ export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdi
   }
   for (const deferred of plan.deferred_changes ?? []) items.push(deferredItem(deferred.resource_change, deferred.reason));
   const outputs = Object.entries(plan.output_changes ?? {});
-  if (!refreshOnly) for (const [name, change] of outputs) items.push(outputItem(name, change, sensitiveStrings));
+  const sensitiveNames = sensitiveOutputs(plan);
+  const masked = (name: string, change: PlanChange): PlanChange => (sensitiveNames.has(name) ? { ...change, before_sensitive: true, after_sensitive: true } : change);
+  if (!refreshOnly) for (const [name, change] of outputs) items.push(outputItem(name, masked(name, change), sensitiveStrings));
   else if (outputs.some(([, change]) => isChange(classifyActions(change.actions).kind))) {
     // Outputs follow the configuration; a refresh-only check asks only what changed outside Terraform.
     notes.push('refresh-only: output changes were not counted; drift alone decides');
