@@ -131,6 +131,8 @@ async function runSource(source: Source, args: string[], options: Record<string,
         hint: 'raise --timeout (0 for no limit); --debug shows what was slow',
       })), timeoutMs);
     }
+    // Signals are handled from here on; tests that interrupt a run wait for this line.
+    context.log(`gitdiff ${version()} (node ${process.version}, pid ${process.pid}): ${source.name} started`);
     const report = await source.run(args, options, context);
     if (signalExit !== undefined) return signalExit;
     const chalk = chalkFor(decideColorLevel(options.color as boolean | undefined, io.env, Boolean(io.stdout.isTTY)));
