@@ -64,7 +64,9 @@ function expectCouldNotTell(result: CliResult, server: KubeApiServer, summary: R
   expect(result.stdout).toMatch(summary);
   const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('gitdiff: error:'));
   expect(errorLines.length).toBeGreaterThan(0);
-  expect(errorLines.some((line) => line.includes(server.url) && message.test(line))).toBe(true);
+  expect(errorLines.some((line) => line.includes(server.url) && message.test(line)), result.stderr).toBe(true);
+  // Each error names what could not be checked: the object (or the first of several), then the server.
+  for (const line of errorLines) expect(line).toMatch(/^gitdiff: error: (apps\/v1 Deployment app\/web|v1 Service app\/web|v1 ConfigMap app\/\w+( and \d+ more)?): (server|cannot reach server) /);
   expect(result.stderr).not.toMatch(/^\s+at /m);
 }
 
