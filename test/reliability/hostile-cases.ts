@@ -103,6 +103,8 @@ export const hostileCases: HostileCase[] = [
   manifest('yaml11-scalars.yaml', { code: 0, stdout: IN_SYNC }),
   manifest('proto-keys.yaml', { code: 1, stdout: /^ {4}data\.__proto__:\n-\s+live\n\+\s+declared\n/m }),
   // Terminal escapes in a value are shown escaped, never sent to the terminal.
+  // A name that would drive a terminal or forge a GitHub Actions command line is refused, shown escaped.
+  manifest('escapes-in-name.yaml', /metadata\.name "evil\\u001b\]0;owned\\u0007\\n::error::forged" holds spaces or control characters/),
   manifest('control-characters.yaml', { code: 1, stdout: /^\+\s+"\\e\[2J\\e\[31mred\\a"$/m }),
 
   // Snapshots (the live side).

@@ -188,5 +188,16 @@ function checkObject(value: unknown, where: string): KubeObject {
   if (isRecord(metadata) && metadata.namespace !== undefined && typeof metadata.namespace !== 'string') {
     throw new GitdiffError(`${where}: metadata.namespace must be a string`);
   }
+  // The API refuses them too; refused here because they reach every output as titles, and
+  // a hostile manifest in a pull request must not drive a terminal or forge a CI log line.
+  const { name, namespace } = metadata as Record<string, unknown>;
+  const identity = { apiVersion: value.apiVersion, kind: value.kind, 'metadata.name': name, 'metadata.namespace': namespace };
+  for (const [field, text] of Object.entries(identity)) {
+    if (typeof text === 'string' && /[\s\u0000-\u001f\u007f-\u009f]/.test(text)) {
+      throw new GitdiffError(`${where}: ${field} ${JSON.stringify(text)} holds spaces or control characters, which no Kubernetes name may`, {
+        hint: 'names are lowercase letters, digits, "-" and "."',
+      });
+    }
+  }
   return value as KubeObject;
 }
