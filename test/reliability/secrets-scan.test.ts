@@ -9,13 +9,14 @@ import { execFileSync } from 'node:child_process';
 import { cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadAll } from 'js-yaml';
+import { dump, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderers } from '../../src/render/index.js';
 import { itWith } from '../support/binaries.js';
 import { repoRoot, runGitdiff, sharedFixtures, type CliResult } from '../support/run-cli.js';
 import { startKubeApiServer } from '../support/kube-api-server/index.js';
 import { API_TOKEN, OLD_TOKEN, ansibleEnv, fixtures as ansibleFixtures, install as installAnsible, makeHost } from '../sources/ansible/host-files.js';
+import { startServe } from '../support/serve-process.js';
 import { runInProcess } from './in-process.js';
 import { kubeSecretValues, revealingForms, terraformSensitiveStrings, withCanaries } from './secret-values.js';
 
@@ -188,4 +189,37 @@ describe('ansible: no_log values', () => {
       host.cleanup();
     }
   }, 180_000);
+});
+
+describe('serve: the status page, /api/checks and /metrics', () => {
+  it('hold no Secret, sensitive or no_log value of the checks they show', async () => {
+    const kubeFixtures = path.join(repoRoot, 'fixtures/secrets/kube');
+    const plan = JSON.parse(readFileSync(path.join(repoRoot, 'fixtures/terraform/plans/drift-and-changes.json'), 'utf8'));
+    const { plan: rewritten, canaries } = withCanaries(plan, 'serve');
+    expect(canaries.length).toBeGreaterThan(0);
+    const planFile = path.join(dir, 'serve-plan.json');
+    writeFileSync(planFile, JSON.stringify(rewritten));
+    const config = path.join(dir, 'serve.yaml');
+    writeFileSync(config, dump({ checks: [
+      { name: 'secrets', command: ['kube', path.join(kubeFixtures, 'manifests.yaml'), '--live-from', path.join(kubeFixtures, 'live.json'), '--strict'], interval: '1h' },
+      { name: 'plan', command: ['terraform', '--plan-json', planFile], interval: '1h' },
+      { name: 'hosts', command: ['ansible', '--results', path.join(ansibleFixtures, 'results/site-drifted.events.jsonl')], interval: '1h' },
+    ] }));
+    const secrets = [
+      ...formsOf(kubeSecretValues([...readObjects(path.join(kubeFixtures, 'manifests.yaml')), ...readObjects(path.join(kubeFixtures, 'live.json'))])),
+      ...canaries,
+      ...formsOf([API_TOKEN, OLD_TOKEN]),
+    ];
+    const serve = await startServe(['--config', config, '-v']);
+    try {
+      await serve.waitForChecks((body) => body.ready, 'every check to have run', 60_000);
+      const pages = await Promise.all(['/', '/api/checks', '/metrics'].map((pathname) => serve.get(pathname)));
+      const bytes = pages.map((page) => page.body).join('\n') + serve.stderr();
+      expect(pages.map((page) => page.status)).toEqual([200, 200, 200]);
+      expect(bytes).toContain('data.password'); // the page shows the diverged Secret key, not its value
+      expect(secrets.filter((secret) => bytes.includes(secret))).toEqual([]);
+    } finally {
+      await serve.stop();
+    }
+  });
 });
