@@ -1,0 +1,7 @@
+// Every scenario of `npm run bench`, in the order the table shows them.
+import type { Scenario } from '../scenario.js';
+import { startupScenario } from './startup.js';
+
+export const scenarios: Scenario[] = [
+  startupScenario,
+];
