@@ -2,12 +2,20 @@
 // through bench/rusage.py), or a function in this process (wall only); each
 // repeated after warm-ups, summarized as median and min–max.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The checkout: found upward from this file, which runs compiled (dist-bench/bench/) or as source (tests). */
+export const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'bench/rusage.py'))) return dir;
+  }
+  throw new Error(`bench: no checkout with bench/rusage.py above ${start}`);
+}
 const rusageScript = path.join(repoRoot, 'bench/rusage.py');
 
 export interface Measurement {

@@ -13,12 +13,12 @@ const example = ['kube', 'fixtures/example/manifests', '--live-from', 'fixtures/
 export const HEAVY_PACKAGES = ['@kubernetes/client-node', 'execa', 'prom-client'];
 
 /** The heavy packages a gitdiff command loads, by tracing every module it resolves. */
-export async function heavyPackagesLoaded(args: string[], workDir: string): Promise<string[]> {
+export async function heavyPackagesLoaded(args: string[], workDir: string, okExitCodes = [0, 1]): Promise<string[]> {
   const traceFile = path.join(workDir, `modules-${process.hrtime.bigint()}.txt`);
   try {
     await measureCommand(process.execPath, ['--import', path.join(repoRoot, 'bench/trace-modules.mjs'), gitdiff, ...args], {
       env: { ...process.env, GITDIFF_TRACE_MODULES: traceFile },
-      okExitCodes: [0, 1],
+      okExitCodes,
     });
     const loaded = readFileSync(traceFile, 'utf8');
     return HEAVY_PACKAGES.filter((name) => loaded.includes(`/node_modules/${name}/`));
