@@ -39,7 +39,10 @@ export class SnapshotLiveSide implements LiveSide {
 
   constructor(objects: KubeObject[], readonly target: string, readonly defaultNamespace: string) {
     for (const object of objects) {
-      const namespace = object.metadata.namespace || undefined;
+      // A namespaced object saved without metadata.namespace (hand-written, or trimmed) lives where
+      // kubectl apply would have put it: the default namespace. Kinds of unknown scope keep none.
+      const namespace = object.metadata.namespace || (builtInNamespaced(object.apiVersion, object.kind) ? defaultNamespace : undefined);
+      if (namespace && !object.metadata.namespace) object.metadata = { ...object.metadata, namespace };
       this.byKey.set(objectKey(object.apiVersion, object.kind, namespace, object.metadata.name), object);
       const groupKind = `${groupOf(object.apiVersion)}/${object.kind}`;
       this.observedScope.set(groupKind, (this.observedScope.get(groupKind) ?? false) || namespace !== undefined);

@@ -128,6 +128,19 @@ describe('gitdiff kube --live-from', () => {
     expect((await runGitdiff(['kube', path.join(dir, 'cm.yaml'), '-n', 'team-a', '--live-from', snapshot])).code).toBe(0);
     expect((await runGitdiff(['kube', path.join(dir, 'cm.yaml'), '--live-from', snapshot])).code).toBe(1);
   });
+
+  it('reads a namespaced snapshot object that names no namespace as in the default one (as kubectl apply would)', async () => {
+    const dir = tempDir();
+    write(dir, 'cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: default\ndata:\n  k: v\n');
+    const snapshot = write(dir, 'live.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: changed\n');
+    const result = await runGitdiff(['kube', path.join(dir, 'cm.yaml'), '--live-from', snapshot]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('~ v1 ConfigMap default/c');
+    expect(result.stdout).toMatch(/data\.k:\n-\s+changed\n\+\s+v\n/);
+    // With -n, the snapshot's unnamed namespace is that one.
+    write(dir, 'cm-a.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: changed\n');
+    expect((await runGitdiff(['kube', path.join(dir, 'cm-a.yaml'), '-n', 'team-a', '--live-from', snapshot])).code).toBe(0);
+  });
 });
 
 describe('gitdiff kube: bad input exits 2 with one clear line', () => {
