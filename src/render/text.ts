@@ -6,6 +6,7 @@ import { dump } from 'js-yaml';
 import type { ChalkInstance } from 'chalk';
 import { summarize, SENSITIVE, type Change, type Item, type Report, type Summary } from '../report.js';
 import type { Renderer, RenderOptions } from './types.js';
+import { declaredAt } from './plain.js';
 
 const MARK: Record<Item['status'], string> = {
   'in-sync': '=',
@@ -42,7 +43,8 @@ export const renderText: Renderer = (report: Report, options: RenderOptions) => 
 
 function itemLines(item: Item, chalk: ChalkInstance, verbose: boolean): string[] {
   const lines: string[] = [];
-  const where = item.file ? chalk.dim(` (${item.file}${item.line ? `:${item.line}` : ''})`) : '';
+  const at = declaredAt(item);
+  const where = at ? chalk.dim(` (${at})`) : '';
   const color = statusColor(item.status, chalk);
   lines.push(color.bold(`${item.symbol ?? MARK[item.status]} ${item.title}`) + where + statusNote(item, chalk));
   for (const [key, value] of Object.entries(item.details ?? {})) lines.push(chalk.dim(`    ${key}: ${value}`));

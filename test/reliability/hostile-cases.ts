@@ -126,6 +126,8 @@ export const hostileCases: HostileCase[] = [
   folder('unreadable-folder', (dir) => fails(path.join(dir, 'unreadable-folder', 'closed'), /permission denied/), true),
   folder('named-pipe', (dir) => fails(path.join(dir, 'named-pipe', 'pipe.yaml'), /not a regular file \(a named pipe, socket or device\)/)),
   folder('newline-name', (dir) => fails(path.join(dir, 'newline-name', 'bad'), /bad$/)),
+  // A file name is shown with its control characters escaped: it can neither clear the terminal nor start a line.
+  folder('escapes-in-file-name', () => ({ code: 1, stdout: /^~ v1 ConfigMap hostile\/settings \(.*escapes-in-file-name\/\\x1b\[2J\\x0a::error::x\.yaml:1\)$/m })),
   folder('mixed', (dir) => fails(path.join(dir, 'mixed', 'zz-bomb.yaml'), /YAML aliases expand/)),
   {
     name: 'kube: a 20 MB value on both sides',

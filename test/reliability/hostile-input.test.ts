@@ -3,7 +3,7 @@
 // the whole CLI as a process. Each case ends in a clear error naming the file
 // (exit 2) or in the correct verdict; within the process timeout, under a
 // 1 GB heap, and never with a stack trace or a line an input could forge.
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +58,8 @@ function expectOutcome(result: CliResult, expected: Expectation): void {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(expected.code);
     expect(result.stdout).toMatch(expected.stdout);
+    // Not a terminal, so no colors: an escape character in the output could only come from the input.
+    expect(result.stdout).not.toContain('\u001b');
   }
 }
 
@@ -93,6 +95,9 @@ function prepareGeneratedCases(): void {
   chmodSync(closed, 0o000);
   execFileSync('mkfifo', [path.join(folder('named-pipe'), 'pipe.yaml')]);
   writeFileSync(path.join(folder('newline-name'), 'bad\nname.yaml'), 'a: [\n');
+  const escapes = folder('escapes-in-file-name');
+  renameSync(path.join(escapes, 'good.yaml'), path.join(escapes, '\u001b[2J\n::error::x.yaml'));
+  writeFileSync(path.join(escapes, '\u001b[2J\n::error::x.yaml'), good.replace('a: "1"', 'a: "2"'));
   copyFileSync('fixtures/hostile/kube/manifests/alias-bomb.yaml', path.join(folder('mixed'), 'zz-bomb.yaml'));
 
   // One 20 MB value on each side.
