@@ -120,12 +120,15 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
       hint: 'name files or folders with *.yaml, *.yml or *.json manifests',
     });
   }
-  context.log(`read ${declared.length} declared objects`);
+  // Each stage's time since the start, so that --debug shows where a slow run spends it.
+  const since = (): string => `${Math.round(performance.now() - started)} ms`;
+  context.log(`read ${declared.length} declared objects (${since()})`);
 
   const live = await openLiveSide(options, context);
   try {
     const kinds = uniqueKinds(declared);
     const scopes = await live.scopes(kinds);
+    context.log(`connected and discovered ${kinds.length} kinds (${since()})`);
     const items = new Array<Item>(declared.length);
     const declaredKinds = kindsDeclaredByCrds(declared);
     const toFetch: DeclaredObject[] = [];
@@ -147,6 +150,7 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
       options.ignoreHpaReplicas && config.ignoreHpaReplicas ? autoscalerIgnoreRules(declared, live) : { rules: [], notes: [] },
       publishedSchemas(live, [...new Set(toFetch.map(({ object }) => object.apiVersion))], context),
     ]);
+    context.log(`fetched ${toFetch.length} live objects (${since()})`);
     const predictions = options.serverSide ? await dryRuns(live, toFetch, lookups) : undefined;
     const rules = [...config.ignore, ...options.ignore, ...autoscaling.rules];
     lookups.forEach((lookup, position) => {
@@ -154,6 +158,7 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
       const schema = published.schemas?.forKind(apiVersion, kind);
       items[fetchIndex[position]] = compareItem(toFetch[position], predictions?.[position] ?? lookup, lookup, rules, { strict: options.strict, schema, serverSide: options.serverSide });
     });
+    context.log(`compared (${since()})`);
     const orphans = options.orphans ? await findOrphans(declared, live, options.orphans) : { items: [], errors: [] };
     return {
       source: 'kube',
