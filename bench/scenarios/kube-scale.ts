@@ -79,7 +79,7 @@ function isDiscovery(requested: string): boolean {
 /** The stage times `gitdiff kube --debug` logs ("read 10000 declared objects (812 ms)"), as one phrase. */
 async function stagesOf(manifests: string, kubeconfig: string): Promise<string> {
   const run = await measureCommand(gitdiff, ['kube', manifests, '--kubeconfig', kubeconfig, '--debug'], { okExitCodes: [1] });
-  const stages = [...run.stderr.matchAll(/^debug: (read \d+ declared objects|connected and discovered \d+ kinds|fetched \d+ live objects|compared) \((\d+) ms\)$/gm)]
+  const stages = [...run.stderr.matchAll(/^debug: (read \d+ declared objects|connected and discovered \d+ kinds|fetched \d+ live objects[^(]*|compared) \((\d+) ms\)$/gm)]
     .map((match) => `${match[1]} by ${match[2]} ms`);
   return `${stages.join(', ')}, exit at ${run.wallMs.toFixed(0)} ms`;
 }
