@@ -6,6 +6,7 @@
 // `kubectl get KIND -A -o json` per kind). The server runs in this process: its
 // CPU per run is measured too, to show it is not what limits the others.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { generateCluster, KINDS_PER_APP, type GeneratedCluster } from '../inputs/kube-cluster.js';
 import { measureCommand, repoRoot, stats, type Measurement, type RepeatPlan, type Stats } from '../measure.js';
@@ -80,6 +81,8 @@ function isDiscovery(requested: string): boolean {
 async function stagesOf(manifests: string, kubeconfig: string): Promise<string> {
   const run = await measureCommand(gitdiff, ['kube', manifests, '--kubeconfig', kubeconfig, '--debug'], { okExitCodes: [1] });
   const stages = [...run.stderr.matchAll(/^debug: (read \d+ declared objects|connected and discovered \d+ kinds|fetched \d+ live objects[^(]*|compared) \((\d+) ms\)$/gm)]
+    // Without a separate compare stage (each group is compared as it comes), "compared" repeats the fetch's time.
+    .filter((match, index, all) => !(match[1] === 'compared' && all[index - 1]?.[2] === match[2]))
     .map((match) => `${match[1]} by ${match[2]} ms`);
   return `${stages.join(', ')}, exit at ${run.wallMs.toFixed(0)} ms`;
 }
@@ -130,11 +133,14 @@ async function measureSize(context: BenchContext, objects: number, namespaces: n
     writeFileSync(perKindScript, KINDS_PER_APP.map((kind) => `${kubectl} get ${RESOURCES[kind]} -A -o json >/dev/null || exit 2`).join('\n') + '\n');
 
     const plan: RepeatPlan = context.quick ? context.plan : { warmups: 1, repeats: 5 };
+    // The machine may be shared: its load says how much other work competed with the runs.
+    const loadBefore = os.loadavg()[0];
     const [ours, perObject, perKind] = await measureSideBySide(plan, server, [
       { name: 'gitdiff', command: gitdiff, args: ['kube', manifests, '--kubeconfig', kubeconfig], okExitCodes: [1] },
       { name: 'per object', command: 'sh', args: [perObjectScript], okExitCodes: [0] },
       { name: 'per kind', command: 'sh', args: [perKindScript], okExitCodes: [0] },
     ]);
+    const load = `the 1-minute load average was ${loadBefore.toFixed(1)} before and ${os.loadavg()[0].toFixed(1)} after the runs, on ${os.cpus().length} cores`;
     // The text report's last line: "100 diverged, 9900 in sync (10000 objects, 2.1 s)".
     const summary = /(\d+) diverged, (\d+) in sync \((\d+) objects/.exec(ours.last.stdout);
     const diverged = summary ? Number(summary[1]) : -1;
@@ -165,7 +171,7 @@ async function measureSize(context: BenchContext, objects: number, namespaces: n
     const notes = [
       `${label}: ${cluster.files} files (${(cluster.bytes / 1024 ** 2).toFixed(1)} MB of YAML, five documents each) in ${namespaces} namespace folders; ${cluster.drifted} objects drifted live. Loading the server took ${(loadMs / 1000).toFixed(1)} s (not measured).`,
       `${label}: the per-object kubectl loop ran on ${sample.length} of the ${cluster.declared.length} objects (every ${factor.toFixed(0)}th) and its wall, CPU and requests are multiplied by ${factor.toFixed(0)}: extrapolated linearly, not measured at full size (it would take ${(perObjectWall.median / 60_000).toFixed(0)} min). Its peak RSS is that of one kubectl.`,
-      `${label}: where gitdiff's time goes (one more run with --debug, not counted): ${await stagesOf(manifests, kubeconfig)}.`,
+      `${label}: where gitdiff's time goes (one more run with --debug, not counted): ${await stagesOf(manifests, kubeconfig)}; ${load}.`,
     ];
     if (!judge) return { rows, targets: [], notes };
 
@@ -176,7 +182,7 @@ async function measureSize(context: BenchContext, objects: number, namespaces: n
     const targets: Target[] = [
       {
         scenario: SCENARIO, target: `${label} in under 3 s wall`, measured: `${(ours.wallMs.median / 1000).toFixed(2)} s`, met: ours.wallMs.median < 3000,
-        why: `one process does it all on one thread: walking and parsing ${yamlMb} MB of YAML (js-yaml), JSON-parsing every LIST body (${cluster.declared.length} objects with managedFields and last-applied annotations) and comparing them with the published schemas; on 2 cores shared with the API server`,
+        why: `one process does it all on one thread: walking and parsing ${yamlMb} MB of YAML (js-yaml), JSON-parsing every LIST body (${cluster.declared.length} objects with managedFields and last-applied annotations) and comparing them with the published schemas, on cores shared with the API server (${load}); the notes give the stage split`,
       },
       {
         scenario: SCENARIO, target: 'requests no more than (kinds x namespaces) + discovery',
