@@ -2,6 +2,7 @@
 // place where a run becomes output and an exit status. Business logic lives in
 // the sources; this file only wires flags to a Source and a Report to stdout.
 import { readFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { sources } from './sources/index.js';
 import type { RunContext, Source } from './sources/types.js';
@@ -94,6 +95,8 @@ async function runSource(source: Source, args: string[], options: Record<string,
   const interrupt = new AbortController();
   const deadline = new AbortController();
   const runSignal = AbortSignal.any([interrupt.signal, deadline.signal]);
+  // Every request in flight listens to it (lists, autoscalers and OpenAPI of a large run: more than Node's 10 before it warns).
+  setMaxListeners(100, runSignal);
   let signalExit: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     signalExit = signal === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;

@@ -1,10 +1,12 @@
-// Every scenario of `npm run bench`, in the order the table shows them.
+// Every scenario of `npm run bench`, in the order the table shows them (the issue's order).
 import type { Scenario } from '../scenario.js';
-import { startupScenario } from './startup.js';
+import { kubeScaleScenario } from './kube-scale.js';
 import { largeValuesScenario } from './large-values.js';
+import { startupScenario } from './startup.js';
 import { ansibleOverheadScenario } from './ansible-overhead.js';
 
 export const scenarios: Scenario[] = [
+  kubeScaleScenario,
   largeValuesScenario,
   startupScenario,
   ansibleOverheadScenario,

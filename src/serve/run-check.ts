@@ -1,6 +1,7 @@
 // One run of one check: the source's own run(), in this process, with the
 // RunContext the CLI would give it (minus stdin and terminal progress), a
 // timeout, and a signal the server can abort (shutdown, a changed config).
+import { setMaxListeners } from 'node:events';
 import { Readable } from 'node:stream';
 import { GitdiffError, messageOf } from '../errors.js';
 import type { RunContext } from '../sources/types.js';
@@ -19,6 +20,8 @@ export interface CheckRunIo {
 
 export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord> {
   const controller = new AbortController();
+  // Every request in flight listens to it (a large kube check: more than Node's 10 before it warns).
+  setMaxListeners(100, controller.signal);
   const timer = setTimeout(() => {
     controller.abort(new GitdiffError(`timed out after ${formatMs(check.timeoutMs)}`, {
       hint: 'raise the check\'s timeout in the config, or find what is slow with `gitdiff serve --debug`',

@@ -25,6 +25,11 @@ export interface LiveSide {
   /** The live object for each declared object (namespace already resolved), in the same order. */
   fetch(objects: DeclaredObject[]): Promise<LiveLookup[]>;
   /**
+   * fetch() a group at a time: `found` gets each group's positions in `objects` and their
+   * lookups as they arrive, so that the caller can compare them and let them go at once.
+   */
+  fetchEach?(objects: DeclaredObject[], found: (positions: number[], lookups: LiveLookup[]) => void): Promise<void>;
+  /**
    * Every live object of a kind in the given namespaces (undefined: all, or
    * cluster-scoped), optionally by label selector. For what Git does not name:
    * autoscalers that own replicas, orphans. A kind that is not served lists as empty.

@@ -120,12 +120,15 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
       hint: 'name files or folders with *.yaml, *.yml or *.json manifests',
     });
   }
-  context.log(`read ${declared.length} declared objects`);
+  // Each stage's time since the start, so that --debug shows where a slow run spends it.
+  const since = (): string => `${Math.round(performance.now() - started)} ms`;
+  context.log(`read ${declared.length} declared objects (${since()})`);
 
   const live = await openLiveSide(options, context);
   try {
     const kinds = uniqueKinds(declared);
     const scopes = await live.scopes(kinds);
+    context.log(`connected and discovered ${kinds.length} kinds (${since()})`);
     const items = new Array<Item>(declared.length);
     const declaredKinds = kindsDeclaredByCrds(declared);
     const toFetch: DeclaredObject[] = [];
@@ -142,18 +145,44 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
       }
     });
     rejectDuplicates(declared);
-    const [lookups, autoscaling, published] = await Promise.all([
-      live.fetch(toFetch),
+    // What comparing needs besides the objects: the ignore rules (autoscalers' included) and the published schemas.
+    const rulesAndSchemas = Promise.all([
       options.ignoreHpaReplicas && config.ignoreHpaReplicas ? autoscalerIgnoreRules(declared, live) : { rules: [], notes: [] },
       publishedSchemas(live, [...new Set(toFetch.map(({ object }) => object.apiVersion))], context),
-    ]);
-    const predictions = options.serverSide ? await dryRuns(live, toFetch, lookups) : undefined;
-    const rules = [...config.ignore, ...options.ignore, ...autoscaling.rules];
-    lookups.forEach((lookup, position) => {
+    ]).then(([autoscaling, published]) => ({ rules: [...config.ignore, ...options.ignore, ...autoscaling.rules], published, autoscaling }));
+    type CompareContext = Awaited<typeof rulesAndSchemas>;
+    const compareAt = ({ rules, published }: CompareContext, position: number, lookup: LiveLookup, prediction?: LiveLookup): void => {
       const { apiVersion, kind } = toFetch[position].object;
       const schema = published.schemas?.forKind(apiVersion, kind);
-      items[fetchIndex[position]] = compareItem(toFetch[position], predictions?.[position] ?? lookup, lookup, rules, { strict: options.strict, schema, serverSide: options.serverSide });
-    });
+      items[fetchIndex[position]] = compareItem(toFetch[position], prediction ?? lookup, lookup, rules, { strict: options.strict, schema, serverSide: options.serverSide });
+    };
+    let compareContext: CompareContext;
+    if (!options.serverSide && live.fetchEach) {
+      // Each group is compared as it arrives, and its live objects let go: with 10,000 objects,
+      // holding them all until the last LIST costs more in garbage collection than comparing them.
+      let ready: CompareContext | undefined;
+      const waiting: [number[], LiveLookup[]][] = [];
+      const compareGroup = (positions: number[], lookups: LiveLookup[]): void => positions.forEach((position, index) => compareAt(ready!, position, lookups[index]));
+      const whenReady = rulesAndSchemas.then((ruled) => {
+        ready = ruled;
+        for (const [positions, lookups] of waiting.splice(0)) compareGroup(positions, lookups);
+        return ruled;
+      });
+      const fetching = live.fetchEach(toFetch, (positions, lookups) => {
+        if (ready) compareGroup(positions, lookups);
+        else waiting.push([positions, lookups]);
+      });
+      [, compareContext] = await Promise.all([fetching, whenReady]);
+      context.log(`fetched ${toFetch.length} live objects, each group compared as it came (${since()})`);
+    } else {
+      const [lookups, ruled] = await Promise.all([live.fetch(toFetch), rulesAndSchemas]);
+      compareContext = ruled;
+      context.log(`fetched ${toFetch.length} live objects (${since()})`);
+      const predictions = options.serverSide ? await dryRuns(live, toFetch, lookups) : undefined;
+      lookups.forEach((lookup, position) => compareAt(ruled, position, lookup, predictions?.[position]));
+    }
+    const { published, autoscaling } = compareContext;
+    context.log(`compared (${since()})`);
     const orphans = options.orphans ? await findOrphans(declared, live, options.orphans) : { items: [], errors: [] };
     return {
       source: 'kube',

@@ -34,6 +34,16 @@ const SPECIAL_FLOATS = new Map<string, number>([
   ...['.nan', '.NaN', '.NAN'].map((word) => [word, Number.NaN] as const),
 ]);
 
+/**
+ * Whether a plain scalar could be a number at all: both patterns (and the special
+ * floats) start with a digit, a sign or a dot, once underscores are removed. Most
+ * scalars of a manifest are names and words; this spares them two regular expressions.
+ */
+function mayBeNumber(data: string): boolean {
+  const first = data.charCodeAt(0);
+  return (first >= 48 && first <= 57) || data[0] === '-' || data[0] === '+' || data[0] === '.' || data[0] === '_';
+}
+
 function goInt(plain: string): number {
   const negative = plain.startsWith('-');
   const digits = plain.replace(/^[-+]/, '');
@@ -48,7 +58,7 @@ function goInt(plain: string): number {
 
 const int11 = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && GO_INT.test(data.replaceAll('_', '')),
+  resolve: (data: string | null) => data !== null && mayBeNumber(data) && GO_INT.test(data.replaceAll('_', '')),
   construct: (data: string) => goInt(data.replaceAll('_', '')),
   predicate: (value: unknown) => typeof value === 'number' && Number.isInteger(value),
   represent: (value: object) => String(value),
@@ -56,7 +66,7 @@ const int11 = new Type('tag:yaml.org,2002:int', {
 
 const float11 = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && (SPECIAL_FLOATS.has(data) || GO_FLOAT.test(data.replaceAll('_', ''))),
+  resolve: (data: string | null) => data !== null && mayBeNumber(data) && (SPECIAL_FLOATS.has(data) || GO_FLOAT.test(data.replaceAll('_', ''))),
   construct: (data: string) => SPECIAL_FLOATS.get(data) ?? Number.parseFloat(data.replaceAll('_', '')),
   predicate: (value: unknown) => typeof value === 'number' && !Number.isInteger(value),
   represent: (value: object) => String(value),

@@ -102,8 +102,10 @@ function serveCollection(state: ServerState, route: Extract<Route, { type: 'coll
   }
   const labels = parseLabelSelector(query.labelSelector ?? '');
   const fields = parseFieldSelector(query.fieldSelector ?? '', info.kind);
-  const matching = state.store.list(info, namespace)
-    .filter(({ item }) => matchesLabels(labels, item.metadata.labels) && matchesFields(fields, item));
+  // Stored objects, read in place: only the page served is copied (a LIST of a large kind must stay cheap).
+  const listed = state.store.list(info, namespace);
+  const matching = labels.length + fields.length === 0 ? listed
+    : listed.filter(({ item }) => matchesLabels(labels, item.metadata.labels) && matchesFields(fields, item));
   const limit = query.limit ? Number.parseInt(query.limit, 10) : undefined;
   const resourceVersion = state.store.resourceVersion;
   const page = paginate(matching, { limit, continueToken: query.continue, resourceVersion, filtered: labels.length + fields.length > 0 });
@@ -113,7 +115,7 @@ function serveCollection(state: ServerState, route: Extract<Route, { type: 'coll
     ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}),
   };
   if (representation.as === 'Table') {
-    const table = toTable(info, page.items, metadata, (query.includeObject ?? 'Metadata') as IncludeObject, representation.version);
+    const table = toTable(info, page.items.map((item) => state.store.served(info, item)), metadata, (query.includeObject ?? 'Metadata') as IncludeObject, representation.version);
     return send(response, 200, table, `application/json;as=Table;v=${representation.version};g=meta.k8s.io`);
   }
   if (representation.as === 'PartialObjectMetadata') {
@@ -122,7 +124,8 @@ function serveCollection(state: ServerState, route: Extract<Route, { type: 'coll
     return send(response, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items },
       'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io');
   }
-  send(response, 200, { kind: `${info.kind}List`, apiVersion: apiVersionOf(info), metadata, items: page.items.map((i) => listItem(info, i)) });
+  // Only serialized: a shallow copy with the served apiVersion is enough (no deep clone of every item).
+  send(response, 200, { kind: `${info.kind}List`, apiVersion: apiVersionOf(info), metadata, items: page.items.map((item) => listItem(info, { ...item, apiVersion: apiVersionOf(info) })) });
 }
 
 /** autoscaling/v1 Scale, what GET .../deployments/{name}/scale returns. */

@@ -1,6 +1,7 @@
 // Connecting to a cluster: kubeconfig, contexts and auth (tokens, client
 // certificates, exec plugins, in-cluster service account) come from
-// @kubernetes/client-node's KubeConfig; the requests themselves are plain
+// @kubernetes/client-node's KubeConfig, except for one plain kubeconfig file
+// (plain-kubeconfig.ts), read without loading the client; the requests themselves are plain
 // HTTP GETs, so objects arrive as the API's own JSON (the client's typed
 // models would turn timestamps into Dates and rename keys) and gitdiff keeps
 // control of timeouts and concurrency. This module is imported only when a
@@ -12,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig as KubeConfigType } from '@kubernetes/client-node';
 import { GitdiffError, messageOf } from '../../../errors.js';
+import { readPlainKubeconfig } from './plain-kubeconfig.js';
 
 export interface ConnectOptions {
   kubeconfig?: string;
@@ -43,12 +45,23 @@ const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 export const IN_CLUSTER_ROOT_VARIABLE = 'GITDIFF_IN_CLUSTER_ROOT';
 
 export async function connect(options: ConnectOptions): Promise<Connection> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const config = new KubeConfig();
   const kubeconfigFiles = options.kubeconfig
     ? [path.resolve(options.cwd, options.kubeconfig)]
     : (options.env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
   const homeConfig = path.join(options.env.HOME ?? os.homedir(), '.kube', 'config');
+  // One plain kubeconfig (a token, a client certificate) needs no Kubernetes client: see plain-kubeconfig.ts.
+  const single = kubeconfigFiles.length === 1 ? kubeconfigFiles[0] : kubeconfigFiles.length === 0 && existsSync(homeConfig) ? homeConfig : undefined;
+  const plain = single ? readPlainKubeconfig(single, options.context) : undefined;
+  if (plain) {
+    const { server, contextName, namespace, headers, auth, ...tls } = plain;
+    return connection(server, contextName, namespace, headers, auth, tls);
+  }
+  return connectWithClient(options, kubeconfigFiles, homeConfig);
+}
+
+async function connectWithClient(options: ConnectOptions, kubeconfigFiles: string[], homeConfig: string): Promise<Connection> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const config = new KubeConfig();
   let inCluster = false;
   try {
     if (kubeconfigFiles.length > 0) {
@@ -87,7 +100,6 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     throw new GitdiffError(`kubeconfig context "${contextName}" names no cluster server`, { hint: 'kubectl config view shows the contexts and clusters' });
   }
   const context = config.getContextObject(config.getCurrentContext());
-  const namespace = context?.namespace?.trim() || 'default';
 
   const requestOptions: https.RequestOptions = {};
   try {
@@ -101,22 +113,30 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       });
     }
   }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(requestOptions.headers ?? {})) if (value !== undefined) headers[name] = String(value);
+  return connection(cluster.server, contextName, context?.namespace, headers, requestOptions.auth ?? undefined, requestOptions);
+}
+
+/** TLS settings of the agent, as the client's applyToHTTPSOptions sets them. */
+type TlsSettings = Pick<https.AgentOptions, 'ca' | 'cert' | 'key' | 'pfx' | 'passphrase' | 'rejectUnauthorized' | 'servername'>;
+
+function connection(clusterServer: string, contextName: string, namespace: string | undefined, headers: Record<string, string>,
+  auth: string | undefined, tls: TlsSettings): Connection {
   const agentOptions = {
     keepAlive: true,
     maxSockets: 16,
-    ca: requestOptions.ca,
-    cert: requestOptions.cert,
-    key: requestOptions.key,
-    pfx: requestOptions.pfx,
-    passphrase: requestOptions.passphrase,
-    rejectUnauthorized: requestOptions.rejectUnauthorized,
-    servername: requestOptions.servername,
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key,
+    pfx: tls.pfx,
+    passphrase: tls.passphrase,
+    rejectUnauthorized: tls.rejectUnauthorized,
+    servername: tls.servername,
   };
-  const agent = cluster.server.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true, maxSockets: 16 });
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(requestOptions.headers ?? {})) if (value !== undefined) headers[name] = String(value);
-  const { server, userinfo } = withoutUserinfo(cluster.server, contextName);
-  return { server, namespace, contextName, headers, agent, auth: requestOptions.auth ?? userinfo };
+  const agent = clusterServer.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const { server, userinfo } = withoutUserinfo(clusterServer, contextName);
+  return { server, namespace: namespace?.trim() || 'default', contextName, headers, agent, auth: auth ?? userinfo };
 }
 
 /**

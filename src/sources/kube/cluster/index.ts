@@ -63,22 +63,26 @@ class ClusterLiveSide implements LiveSide {
   }
 
   async fetch(objects: DeclaredObject[]): Promise<LiveLookup[]> {
+    const lookups = new Array<LiveLookup>(objects.length);
+    await this.fetchEach(objects, (positions, found) => positions.forEach((position, index) => { lookups[position] = found[index]; }));
+    return lookups;
+  }
+
+  async fetchEach(objects: DeclaredObject[], found: (positions: number[], lookups: LiveLookup[]) => void): Promise<void> {
     // Group by kind and namespace: a group of several is one LIST, a single object one GET.
-    const groups = new Map<string, DeclaredObject[]>();
-    for (const declared of objects) {
+    const groups = new Map<string, number[]>();
+    objects.forEach((declared, position) => {
       const key = `${declared.object.apiVersion}|${declared.object.kind}|${declared.namespace ?? ''}`;
       const group = groups.get(key);
-      if (group) group.push(declared);
-      else groups.set(key, [declared]);
-    }
-    const found = new Map<DeclaredObject, LiveLookup>();
-    const tasks = [...groups.values()].map((group) => async () => {
+      if (group) group.push(position);
+      else groups.set(key, [position]);
+    });
+    const tasks = [...groups.values()].map((positions) => async () => {
+      const group = positions.map((position) => objects[position]);
       const served = this.servedKind(group[0]);
-      const results = group.length > 1 ? await this.listGroup(group, served) : [await this.getOne(group[0], served)];
-      group.forEach((declared, index) => found.set(declared, results[index]));
+      found(positions, group.length > 1 ? await this.listGroup(group, served) : [await this.getOne(group[0], served)]);
     });
     await runBounded(tasks, CONCURRENCY);
-    return objects.map((declared) => found.get(declared)!);
   }
 
   private servedKind(declared: DeclaredObject): ServedKind {

@@ -75,6 +75,9 @@ export class OpenApiFieldSchema implements FieldSchema {
   private readonly schema: Raw;
   private readonly refs: string[];
   private readonly properties = new Map<string, FieldSchema | undefined>();
+  // Walked once per compared object (10,000 Deployments walk the same few schemas): each child
+  // is resolved once and kept, as properties are.
+  private memo?: { values?: FieldSchema; items?: FieldSchema; list?: ListSemantics };
 
   constructor(raw: Raw, private readonly definitions: Definitions) {
     ({ schema: this.schema, refs: this.refs } = resolve(raw, definitions));
@@ -93,7 +96,9 @@ export class OpenApiFieldSchema implements FieldSchema {
   }
 
   get values(): FieldSchema | undefined {
-    return this.child(this.schema.additionalProperties);
+    this.memo ??= {};
+    if (!('values' in this.memo)) this.memo.values = this.child(this.schema.additionalProperties);
+    return this.memo.values;
   }
 
   get isMap(): boolean {
@@ -102,10 +107,18 @@ export class OpenApiFieldSchema implements FieldSchema {
   }
 
   get items(): FieldSchema | undefined {
-    return this.child(this.schema.items);
+    this.memo ??= {};
+    if (!('items' in this.memo)) this.memo.items = this.child(this.schema.items);
+    return this.memo.items;
   }
 
   get list(): ListSemantics | undefined {
+    this.memo ??= {};
+    if (!('list' in this.memo)) this.memo.list = this.listSemantics();
+    return this.memo.list;
+  }
+
+  private listSemantics(): ListSemantics | undefined {
     if (this.schema.type !== 'array' && !isRecord(this.schema.items)) return undefined;
     const listType = this.schema['x-kubernetes-list-type'];
     const mapKeys = this.schema['x-kubernetes-list-map-keys'];

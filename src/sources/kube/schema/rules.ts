@@ -70,17 +70,30 @@ class SchemaRules implements FieldRules {
     readonly isMapEntry: boolean,
   ) {}
 
+  // The rules at a path depend on the path alone: each child is made once and shared by every
+  // object of the kind (rulesFor keeps the root), instead of once per field of every object.
+  private readonly children = new Map<string, FieldRules>();
+  private itemRules?: FieldRules;
+
   child(key: string): FieldRules {
-    const property = this.schema.property(key);
-    if (property) return new SchemaRules(property, key, this.fieldName, false);
-    const values = this.schema.values;
-    if (values) return new SchemaRules(values, key, this.fieldName, true);
-    return new BuiltInRules(key, this.fieldName);
+    let rules = this.children.get(key);
+    if (!rules) {
+      const property = this.schema.property(key);
+      const values = property ? undefined : this.schema.values;
+      rules = property ? new SchemaRules(property, key, this.fieldName, false)
+        : values ? new SchemaRules(values, key, this.fieldName, true)
+          : new BuiltInRules(key, this.fieldName);
+      this.children.set(key, rules);
+    }
+    return rules;
   }
 
   item(): FieldRules {
-    const items = this.schema.items;
-    return items ? new SchemaRules(items, '', this.fieldName, false) : new BuiltInRules('', this.fieldName);
+    if (!this.itemRules) {
+      const items = this.schema.items;
+      this.itemRules = items ? new SchemaRules(items, '', this.fieldName, false) : new BuiltInRules('', this.fieldName);
+    }
+    return this.itemRules;
   }
 
   list(items: unknown[]): ListSemantics {
@@ -103,5 +116,10 @@ class SchemaRules implements FieldRules {
 
 /** The rules at an object's root: its kind's schema when the server published one, else the built-in rules. */
 export function rulesFor(schema: FieldSchema | undefined): FieldRules {
-  return schema ? new SchemaRules(schema, '', '', false) : new BuiltInRules('', '');
+  if (!schema) return new BuiltInRules('', '');
+  let rules = rootRules.get(schema);
+  if (!rules) rootRules.set(schema, (rules = new SchemaRules(schema, '', '', false)));
+  return rules;
 }
+
+const rootRules = new WeakMap<FieldSchema, FieldRules>();
