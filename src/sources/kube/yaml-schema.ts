@@ -18,7 +18,8 @@ const FALSE_WORDS = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALS
 
 const bool11 = new Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && (TRUE_WORDS.has(data) || FALSE_WORDS.has(data)),
+  // The length test first: hashing a long plain scalar (a CRD description) for two set lookups is what cost.
+  resolve: (data: string | null) => data !== null && data.length <= 5 && (TRUE_WORDS.has(data) || FALSE_WORDS.has(data)),
   construct: (data: string) => TRUE_WORDS.has(data),
   predicate: (value: unknown) => typeof value === 'boolean',
   represent: (value: object) => String(value),
@@ -46,9 +47,19 @@ function goInt(plain: string): number {
   return negative ? -value : value;
 }
 
+/**
+ * Whether a plain scalar can be a number at all: every int and float starts with
+ * a digit, a sign or a dot (or an underscore, which is dropped). Most scalars in
+ * a manifest are names and words; this spares them a copy and two regexps.
+ */
+function mayBeNumber(data: string): boolean {
+  const first = data.charCodeAt(0);
+  return (first >= 0x30 && first <= 0x39) || first === 0x2d || first === 0x2b || first === 0x2e || first === 0x5f;
+}
+
 const int11 = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && GO_INT.test(data.replaceAll('_', '')),
+  resolve: (data: string | null) => data !== null && mayBeNumber(data) && GO_INT.test(data.replaceAll('_', '')),
   construct: (data: string) => goInt(data.replaceAll('_', '')),
   predicate: (value: unknown) => typeof value === 'number' && Number.isInteger(value),
   represent: (value: object) => String(value),
@@ -56,7 +67,7 @@ const int11 = new Type('tag:yaml.org,2002:int', {
 
 const float11 = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && (SPECIAL_FLOATS.has(data) || GO_FLOAT.test(data.replaceAll('_', ''))),
+  resolve: (data: string | null) => data !== null && mayBeNumber(data) && (SPECIAL_FLOATS.has(data) || GO_FLOAT.test(data.replaceAll('_', ''))),
   construct: (data: string) => SPECIAL_FLOATS.get(data) ?? Number.parseFloat(data.replaceAll('_', '')),
   predicate: (value: unknown) => typeof value === 'number' && !Number.isInteger(value),
   represent: (value: object) => String(value),
