@@ -5,7 +5,7 @@
 import { appendFile } from 'node:fs/promises';
 import type { ChalkInstance } from 'chalk';
 import { summarize, type Report } from './report.js';
-import { renderers } from './render/index.js';
+import { chunkedRenderers, renderers } from './render/index.js';
 import { summaryLine } from './render/text.js';
 import { GitdiffError, messageOf } from './errors.js';
 
@@ -38,7 +38,10 @@ export async function writeReport(report: Report, options: OutputOptions, chalk:
     io.stdout.write(`${summaryLine(summarize(report), report.durationMs, chalk, report.noun)}\n`);
     return;
   }
-  io.stdout.write(renderers[options.format](report, { chalk, verbose: options.verbose }));
+  const renderOptions = { chalk, verbose: options.verbose };
+  const chunked = chunkedRenderers[options.format];
+  if (chunked) writeInPieces(io.stdout, chunked(report, renderOptions));
+  else io.stdout.write(renderers[options.format](report, renderOptions));
   const stepSummary = io.env.GITHUB_STEP_SUMMARY;
   if (options.format === 'github' && stepSummary) {
     try {
@@ -48,4 +51,17 @@ export async function writeReport(report: Report, options: OutputOptions, chalk:
       io.stderr.write(`gitdiff: warning: could not append the step summary to ${stepSummary}: ${messageOf(error)}\n`);
     }
   }
+}
+
+/** Pieces gathered into writes of about 64 KB: one write per item would be thousands of system calls. */
+function writeInPieces(stream: NodeJS.WritableStream, pieces: Iterable<string>): void {
+  let pending = '';
+  for (const piece of pieces) {
+    pending += piece;
+    if (pending.length >= 65536) {
+      stream.write(pending);
+      pending = '';
+    }
+  }
+  if (pending !== '') stream.write(pending);
 }

@@ -1,7 +1,7 @@
 // Renderers keyed by the -o/--output name. Adding a format is a file and one line here.
-import type { Renderer } from './types.js';
+import type { ChunkedRenderer, Renderer } from './types.js';
 import { renderText } from './text.js';
-import { renderJson } from './json.js';
+import { renderJson, renderJsonChunks } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderGithub } from './github.js';
 import { renderMarkdown } from './markdown.js';
@@ -14,4 +14,9 @@ export const renderers: Record<string, Renderer> = {
   markdown: renderMarkdown,
 };
 
-export type { Renderer, RenderOptions } from './types.js';
+/** Formats that can also be written piece by piece; each gives the same text as its renderer. */
+export const chunkedRenderers: Record<string, ChunkedRenderer> = {
+  json: renderJsonChunks,
+};
+
+export type { ChunkedRenderer, Renderer, RenderOptions } from './types.js';

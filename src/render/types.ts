@@ -9,3 +9,6 @@ export interface RenderOptions {
 
 /** A renderer turns a Report into the exact text written to stdout. It reads; it never compares. */
 export type Renderer = (report: Report, options: RenderOptions) => string;
+
+/** The same text in pieces, for formats whose whole text need not be in memory at once (a large plan's -o json). */
+export type ChunkedRenderer = (report: Report, options: RenderOptions) => Iterable<string>;

@@ -103,9 +103,11 @@ class DiffWalker {
       return;
     }
     if (isObject(before) && isObject(after)) {
-      const keys = new Set([...Object.keys(before), ...Object.keys(after), ...(isObject(unknown) ? Object.keys(unknown) : [])]);
-      for (const key of keys) {
-        this.walk(childPath(path, key), before[key], after[key], maskAt(beforeMask, key), maskAt(afterMask, key), maskAt(unknown, key));
+      // Every key of either side (and of the unknown mask), each once, in that order.
+      for (const key of Object.keys(before)) this.walkChild(path, key, before, after, beforeMask, afterMask, unknown);
+      for (const key of Object.keys(after)) if (!Object.hasOwn(before, key)) this.walkChild(path, key, before, after, beforeMask, afterMask, unknown);
+      if (isObject(unknown)) {
+        for (const key of Object.keys(unknown)) if (!Object.hasOwn(before, key) && !Object.hasOwn(after, key)) this.walkChild(path, key, before, after, beforeMask, afterMask, unknown);
       }
       return;
     }
@@ -117,7 +119,7 @@ class DiffWalker {
         return;
       }
       const length = Math.max(before.length, after.length, Array.isArray(unknown) ? unknown.length : 0);
-      for (let i = 0; i < length; i++) this.walk(childPath(path, i), before[i], after[i], maskAt(beforeMask, i), maskAt(afterMask, i), maskAt(unknown, i));
+      for (let i = 0; i < length; i++) this.walkChild(path, i, before, after, beforeMask, afterMask, unknown);
       return;
     }
     // An added or removed block with marked parts: walk it leaf by leaf, so each mark masks only its own leaf.
@@ -136,6 +138,21 @@ class DiffWalker {
       return;
     }
     if (!sameValue(before, after)) this.push(path, before, beforeMask, undefined, after, afterMask, unknown);
+  }
+
+  /**
+   * One attribute or element. An unchanged scalar with no sensitive or unknown
+   * mark cannot differ, so it is passed over without building its path: most
+   * attributes of a large plan's updates are such.
+   */
+  private walkChild(path: string, key: string | number, before: object, after: object, beforeMask: ValueMask, afterMask: ValueMask, unknown: ValueMask): void {
+    const from = (before as Record<string | number, unknown>)[key];
+    const to = (after as Record<string | number, unknown>)[key];
+    const fromMask = maskAt(beforeMask, key);
+    const toMask = maskAt(afterMask, key);
+    const unknownMask = maskAt(unknown, key);
+    if (from === to && (typeof from !== 'object' || from === null) && fromMask !== true && toMask !== true && unknownMask !== true) return;
+    this.walk(childPath(path, key), from, to, fromMask, toMask, unknownMask);
   }
 
   private push(path: string, from: unknown, fromMask: ValueMask, fromUnknown: ValueMask, to: unknown, toMask: ValueMask, toUnknown: ValueMask): void {

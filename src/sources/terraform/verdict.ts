@@ -58,9 +58,10 @@ export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdi
         item.details = { ...item.details, drift: driftSummary(entry, sensitiveStrings) };
         items.push(item);
       } else {
-        items.push(driftItem(entry, sensitiveStrings, false));
+        const item = driftItem(entry, sensitiveStrings, false);
+        items.push(item);
         // In sync, so listed only with -v: the note keeps it in sight, naming attributes, never values.
-        notes.push(`${entry.address} was ${driftSummary(entry, sensitiveStrings)}; the plan would not act on it (the configuration matches, or ignore_changes covers it)`);
+        notes.push(`${entry.address} was ${driftSummary(entry, sensitiveStrings, item.changes)}; the plan would not act on it (the configuration matches, or ignore_changes covers it)`);
       }
       shown.add(keyOf(entry));
     }
@@ -125,10 +126,11 @@ function driftItem(entry: ResourceChange, sensitiveStrings: SensitiveStrings, de
 }
 
 /** "updated outside Terraform (instance_type, tags["Name"])": which attributes drifted, never their values. */
-function driftSummary(entry: ResourceChange, sensitiveStrings: SensitiveStrings): string {
+function driftSummary(entry: ResourceChange, sensitiveStrings: SensitiveStrings, driftChanges?: Change[]): string {
   const kind = classifyActions(entry.change.actions).kind;
   if (kind !== 'update') return driftLabel(kind);
-  const paths = differences(entry.change, 'drift', sensitiveStrings).map((change) => change.path);
+  // The drift item's own changes when it has them: a large plan's drift is not compared twice.
+  const paths = (driftChanges ?? differences(entry.change, 'drift', sensitiveStrings)).map((change) => change.path);
   if (paths.length === 0) return driftLabel(kind);
   const named = paths.slice(0, DRIFT_PATHS_SHOWN).join(', ');
   const more = paths.length > DRIFT_PATHS_SHOWN ? ` and ${paths.length - DRIFT_PATHS_SHOWN} more` : '';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseManifests, splitDocuments } from '../../../src/sources/kube/documents.js';
 
@@ -42,5 +43,25 @@ describe('parseManifests', () => {
 
   it('splits on --- lines only', () => {
     expect(splitDocuments('a: 1\n---\nb: |\n  ---not a separator\n').length).toBe(2);
+  });
+
+  it('splits as the line-by-line reading did, on any mix of separators, comments, blanks and line ends', () => {
+    // The reading splitDocuments replaced: lines split and joined again, one regexp per line.
+    const byLines = (text: string) => {
+      const chunks: { lines: string[]; first: number }[] = [{ lines: [], first: 1 }];
+      text.split(/\r?\n/).forEach((line, index) => {
+        if (/^---(\s|$)/.test(line)) chunks.push({ lines: [line.slice(3)], first: index + 1 });
+        else chunks[chunks.length - 1].lines.push(line);
+      });
+      return chunks.flatMap((chunk) => {
+        const offset = chunk.lines.findIndex((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+        return offset === -1 ? [] : [{ text: chunk.lines.join('\n'), line: chunk.first + offset, firstLine: chunk.first }];
+      }).map((document, index) => ({ ...document, number: index + 1 }));
+    };
+    const pieces = ['---', '--- ', '---\t', '----', '-', '--- # c', '--- {a: 1}', 'a: 1', '  b: x', '#', ' # c', ' ', '\t', '\u00a0', '\ufeff', '\n', '\n', '\r\n', '\r', '|', 'k: ---'];
+    fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+      const text = parts.join('');
+      expect(splitDocuments(text)).toEqual(byLines(text));
+    }), { numRuns: 2000 });
   });
 });
