@@ -264,7 +264,10 @@ async function autoscalerIgnoreRules(declared: DeclaredObject[], live: LiveSide)
   if (scalable.length === 0) return { rules: [], notes: [] };
   const namespaces = [...new Set(scalable.map((object) => object.namespace ?? live.defaultNamespace))];
   const declaredAutoscalers = declared.filter(({ object }) => object.kind === 'HorizontalPodAutoscaler').map(({ object }) => object);
-  const listed = await live.list('autoscaling/v2', 'HorizontalPodAutoscaler', namespaces);
+  // Across many namespaces, one cluster-wide LIST instead of one per namespace (50 namespaces: 50
+  // requests become 1). A role limited to some namespaces is refused there: then per namespace.
+  let listed = namespaces.length > 1 ? await live.list('autoscaling/v2', 'HorizontalPodAutoscaler', undefined) : undefined;
+  if (listed === undefined || 'error' in listed) listed = await live.list('autoscaling/v2', 'HorizontalPodAutoscaler', namespaces);
   const notes = 'error' in listed ? [`could not read live HorizontalPodAutoscalers (${listed.error}): spec.replicas of objects they scale is compared`] : [];
   const liveAutoscalers = 'objects' in listed ? listed.objects : [];
   return { rules: autoscalerRules([...declaredAutoscalers, ...liveAutoscalers], live.defaultNamespace), notes };

@@ -111,6 +111,38 @@ describe('gitdiff kube against an API server', () => {
     }
   });
 
+  it.each([
+    ['one cluster-wide LIST of autoscalers across namespaces', undefined],
+    ['per-namespace LISTs when the cluster-wide one is forbidden (a namespace-scoped role)', 403],
+  ])('finds live autoscalers with %s', async (_name, clusterWideStatus) => {
+    // Deployments in two namespaces; an autoscaler owns the replicas of the one in "shop".
+    const deploymentIn = (namespace: string, replicas: number) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace }, spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } } });
+    const manifests = path.join(dir, 'two-namespaces.yaml');
+    writeFileSync(manifests, `${JSON.stringify(deploymentIn('shop', 2))}\n---\n${JSON.stringify(deploymentIn('store', 2))}\n`);
+    server.apply(deploymentIn('shop', 5));
+    server.apply(deploymentIn('store', 2));
+    server.apply({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'shop' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 6 } });
+    if (clusterWideStatus) server.addFault({ path: '/apis/autoscaling/v2/horizontalpodautoscalers', status: clusterWideStatus, times: 1 });
+    try {
+      const before = server.requests.length;
+      const result = await gitdiff([manifests]);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(/^2 in sync, 1 ignored/m);
+      expect(result.code).toBe(0);
+      const paths = server.requests.slice(before).map((request) => request.path).filter((p) => p.includes('horizontalpodautoscalers'));
+      if (clusterWideStatus) {
+        expect(paths).toHaveLength(3);
+        expect(paths).toEqual(expect.arrayContaining(['/apis/autoscaling/v2/horizontalpodautoscalers', '/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers', '/apis/autoscaling/v2/namespaces/store/horizontalpodautoscalers']));
+      } else {
+        expect(paths).toEqual(['/apis/autoscaling/v2/horizontalpodautoscalers']);
+      }
+    } finally {
+      server.remove('autoscaling/v2', 'HorizontalPodAutoscaler', 'shop', 'web');
+      server.remove('apps/v1', 'Deployment', 'shop', 'web');
+      server.remove('apps/v1', 'Deployment', 'store', 'web');
+    }
+  });
+
   it('sends only reads: discovery once per group-version, one LIST for a namespace with several objects', async () => {
     const before = server.requests.length;
     const many = path.join(dir, 'many.yaml');
