@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { heavyPackagesLoaded } from '../../bench/scenarios/startup.js';
+import { startKubeApiServer } from '../support/kube-api-server/index.js';
 
 const example = ['kube', 'fixtures/example/manifests', '--live-from', 'fixtures/example/live.yaml'];
 
@@ -22,6 +23,16 @@ describe('heavy packages load lazily', () => {
     ['ansible --results', ['ansible', '--results', 'fixtures/ansible/results/site-drifted.events.jsonl']],
   ])('%s loads none of the Kubernetes client, execa or prom-client', async (_name, args) => {
     expect(await heavyPackagesLoaded(args, scratch)).toEqual([]);
+  });
+
+  it('a cluster through a plain kubeconfig (a token) does not load the Kubernetes client either', async () => {
+    const server = await startKubeApiServer({ token: 'secret-token', objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { k: 'v' } }] });
+    try {
+      const kubeconfig = server.writeKubeconfig(scratch, { token: 'secret-token' });
+      expect(await heavyPackagesLoaded(['kube', 'fixtures/example/manifests', '--kubeconfig', kubeconfig], scratch)).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('the tracer sees them where they are used: execa when terraform runs', async () => {

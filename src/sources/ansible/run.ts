@@ -6,6 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Report, ReportError } from '../../report.js';
 import { GitdiffError, messageOf } from '../../errors.js';
+import { readStream } from '../../read-stream.js';
 import type { RunContext } from '../types.js';
 import { playbookArgv, refuseUnsafeArgs, type PlaybookRun } from './args.js';
 import type { PlaybookOutcome } from './playbook-run.js';
@@ -67,7 +68,7 @@ async function readSavedResults(file: string, context: RunContext): Promise<{ re
   const name = file === '-' ? 'stdin' : file;
   let text: string;
   try {
-    text = file === '-' ? await readStream(context.stdin) : await readFile(path.resolve(context.cwd, file), 'utf8');
+    text = file === '-' ? (await readStream(context.stdin)).toString('utf8') : await readFile(path.resolve(context.cwd, file), 'utf8');
   } catch (error) {
     throw new GitdiffError(`cannot read results ${name}: ${messageOf(error)}`, { hint: 'check the --results path' });
   }
@@ -75,12 +76,6 @@ async function readSavedResults(file: string, context: RunContext): Promise<{ re
   // Problems are found deep in the parsers, which do not know the file: name it here, for a one-line error a person can act on.
   results.problems = results.problems.map((problem) => `${name}: ${problem}`);
   return { results, name };
-}
-
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function readVarsFile(file: string, cwd: string): string | undefined {

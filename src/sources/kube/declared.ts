@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GitdiffError, messageOf } from '../../errors.js';
+import { readStream } from '../../read-stream.js';
 import { decodeManifest, parseManifests } from './documents.js';
 import type { DeclaredObject } from './objects.js';
 
@@ -12,12 +13,6 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** Whether a file met while walking a folder is a manifest (named files are read whatever their name). */
 export function isManifestName(name: string): boolean {
   return MANIFEST_EXTENSIONS.has(path.extname(name).toLowerCase());
-}
-
-export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
 }
 
 export interface ManifestFile {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GitdiffError } from '../../errors.js';
 import { decodeManifest, parseManifests } from './documents.js';
-import { readStream } from './declared.js';
+import { readStream } from '../../read-stream.js';
 import { builtInNamespaced, groupOf } from './kinds.js';
 import { kindKey, type KindScope, type ListResult, type LiveLookup, type LiveSide } from './live.js';
 import { parseLabelSelector } from './selector.js';

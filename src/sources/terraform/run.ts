@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Report } from '../../report.js';
 import { GitdiffError } from '../../errors.js';
+import { readStream } from '../../read-stream.js';
 import type { RunContext } from '../types.js';
 import { decodePlanBytes, parsePlanText, type DecodedPlan, type ParsedPlan } from './plan-input.js';
 import { resolveSettings, type TerraformSettings } from './settings.js';
@@ -70,11 +71,7 @@ async function loadPlan(settings: TerraformSettings, context: RunContext): Promi
 
 /** Reads and decodes a saved plan; the bytes stay inside this function, so they can be freed before parsing. */
 async function readSavedPlan(file: string, context: RunContext): Promise<DecodedPlan> {
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of context.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-    return decodePlanBytes(Buffer.concat(chunks.splice(0)));
-  }
+  if (file === '-') return decodePlanBytes(await readStream(context.stdin));
   try {
     // Sync on purpose: fs/promises reads a large file in chunks and peaks at about twice its size (measured on a 100 MB plan).
     return decodePlanBytes(readFileSync(path.resolve(context.cwd, file)));
