@@ -34,6 +34,8 @@ export interface CommandOptions {
   input?: string | Buffer;
   /** Exit codes that mean the command did its job (gitdiff exits 1 on drift); others throw. */
   okExitCodes?: number[];
+  /** Called after each run, before the next starts (to collect what the command wrote). */
+  after?: () => void;
 }
 
 /** Runs `command` once, measured. Asynchronous, so a test API server in this process keeps answering. */
@@ -63,6 +65,7 @@ export async function measureCommand(command: string, args: string[], options: C
     if (!ok.includes(measurement.exitCode)) {
       throw new Error(`bench: ${path.basename(command)} ${args.join(' ').slice(0, 200)} exited ${measurement.exitCode}: ${measurement.stderr.trim().slice(0, 500)}`);
     }
+    options.after?.();
     return measurement;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -89,6 +92,8 @@ export interface Repeated {
   peakRssMb: Stats;
   /** The last run, for its output and exit code. */
   last: Measurement;
+  /** Every measured run, in round order (compareCommands: run N of each command shared round N). */
+  runs: Measurement[];
 }
 
 export interface RepeatPlan {
@@ -125,6 +130,7 @@ function summarize(runs: Measurement[]): Repeated {
     cpuMs: stats(runs.map((run) => run.cpuMs)),
     peakRssMb: stats(runs.map((run) => run.peakRssMb)),
     last: runs[runs.length - 1],
+    runs,
   };
 }
 
