@@ -42,7 +42,7 @@ export const ansibleOverheadScenario: Scenario = {
   async run(context: BenchContext): Promise<ScenarioResult> {
     const ansiblePlaybook = whichBinary('ansible-playbook');
     if (!ansiblePlaybook) return { rows: [], targets: [], notes: [], skipped: 'ansible-playbook is not installed (apt-get install --no-install-recommends ansible-core)' };
-    const [hosts, filesPerHost] = context.quick ? [2, 3] : [3, 10];
+    const [hosts, filesPerHost] = context.quick ? [2, 3] : [3, 8];
     const dir = path.join(context.workDir, 'ansible');
     const { playbook, inventory } = writePlaybook(dir, hosts, filesPerHost);
     const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_LOCAL_TEMP: path.join(dir, '.ansible-tmp') };
