@@ -92,7 +92,7 @@ export function markdownReport(run: BenchRun): string {
     '',
     '## Targets',
     '',
-    unmet.length === 0 ? 'Every target is met.' : `${unmet.length} of ${targets.length} targets are not met; each says why.`,
+    unmet.length === 0 ? 'Every target is met.' : `${unmet.length} of ${targets.length} targets ${unmet.length === 1 ? 'is' : 'are'} not met; ${unmet.length === 1 ? 'it says' : 'each says'} why.`,
     '',
     markdownTable(TARGET_COLUMNS, targets.map(targetCells)),
     '',
