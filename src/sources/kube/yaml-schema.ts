@@ -36,13 +36,14 @@ const SPECIAL_FLOATS = new Map<string, number>([
 ]);
 
 /**
- * Whether a plain scalar could be a number at all: both patterns (and the special
- * floats) start with a digit, a sign or a dot, once underscores are removed. Most
- * scalars of a manifest are names and words; this spares them two regular expressions.
+ * Whether a plain scalar could be a number at all. go-yaml v2 (resolve.go) only
+ * tries int and float for a scalar whose first character is a digit, a sign or a
+ * dot (its resolve table), before it removes underscores: `_1` stays a string.
+ * Most scalars of a manifest are names and words; this also spares them two regular expressions.
  */
 function mayBeNumber(data: string): boolean {
   const first = data.charCodeAt(0);
-  return (first >= 48 && first <= 57) || data[0] === '-' || data[0] === '+' || data[0] === '.' || data[0] === '_';
+  return (first >= 48 && first <= 57) || data[0] === '-' || data[0] === '+' || data[0] === '.';
 }
 
 function goInt(plain: string): number {
