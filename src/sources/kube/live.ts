@@ -22,13 +22,12 @@ export interface LiveSide {
   defaultNamespace: string;
   /** Scope of each declared kind, keyed by kindKey(). */
   scopes(kinds: { apiVersion: string; kind: string }[]): Promise<Map<string, KindScope>>;
-  /** The live object for each declared object (namespace already resolved), in the same order. */
-  fetch(objects: DeclaredObject[]): Promise<LiveLookup[]>;
   /**
-   * fetch() a group at a time: `found` gets each group's positions in `objects` and their
-   * lookups as they arrive, so that the caller can compare them and let them go at once.
+   * The live object of each declared object (namespace already resolved), a group at a time:
+   * `found` gets each group's positions in `objects` and their lookups as they arrive, so that
+   * the caller can compare them and let them go at once (fetchAll() collects them instead).
    */
-  fetchEach?(objects: DeclaredObject[], found: (positions: number[], lookups: LiveLookup[]) => void): Promise<void>;
+  fetch(objects: DeclaredObject[], found: FoundGroup): Promise<void>;
   /**
    * Every live object of a kind in the given namespaces (undefined: all, or
    * cluster-scoped), optionally by label selector. For what Git does not name:
@@ -47,6 +46,15 @@ export interface LiveSide {
 }
 
 export type ListResult = { objects: KubeObject[] } | { error: string; hint?: string };
+
+export type FoundGroup = (positions: number[], lookups: LiveLookup[]) => void;
+
+/** Every lookup at once, in the order of `objects` (server-side mode needs them all before its dry runs). */
+export async function fetchAll(live: LiveSide, objects: DeclaredObject[]): Promise<LiveLookup[]> {
+  const lookups = new Array<LiveLookup>(objects.length);
+  await live.fetch(objects, (positions, found) => positions.forEach((position, index) => { lookups[position] = found[index]; }));
+  return lookups;
+}
 
 export function kindKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;

@@ -6,7 +6,7 @@ import { parseDuration } from '../../duration.js';
 import type { Item, Report } from '../../report.js';
 import type { RunContext } from '../types.js';
 import { loadDeclared } from './declared.js';
-import { kindKey, type LiveLookup, type LiveSide } from './live.js';
+import { fetchAll, kindKey, type LiveLookup, type LiveSide } from './live.js';
 import { isRecord, objectKey, titleOf, type DeclaredObject } from './objects.js';
 import { readSnapshot } from './snapshot.js';
 import { parseIgnoreFlag, type IgnoreRule } from './ignore.js';
@@ -128,7 +128,7 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
   try {
     const kinds = uniqueKinds(declared);
     const scopes = await live.scopes(kinds);
-    context.log(`connected and discovered ${kinds.length} kinds (${since()})`);
+    context.log(`scoped ${kinds.length} kinds on ${live.target} (${since()})`);
     const items = new Array<Item>(declared.length);
     const declaredKinds = kindsDeclaredByCrds(declared);
     const toFetch: DeclaredObject[] = [];
@@ -157,9 +157,18 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
       items[fetchIndex[position]] = compareItem(toFetch[position], prediction ?? lookup, lookup, rules, { strict: options.strict, schema, serverSide: options.serverSide });
     };
     let compareContext: CompareContext;
-    if (!options.serverSide && live.fetchEach) {
+    if (options.serverSide) {
+      // A dry run needs to know which objects exist: every lookup first, then the dry runs.
+      const [lookups, ruled] = await Promise.all([fetchAll(live, toFetch), rulesAndSchemas]);
+      compareContext = ruled;
+      context.log(`fetched ${toFetch.length} live objects (${since()})`);
+      const predictions = await dryRuns(live, toFetch, lookups);
+      lookups.forEach((lookup, position) => compareAt(ruled, position, lookup, predictions[position]));
+      context.log(`dry-run applied and compared (${since()})`);
+    } else {
       // Each group is compared as it arrives, and its live objects let go: with 10,000 objects,
       // holding them all until the last LIST costs more in garbage collection than comparing them.
+      // Groups that arrive before the rules and schemas wait for them.
       let ready: CompareContext | undefined;
       const waiting: [number[], LiveLookup[]][] = [];
       const compareGroup = (positions: number[], lookups: LiveLookup[]): void => positions.forEach((position, index) => compareAt(ready!, position, lookups[index]));
@@ -168,21 +177,14 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
         for (const [positions, lookups] of waiting.splice(0)) compareGroup(positions, lookups);
         return ruled;
       });
-      const fetching = live.fetchEach(toFetch, (positions, lookups) => {
+      const fetching = live.fetch(toFetch, (positions, lookups) => {
         if (ready) compareGroup(positions, lookups);
         else waiting.push([positions, lookups]);
       });
       [, compareContext] = await Promise.all([fetching, whenReady]);
       context.log(`fetched ${toFetch.length} live objects, each group compared as it came (${since()})`);
-    } else {
-      const [lookups, ruled] = await Promise.all([live.fetch(toFetch), rulesAndSchemas]);
-      compareContext = ruled;
-      context.log(`fetched ${toFetch.length} live objects (${since()})`);
-      const predictions = options.serverSide ? await dryRuns(live, toFetch, lookups) : undefined;
-      lookups.forEach((lookup, position) => compareAt(ruled, position, lookup, predictions?.[position]));
     }
     const { published, autoscaling } = compareContext;
-    context.log(`compared (${since()})`);
     const orphans = options.orphans ? await findOrphans(declared, live, options.orphans) : { items: [], errors: [] };
     return {
       source: 'kube',

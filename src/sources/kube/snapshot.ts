@@ -8,7 +8,7 @@ import { GitdiffError } from '../../errors.js';
 import { decodeManifest, parseManifests } from './documents.js';
 import { readStream } from '../../read-stream.js';
 import { builtInNamespaced, groupOf } from './kinds.js';
-import { kindKey, type KindScope, type ListResult, type LiveLookup, type LiveSide } from './live.js';
+import { kindKey, type FoundGroup, type KindScope, type ListResult, type LiveLookup, type LiveSide } from './live.js';
 import { parseLabelSelector } from './selector.js';
 import { objectKey, type DeclaredObject, type KubeObject } from './objects.js';
 
@@ -58,12 +58,13 @@ export class SnapshotLiveSide implements LiveSide {
     return scopes;
   }
 
-  async fetch(objects: DeclaredObject[]): Promise<LiveLookup[]> {
-    return objects.map((declared) => {
+  /** A snapshot is already in memory: one group, all of it. */
+  async fetch(objects: DeclaredObject[], found: FoundGroup): Promise<void> {
+    found(objects.map((_declared, position) => position), objects.map((declared): LiveLookup => {
       const { apiVersion, kind, metadata } = declared.object;
       const object = this.byKey.get(objectKey(apiVersion, kind, declared.namespace, metadata.name));
       return object ? { state: 'found', object } : { state: 'absent', reason: `not in the snapshot ${this.target}` };
-    });
+    }));
   }
 
   async list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string): Promise<ListResult> {

@@ -4,7 +4,7 @@
 // compared group-versions, once. Only GET requests, except the dry-run
 // PATCHes of --server-side (dryRun=All): nothing is changed.
 import { GitdiffError } from '../../../errors.js';
-import { KIND_NOT_SERVED, kindKey, type KindScope, type ListResult, type LiveLookup, type LiveSide } from '../live.js';
+import { KIND_NOT_SERVED, kindKey, type FoundGroup, type KindScope, type ListResult, type LiveLookup, type LiveSide } from '../live.js';
 import { isRecord, type DeclaredObject, type KubeObject } from '../objects.js';
 import { groupOf } from '../kinds.js';
 import { connect, type ConnectOptions, type Connection } from './connect.js';
@@ -62,13 +62,7 @@ class ClusterLiveSide implements LiveSide {
     }
   }
 
-  async fetch(objects: DeclaredObject[]): Promise<LiveLookup[]> {
-    const lookups = new Array<LiveLookup>(objects.length);
-    await this.fetchEach(objects, (positions, found) => positions.forEach((position, index) => { lookups[position] = found[index]; }));
-    return lookups;
-  }
-
-  async fetchEach(objects: DeclaredObject[], found: (positions: number[], lookups: LiveLookup[]) => void): Promise<void> {
+  async fetch(objects: DeclaredObject[], found: FoundGroup): Promise<void> {
     // Group by kind and namespace: a group of several is one LIST, a single object one GET.
     const groups = new Map<string, number[]>();
     objects.forEach((declared, position) => {
