@@ -34,7 +34,9 @@ export interface CommandOptions {
   input?: string | Buffer;
   /** Exit codes that mean the command did its job (gitdiff exits 1 on drift); others throw. */
   okExitCodes?: number[];
-  /** Called after each run, before the next starts (to collect what the command wrote). */
+  /** Called just before each run (to reset a counter). */
+  before?: () => void;
+  /** Called after each run, before the next starts (to collect what the command wrote or caused). */
   after?: () => void;
 }
 
@@ -43,6 +45,7 @@ export async function measureCommand(command: string, args: string[], options: C
   const scratch = mkdtempSync(path.join(tmpdir(), 'gitdiff-bench-rusage-'));
   const resultFile = path.join(scratch, 'rusage.json');
   try {
+    options.before?.();
     const child = spawn('python3', [rusageScript, resultFile, '--', command, ...args], {
       cwd: options.cwd ?? repoRoot,
       env: options.env ?? process.env,
@@ -101,14 +104,6 @@ export interface RepeatPlan {
   repeats: number;
 }
 
-/** Warm-ups (not counted), then `repeats` measured runs. */
-export async function repeatCommand(plan: RepeatPlan, command: string, args: string[], options: CommandOptions = {}): Promise<Repeated> {
-  for (let index = 0; index < plan.warmups; index++) await measureCommand(command, args, options);
-  const runs: Measurement[] = [];
-  for (let index = 0; index < plan.repeats; index++) runs.push(await measureCommand(command, args, options));
-  return summarize(runs);
-}
-
 /**
  * Several commands measured side by side: each round runs every command once,
  * in turn, so a slow moment of the machine falls on all of them alike.
@@ -132,18 +127,6 @@ function summarize(runs: Measurement[]): Repeated {
     last: runs[runs.length - 1],
     runs,
   };
-}
-
-/** A function in this process, timed with warm-ups (for in-process comparisons such as parsing). */
-export async function repeatFunction(plan: RepeatPlan, run: () => unknown): Promise<Stats> {
-  for (let index = 0; index < plan.warmups; index++) await run();
-  const times: number[] = [];
-  for (let index = 0; index < plan.repeats; index++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
-  }
-  return stats(times);
 }
 
 /** Side by side in this process, alternating, as compareCommands does for processes. */

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateCluster, KINDS_PER_APP, type GeneratedCluster } from '../inputs/kube-cluster.js';
-import { measureCommand, repoRoot, stats, type Measurement, type RepeatPlan, type Stats } from '../measure.js';
+import { compareCommands, measureCommand, repoRoot, stats, type Repeated, type RepeatPlan, type Stats } from '../measure.js';
 import { ratio, type BenchContext, type Row, type Scenario, type ScenarioResult, type Target } from '../scenario.js';
 import { startKubeApiServer, type KubeApiServer } from '../../test/support/kube-api-server/index.js';
 
@@ -26,49 +26,45 @@ interface Subject {
   okExitCodes: number[];
 }
 
-interface SubjectResult {
-  wallMs: Stats;
-  cpuMs: Stats;
-  peakRssMb: Stats;
+interface SubjectResult extends Repeated {
   /** Requests the server received in one run (the median; they do not vary), and how many of them were discovery. */
   requests: number;
   discoveryRequests: number;
   /** CPU the server (this process) spent during one run, median. */
   serverCpuMs: Stats;
-  last: Measurement;
 }
 
 /**
- * Round-robin as compareCommands, also counting each run's requests and the
- * server's CPU (this process's, measured around the run: the bench does
- * nothing else meanwhile).
+ * compareCommands, also counting each run's requests and the server's CPU
+ * (this process's, measured around the run: the bench does nothing else meanwhile).
  */
 async function measureSideBySide(plan: RepeatPlan, server: KubeApiServer, subjects: Subject[]): Promise<SubjectResult[]> {
-  const runs = subjects.map(() => ({ measurements: [] as Measurement[], requests: [] as number[], discovery: [] as number[], serverCpu: [] as number[] }));
-  for (let round = 0; round < plan.warmups + plan.repeats; round++) {
-    for (const [index, subject] of subjects.entries()) {
-      const requestsBefore = server.requests.length;
-      const cpuBefore = process.cpuUsage();
-      const measurement = await measureCommand(subject.command, subject.args, { okExitCodes: subject.okExitCodes });
-      const cpu = process.cpuUsage(cpuBefore);
-      const received = server.requests.slice(requestsBefore);
-      // The recorded requests are not needed after counting; keep the server's memory flat over many runs.
-      server.requests.length = 0;
-      if (round < plan.warmups) continue;
-      runs[index].measurements.push(measurement);
-      runs[index].requests.push(received.length);
-      runs[index].discovery.push(received.filter(({ path: requested }) => isDiscovery(requested)).length);
-      runs[index].serverCpu.push((cpu.user + cpu.system) / 1000);
-    }
-  }
-  return runs.map(({ measurements, requests, discovery, serverCpu }) => ({
-    wallMs: stats(measurements.map((run) => run.wallMs)),
-    cpuMs: stats(measurements.map((run) => run.cpuMs)),
-    peakRssMb: stats(measurements.map((run) => run.peakRssMb)),
-    requests: stats(requests).median,
-    discoveryRequests: stats(discovery).median,
-    serverCpuMs: stats(serverCpu),
-    last: measurements[measurements.length - 1],
+  const readings = subjects.map(() => ({ requests: [] as number[], discovery: [] as number[], serverCpu: [] as number[] }));
+  let cpuBefore = process.cpuUsage();
+  const results = await compareCommands(plan, subjects.map((subject, index) => ({
+    command: subject.command,
+    args: subject.args,
+    options: {
+      okExitCodes: subject.okExitCodes,
+      before: () => {
+        server.requests.length = 0;
+        cpuBefore = process.cpuUsage();
+      },
+      after: () => {
+        const cpu = process.cpuUsage(cpuBefore);
+        readings[index].requests.push(server.requests.length);
+        readings[index].discovery.push(server.requests.filter(({ path: requested }) => isDiscovery(requested)).length);
+        readings[index].serverCpu.push((cpu.user + cpu.system) / 1000);
+      },
+    },
+  })));
+  // The hooks ran for the warm-ups too: keep the measured runs' readings.
+  const measured = (values: number[]): Stats => stats(values.slice(-plan.repeats));
+  return results.map((result, index) => ({
+    ...result,
+    requests: measured(readings[index].requests).median,
+    discoveryRequests: measured(readings[index].discovery).median,
+    serverCpuMs: measured(readings[index].serverCpu),
   }));
 }
 
@@ -80,9 +76,7 @@ function isDiscovery(requested: string): boolean {
 /** The stage times `gitdiff kube --debug` logs ("read 10000 declared objects (812 ms)"), as one phrase. */
 async function stagesOf(manifests: string, kubeconfig: string): Promise<string> {
   const run = await measureCommand(gitdiff, ['kube', manifests, '--kubeconfig', kubeconfig, '--debug'], { okExitCodes: [1] });
-  const stages = [...run.stderr.matchAll(/^debug: (read \d+ declared objects|connected and discovered \d+ kinds|fetched \d+ live objects[^(]*|compared) \((\d+) ms\)$/gm)]
-    // Without a separate compare stage (each group is compared as it comes), "compared" repeats the fetch's time.
-    .filter((match, index, all) => !(match[1] === 'compared' && all[index - 1]?.[2] === match[2]))
+  const stages = [...run.stderr.matchAll(/^debug: (read \d+ declared objects|scoped \d+ kinds|fetched \d+ live objects)[^(]*\((\d+) ms\)$/gm)]
     .map((match) => `${match[1]} by ${match[2]} ms`);
   return `${stages.join(', ')}, exit at ${run.wallMs.toFixed(0)} ms`;
 }
