@@ -3,17 +3,16 @@
 // gitdiff runs as a process with --live-from, the default (subset) mode; the
 // server-side dry-run results (*-predicted-live.json) are replayed by the test
 // API server for --server-side.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGitdiff, sharedFixtures } from '../support/run-cli.js';
+import { runGitdiff } from '../support/run-cli.js';
+import { sharedCorpus } from '../support/shared-corpus.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
 
-const live = path.join(sharedFixtures, 'kubernetes/live');
-const present = existsSync(live);
-if (!present) process.stderr.write(`\n*** SKIPPING the Kubernetes corpus: ${live} is absent (it sits beside the checkout in CI) ***\n`);
+const { dir: live, present } = sharedCorpus('kubernetes/live', 'the Kubernetes corpus of declared/live pairs');
 
 interface Pair {
   declared: string;

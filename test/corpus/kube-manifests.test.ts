@@ -2,16 +2,15 @@
 // kube-prometheus (CRDs' objects, a Secret, a 1 MB dashboards ConfigMap), the
 // guestbook, and Argo CD's 1.85 MB install. Every object must be read and
 // identified; compared with an empty cluster snapshot, every one is missing.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { runGitdiff, sharedFixtures } from '../support/run-cli.js';
+import { runGitdiff } from '../support/run-cli.js';
+import { sharedCorpus } from '../support/shared-corpus.js';
 
-const manifests = path.join(sharedFixtures, 'kubernetes/manifests');
-const present = existsSync(manifests);
-if (!present) process.stderr.write(`\n*** SKIPPING the manifest corpus: ${manifests} is absent (it sits beside the checkout in CI) ***\n`);
+const { dir: manifests, present } = sharedCorpus('kubernetes/manifests', 'the manifest corpus');
 
 describe.skipIf(!present)('Kubernetes corpus: real manifest sets', () => {
   const emptySnapshot = path.join(mkdtempSync(path.join(os.tmpdir(), 'gitdiff-empty-')), 'empty.yaml');

@@ -1,17 +1,15 @@
 // What apply() stores, checked against objects real API servers returned
 // (../shared/fixtures/kubernetes/live) and against the server's documented defaults.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from './kube-api-server/index.js';
-import { sharedFixtures } from './run-cli.js';
+import { sharedCorpus } from './shared-corpus.js';
 
 type Obj = Record<string, any>;
 
-const liveFixtures = path.join(sharedFixtures, 'kubernetes/live');
-const haveFixtures = existsSync(liveFixtures);
-if (!haveFixtures) process.stderr.write(`\n*** SKIPPING shape tests against real objects: ${liveFixtures} is absent ***\n`);
+const { dir: liveFixtures, present: haveFixtures } = sharedCorpus('kubernetes/live', 'shape tests against real objects');
 const itWithFixtures = haveFixtures ? it : it.skip;
 const fixture = (name: string): Obj => yaml.load(readFileSync(path.join(liveFixtures, name), 'utf8')) as Obj;
 

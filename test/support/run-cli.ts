@@ -19,16 +19,24 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   input?: string | Buffer;
   timeoutMs?: number;
-  /** Run as this user and group (tests running as root need another user to meet an unreadable file). */
-  uid?: number;
-  gid?: number;
+  /**
+   * Without the capabilities that let root read any file (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH): a test running
+   * as root meets a mode-000 file as a user would. Still root, so the clone is reachable wherever it lives
+   * (another user could not enter a clone under a private 0700 folder). Needs util-linux's setpriv.
+   */
+  withoutRootFileAccess?: boolean;
 }
+
+/** setpriv's arguments that drop root's power to read and search any file, for this process and its children. */
+const DROP_FILE_CAPABILITIES = ['--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search'];
 
 export function runGitdiff(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // A clean environment: no color unless a test asks for it, no CI-specific behaviour leaking in.
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...options.env };
-    const child = spawn(process.execPath, [gitdiffBin, ...args], { cwd: options.cwd ?? repoRoot, env, stdio: 'pipe', uid: options.uid, gid: options.gid });
+    const command = [process.execPath, gitdiffBin, ...args];
+    if (options.withoutRootFileAccess) command.unshift('setpriv', ...DROP_FILE_CAPABILITIES);
+    const child = spawn(command[0], command.slice(1), { cwd: options.cwd ?? repoRoot, env, stdio: 'pipe' });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

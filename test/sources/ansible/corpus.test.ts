@@ -2,14 +2,12 @@
 // (ansible-core's own callback tests; see SOURCES.md there), each read with
 // `gitdiff ansible --results` and given the verdict a careful operator would,
 // with the reason written down. Skipped, loudly, where that folder is absent.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runGitdiff, sharedFixtures } from '../../support/run-cli.js';
+import { runGitdiff } from '../../support/run-cli.js';
+import { sharedCorpus } from '../../support/shared-corpus.js';
 
-const corpus = path.join(sharedFixtures, 'ansible/text');
-const present = existsSync(corpus);
-if (!present) process.stderr.write(`\n*** SKIPPING the ansible text-log corpus: ${corpus} is absent (it sits beside the checkout) ***\n`);
+const { dir: corpus, present } = sharedCorpus('ansible/text', 'the ansible text-log corpus');
 
 interface Expectation {
   file: string;

@@ -16,10 +16,9 @@ import { parsePlanBytes } from '../../../src/sources/terraform/plan-input.js';
 import type { Plan, PlanChange, ValueMask } from '../../../src/sources/terraform/plan-model.js';
 import { planVerdict } from '../../../src/sources/terraform/verdict.js';
 import { runGitdiff, sharedFixtures } from '../../support/run-cli.js';
+import { sharedCorpus } from '../../support/shared-corpus.js';
 
-const corpus = path.join(sharedFixtures, 'terraform');
-const present = existsSync(corpus);
-if (!present) process.stderr.write(`\n*** SKIPPING the terraform corpus: ${corpus} is absent (set GITDIFF_SHARED_FIXTURES to run it) ***\n`);
+const { dir: corpus, present } = sharedCorpus('terraform', 'the terraform corpus');
 
 /** The verdict a careful operator gives each show -json plan, and why. */
 const EXPECTED: Record<string, [exit: 0 | 1 | 2, reason: string]> = {
