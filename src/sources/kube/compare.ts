@@ -14,18 +14,20 @@ import { isRecord } from './objects.js';
 import { rulesFor, type FieldRules, type KindTypes } from './schema/rules.js';
 
 /**
- * How absence compares. 'decoded': as the API server decodes a manifest (a
- * declared zero value matches an absent field where the Go type makes them
- * one, a schema default matches its absence). 'exact': both sides are the
- * server's own output (--server-side), so absent is only absent (or null).
+ * What may stand for an absent field. Always: `null`, and the Go zero value of
+ * a value field, which decodes to the same object as absence (the server may
+ * write it or not: omitempty, protobuf's nil slices). 'manifest' (a manifest
+ * against the live object) adds the schema's default, which the server fills
+ * in. 'server-output' (--server-side: a dry run's result against the live
+ * object) does not: both were written by the server, defaults included.
  */
-export type AbsenceRule = 'decoded' | 'exact';
+export type AbsenceRule = 'manifest' | 'server-output';
 
 /**
  * Compares `declared` (a subset) with `live`. Every Change has the declared
  * value (Git) and the live value at its path; `undefined` means absent.
  */
-export function compareDeclared(declared: unknown, live: unknown, types: KindTypes = {}, absence: AbsenceRule = 'decoded'): Change[] {
+export function compareDeclared(declared: unknown, live: unknown, types: KindTypes = {}, absence: AbsenceRule = 'manifest'): Change[] {
   const comparison = { changes: [] as Change[], absence };
   walk(declared, live, '', rulesFor(types), comparison);
   return comparison.changes;
@@ -109,11 +111,11 @@ function isAbsent(value: unknown): boolean {
  * The one rule for absence: whether `value` on one side says no more than an
  * absent (or null) field on the other. `null` in a manifest means "not set".
  * Otherwise, as the server decodes it: the Go zero value of a value field, or
- * the schema's default (what the server stores when the field is absent).
+ * (for a manifest) the schema's default, what the server stores when the field is absent.
  */
 function meansUnset(value: unknown, rules: FieldRules, absence: AbsenceRule): boolean {
   if (value === undefined || value === null) return true;
-  return absence === 'decoded' && (isGoZero(value, rules) || equalsDefault(value, rules));
+  return isGoZero(value, rules) || (absence === 'manifest' && equalsDefault(value, rules));
 }
 
 /**
@@ -146,7 +148,7 @@ function equalsDefault(value: unknown, rules: FieldRules): boolean {
   if (schemaDefault !== undefined && sameElement(value, schemaDefault.value, rules)) return true;
   if (!isRecord(value)) return false;
   const fields = Object.entries(value);
-  return fields.length > 0 && fields.every(([key, child]) => meansUnset(child, rules.child(key), 'decoded'));
+  return fields.length > 0 && fields.every(([key, child]) => meansUnset(child, rules.child(key), 'manifest'));
 }
 
 /**

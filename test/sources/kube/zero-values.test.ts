@@ -4,7 +4,7 @@
 // (automountServiceAccountToken, allowPrivilegeEscalation...) set to false, an
 // empty selector, a custom resource's field: the server keeps them, so a live
 // object without them has drifted. In --server-side mode both sides are the
-// server's own output: no zero value stands in for an absent field.
+// server's own output: no schema default stands in for an absent field either.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,15 +77,24 @@ describe('a declared zero value the server drops (or defaults to) still matches 
 });
 
 describe('--server-side: the dry run and the live object are compared as the server wrote them', () => {
-  const pod = (spec: Obj): KubeObject => ({ ...POD, metadata: { name: 'web', namespace: 'default' }, spec } as KubeObject);
+  const object = (kind: { apiVersion: string; kind: string }, spec: Obj): KubeObject => ({ ...kind, metadata: { name: 'web', namespace: 'default' }, spec } as KubeObject);
+  const schema = new OpenApiFieldSchema({
+    type: 'object', properties: { spec: { type: 'object', properties: { paused: { type: 'boolean', default: false } } } },
+  }, { byName: {}, refPrefix: '#/components/schemas/' });
 
   it.each([
-    ['false where live has nothing', { hostNetwork: false }, {}],
-    ['nothing where live has false', {}, { hostNetwork: false }],
-    ['an empty struct where live has nothing', { containers: [app({ resources: {} })] }, { containers: [app()] }],
-    ['0 where live has nothing', { priority: 0 }, {}],
-  ])('%s is a difference', (_name, predicted, live) => {
-    expect(serverSideChanges(pod(predicted), pod(live))).not.toEqual([]);
+    ['a *bool false where live has nothing', POD, { automountServiceAccountToken: false }, {}],
+    ['nothing where live has a *bool false', POD, {}, { automountServiceAccountToken: false }],
+    ['a *int32 0 where live has nothing', POD, { priority: 0 }, {}],
+    ['an empty pointer struct where live has nothing', POD, { containers: [app({ securityContext: {} })] }, { containers: [app()] }],
+    ['a custom resource\'s false where live has nothing', WIDGET, { enabled: false }, {}],
+    ['a custom resource\'s schema default where live has nothing', WIDGET, { paused: false }, {}],
+  ])('%s is a difference', (_name, kind, predicted, live) => {
+    expect(serverSideChanges(object(kind, predicted), object(kind, live), schema)).not.toEqual([]);
+  });
+
+  it('a value field at its zero is the same Go object as its absence', () => {
+    expect(serverSideChanges(object(POD, { hostNetwork: false, containers: [app({ resources: {} })] }), object(POD, { containers: [app()] }))).toEqual([]);
   });
 });
 
