@@ -44,7 +44,7 @@ function rewriteIntegers(text: string, replace: (literal: string) => string): st
       index++;
       while (index < text.length && isNumberChar(text.charCodeAt(index))) index++;
       const literal = text.slice(start, index);
-      if (/^-?\d{16,}$/.test(literal) && !Number.isSafeInteger(Number(literal))) {
+      if (isExactInteger(literal)) {
         pieces.push(text.slice(copied, start), replace(literal));
         copied = index;
       }
@@ -54,6 +54,14 @@ function rewriteIntegers(text: string, replace: (literal: string) => string): st
   }
   pieces.push(text.slice(copied));
   return pieces.join('');
+}
+
+/**
+ * An integer literal a double cannot hold but int64 or uint64 can (up to 20 digits). Longer ones stay
+ * doubles, as Kubernetes reads them into an untyped field, and BigInt never parses a 20 MB literal.
+ */
+function isExactInteger(literal: string): boolean {
+  return /^-?\d{16,20}$/.test(literal) && !Number.isSafeInteger(Number(literal));
 }
 
 function isNumberChar(code: number): boolean {

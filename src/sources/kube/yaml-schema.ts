@@ -55,7 +55,8 @@ function goInt(plain: string): number | bigint {
   if (/^0[xXbBoO]/.test(digits)) [radix, body] = [RADIX[digits[1].toLowerCase()], digits.slice(2)];
   else if (digits.length > 1 && digits.startsWith('0')) [radix, body] = [8, digits.slice(1)];
   const value = Number.parseInt(body, radix);
-  if (Number.isSafeInteger(value)) return negative ? -value : value;
+  // Beyond 64 bits (as written in any radix, 64 binary digits at most) it is no int64: a double, as JSON's would be.
+  if (Number.isSafeInteger(value) || body.length > 64) return negative ? -value : value;
   const exact = BigInt(radix === 10 ? body : `0${RADIX_PREFIX[radix]}${body}`);
   return negative ? -exact : exact;
 }
