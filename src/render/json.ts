@@ -2,6 +2,7 @@
 // source, target, summary, items (identity first), errors, notes, durationMs.
 import { summarize, type Change, type Item, type Report } from '../report.js';
 import type { Renderer } from './types.js';
+import { jsonText } from '../exact-integers.js';
 
 function changeJson(change: Change): Record<string, unknown> {
   return {
@@ -53,7 +54,7 @@ function envelope(report: Report, items: unknown): Record<string, unknown> {
 
 /** JSON.stringify's two-space layout of `value`, as it reads nested `depth` levels down. */
 function nested(value: unknown, depth: number): string {
-  return JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
+  return jsonText(value, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
 }
 
 /**

@@ -2,11 +2,21 @@
 // (red), Git's declared value is `+` (green). In-sync items are listed only
 // with -v. Everything here formats what the Report says; nothing is compared.
 import { structuredPatch } from 'diff';
-import { dump } from 'js-yaml';
+import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
 import type { ChalkInstance } from 'chalk';
 import { summarize, SENSITIVE, type Change, type Item, type Report, type Summary } from '../report.js';
 import type { Renderer, RenderOptions } from './types.js';
 import { declaredAt } from './plain.js';
+
+/** Values as YAML; an integer beyond 2^53 (a BigInt, see exact-integers.ts) as its digits, where js-yaml would throw. */
+const VALUE_SCHEMA = DEFAULT_SCHEMA.extend({
+  implicit: [new Type('tag:gitdiff,2026:big-integer', {
+    kind: 'scalar',
+    resolve: () => false,
+    predicate: (value: unknown) => typeof value === 'bigint',
+    represent: (value: object) => String(value),
+  })],
+});
 
 const MARK: Record<Item['status'], string> = {
   'in-sync': '=',
@@ -122,7 +132,7 @@ function textDiffLines(live: string, declared: string, chalk: ChalkInstance): st
 /** Scalars print as YAML would write them (so "4" and 4 look different); structures as indented YAML. */
 function valueLines(value: unknown): string[] {
   if (value === null) return ['null'];
-  const text = dump(value, { lineWidth: -1, noRefs: true, sortKeys: false }).replace(/\n$/, '');
+  const text = dump(value, { schema: VALUE_SCHEMA, lineWidth: -1, noRefs: true, sortKeys: false }).replace(/\n$/, '');
   return text.split('\n');
 }
 

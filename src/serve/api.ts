@@ -2,6 +2,7 @@
 // its JSON form. Each check's report is the shared report model, exactly as
 // `gitdiff SOURCE -o json` prints it (docs/json.md).
 import type { ReportError } from '../report.js';
+import { jsonText } from '../exact-integers.js';
 import { reportJson } from '../render/json.js';
 import { shownCommand } from './check-command.js';
 import { verdictOf, type CheckStatus, type RunRecord } from './state.js';
@@ -78,5 +79,5 @@ export function apiJson(view: ServeView): string {
     },
     checks: view.checks.map(checkJson),
   };
-  return JSON.stringify(body, null, 2) + '\n';
+  return jsonText(body, 2) + '\n';
 }

@@ -22,6 +22,7 @@ const HOSTILE = 'fixtures/hostile';
 const MANIFESTS = `${HOSTILE}/kube/manifests`;
 const SNAPSHOTS = `${HOSTILE}/kube/snapshots`;
 const LIVE = `${HOSTILE}/kube/live.yaml`;
+const PAIRS = `${HOSTILE}/kube/pairs`;
 
 const IN_SYNC = /^1 in sync \(1 object, /m;
 const fails = (file: string, error: RegExp, partial = false): Expectation => ({ error, file, partial });
@@ -38,6 +39,13 @@ const snapshot = (file: string, expect: Expectation | RegExp): HostileCase => ({
   name: `kube snapshot ${file}`,
   args: ['kube', `${HOSTILE}/kube/declared.yaml`, '--live-from', `${SNAPSHOTS}/${file}`],
   expect: expect instanceof RegExp ? fails(`${SNAPSHOTS}/${file}`, expect) : expect,
+});
+
+/** A manifest and the live snapshot made for it: `NAME.yaml` against `NAME-live.EXT`. */
+const pair = (name: string, liveExtension: 'yaml' | 'json', expect: Expectation): HostileCase => ({
+  name: `kube pair ${name}`,
+  args: ['kube', `${PAIRS}/${name}.yaml`, '--live-from', `${PAIRS}/${name}-live.${liveExtension}`],
+  expect,
 });
 
 const plan = (file: string, expect: Expectation | RegExp): HostileCase => ({
@@ -180,4 +188,10 @@ export const hostileCases: HostileCase[] = [
     args: (dir) => ['ansible', '--results', path.join(dir, 'big.events.jsonl')],
     expect: { code: 1, stdout: /^web-01: 1 would change, 0 ok, 0 failed, 0 unreachable$/m },
   },
+  // Zero values and absence: a pointer or custom resource field the server keeps, gone live, is a difference;
+  // a value field at its zero is not. int64 values one apart beyond 2^53 are a difference.
+  pair('zero-pointers', 'yaml', { code: 1, stdout: /automountServiceAccountToken[\s\S]*enableServiceLinks[\s\S]*allowPrivilegeEscalation[\s\S]*readOnlyRootFilesystem[\s\S]*PodDisruptionBudget hostile\/everything[\s\S]*spec\.selector:/ }),
+  pair('zero-values', 'yaml', { code: 0, stdout: IN_SYNC }),
+  pair('custom-resource-zero', 'json', { code: 1, stdout: /spec\.enabled:[\s\S]*spec\.replicas:/ }),
+  pair('int64-last-digit', 'json', { code: 1, stdout: /-\s+9223372036854775806\n\+\s+9223372036854775807\n[\s\S]*-\s+9007199254740992\n\+\s+9007199254740993\n/ }),
 ];

@@ -2,6 +2,7 @@
 // so that every error names the file, the document number and its line.
 import { load, YAMLException, type LoadOptions } from 'js-yaml';
 import { GitdiffError } from '../../errors.js';
+import { parseJsonExact } from '../../exact-integers.js';
 import { isRecord, type KubeObject } from './objects.js';
 import { KUBECTL_YAML_SCHEMA } from './yaml-schema.js';
 import { aliasExpansion, expandsTooFar } from './input-limits.js';
@@ -128,7 +129,7 @@ function parseJson(text: string): unknown {
   const first = /\S/.exec(text)?.[0];
   if (first !== '{' && first !== '[') return undefined;
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch {
     return undefined; // flow-style YAML, or broken JSON: the YAML parser gives the precise error
   }

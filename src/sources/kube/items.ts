@@ -69,7 +69,7 @@ export function compareItem(declared: DeclaredObject, outcome: LiveLookup, looku
 function subsetChanges(declared: KubeObject, live: KubeObject, options: CompareOptions): Change[] {
   const declaredView = normalize(declared, DECLARED_STEPS);
   const liveView = normalize(live, LIVE_STEPS);
-  const changes: Change[] = compareDeclared(declaredView, liveView, options.schema);
+  const changes: Change[] = compareDeclared(declaredView, liveView, { schema: options.schema, apiVersion: declared.apiVersion, kind: declared.kind });
   if (isSecret(declared)) changes.push(...compareSecretData(declared, live));
   if (options.strict) {
     changes.push(...strictExtras(declaredView, liveView, options.schema));

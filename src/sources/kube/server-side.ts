@@ -3,7 +3,9 @@
 // dry run, see cluster/dry-run.ts) and compare that with the live object on
 // every field but server-managed metadata. Only the server knows some of it:
 // defaults and mutating webhooks, fields it would prune or drop, what the
-// merge of lists by the schema's keys gives. Pure: two objects in, Changes out.
+// merge of lists by the schema's keys gives. Both sides are the server's own
+// output, defaults included: only what decodes to the same Go object as an
+// absent field stands for it (compare.ts, AbsenceRule). Pure: two objects in, Changes out.
 import type { Change } from '../../report.js';
 import { compareDeclared } from './compare.js';
 import { normalize, SERVER_SIDE_STEPS } from './normalize.js';
@@ -22,10 +24,11 @@ export const REMOVED_BY_APPLY = 'removed by the apply';
 export function serverSideChanges(predicted: KubeObject, live: KubeObject, schema?: FieldSchema): Change[] {
   const predictedView = normalize(predicted, SERVER_SIDE_STEPS);
   const liveView = normalize(live, SERVER_SIDE_STEPS);
-  const changes = compareDeclared(predictedView, liveView, schema);
+  const types = { schema, apiVersion: predicted.apiVersion, kind: predicted.kind };
+  const changes = compareDeclared(predictedView, liveView, types, 'server-output');
   const reported = new Set(changes.map((change) => change.path));
   // The other way round: what live has that the result would not (a removed key, item or set element).
-  for (const change of compareDeclared(liveView, predictedView, schema)) {
+  for (const change of compareDeclared(liveView, predictedView, types, 'server-output')) {
     if (!reported.has(change.path)) changes.push({ path: change.path, declared: change.live, live: change.declared, note: REMOVED_BY_APPLY });
   }
   if (isSecret(predicted)) changes.push(...compareSecretData(predicted, live), ...secretExtras(predicted, live, REMOVED_BY_APPLY));

@@ -35,7 +35,7 @@ export function isServerKey(key: string): boolean {
 
 export function strictExtras(declared: unknown, live: unknown, schema?: FieldSchema): Change[] {
   const extras: Change[] = [];
-  walk(declared, live, '', '', rulesFor(schema), extras);
+  walk(declared, live, '', '', rulesFor({ schema }), extras);
   return extras;
 }
 

@@ -46,23 +46,29 @@ function mayBeNumber(data: string): boolean {
   return (first >= 48 && first <= 57) || data[0] === '-' || data[0] === '+' || data[0] === '.';
 }
 
-function goInt(plain: string): number {
+/** The integer; beyond 2^53 a BigInt, exact as Go's int64 is (see exact-integers.ts). */
+function goInt(plain: string): number | bigint {
   const negative = plain.startsWith('-');
   const digits = plain.replace(/^[-+]/, '');
-  let value: number;
-  if (/^0[xX]/.test(digits)) value = Number.parseInt(digits.slice(2), 16);
-  else if (/^0[bB]/.test(digits)) value = Number.parseInt(digits.slice(2), 2);
-  else if (/^0[oO]/.test(digits)) value = Number.parseInt(digits.slice(2), 8);
-  else if (digits.length > 1 && digits.startsWith('0')) value = Number.parseInt(digits.slice(1), 8);
-  else value = Number.parseInt(digits, 10);
-  return negative ? -value : value;
+  let radix = 10;
+  let body = digits;
+  if (/^0[xXbBoO]/.test(digits)) [radix, body] = [RADIX[digits[1].toLowerCase()], digits.slice(2)];
+  else if (digits.length > 1 && digits.startsWith('0')) [radix, body] = [8, digits.slice(1)];
+  const value = Number.parseInt(body, radix);
+  // Beyond 64 bits (as written in any radix, 64 binary digits at most) it is no int64: a double, as JSON's would be.
+  if (Number.isSafeInteger(value) || body.length > 64) return negative ? -value : value;
+  const exact = BigInt(radix === 10 ? body : `0${RADIX_PREFIX[radix]}${body}`);
+  return negative ? -exact : exact;
 }
+
+const RADIX: Record<string, number> = { x: 16, b: 2, o: 8 };
+const RADIX_PREFIX: Record<number, string> = { 16: 'x', 2: 'b', 8: 'o' };
 
 const int11 = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
   resolve: (data: string | null) => data !== null && mayBeNumber(data) && GO_INT.test(data.replaceAll('_', '')),
   construct: (data: string) => goInt(data.replaceAll('_', '')),
-  predicate: (value: unknown) => typeof value === 'number' && Number.isInteger(value),
+  predicate: (value: unknown) => (typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint',
   represent: (value: object) => String(value),
 });
 

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { compareDeclared, scalarEquals } from '../../../src/sources/kube/compare.js';
 
 const container = (extra: object = {}) => ({ name: 'app', image: 'app:1', ...extra });
+const POD = { apiVersion: 'v1', kind: 'Pod' };
 
 describe('compareDeclared: only declared fields count', () => {
   it.each([
     ['server defaults are ignored', { spec: { replicas: 2 } }, { spec: { replicas: 2, revisionHistoryLimit: 10 }, status: { replicas: 2 } }],
-    ['empty struct matches an absent field', { spec: { template: { spec: { securityContext: {} } } } }, { spec: { template: { spec: {} } } }],
-    ['empty list matches null (aggregated ClusterRole rules)', { rules: [] }, { rules: null }],
-    ['false matches an omitted bool', { spec: { hostNetwork: false } }, { spec: {} }],
+    ['empty value struct matches an absent field', { spec: { containers: [container({ resources: {} })] } }, { spec: { containers: [container()] } }, POD],
+    ['empty list matches null (aggregated ClusterRole rules)', { rules: [] }, { rules: null }, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' }],
+    ['false matches an omitted bool', { spec: { hostNetwork: false } }, { spec: {} }, POD],
     ['null declared matches absent live', { metadata: { creationTimestamp: null } }, { metadata: {} }],
     ['quantities by value', { resources: { limits: { memory: '0.25Gi', cpu: '1' } } }, { resources: { limits: { memory: '256Mi', cpu: '1000m' } } }],
     ['storage quantity', { spec: { resources: { requests: { storage: '1Gi' } } } }, { spec: { resources: { requests: { storage: '1024Mi' } } } }],
@@ -16,8 +17,8 @@ describe('compareDeclared: only declared fields count', () => {
     ['injected sidecar and env var are not divergence', { containers: [container({ env: [{ name: 'A', value: '1' }] })] }, { containers: [{ name: 'istio-proxy', image: 'proxy' }, container({ env: [{ name: 'INJECTED', value: 'x' }, { name: 'A', value: '1' }] })] }],
     ['container ports keyed by containerPort with protocol defaulted', { ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 80 }] }, { ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 53, protocol: 'UDP' }] }],
     ['defaults inside items of unkeyed lists are ignored', { volumeClaimTemplates: [{ metadata: { name: 'data' } }] }, { volumeClaimTemplates: [{ metadata: { name: 'data' }, status: { phase: 'Pending' } }] }],
-  ])('%s', (_name, declared, live) => {
-    expect(compareDeclared(declared, live)).toEqual([]);
+  ])('%s', (_name, declared, live, kind?: { apiVersion: string; kind: string }) => {
+    expect(compareDeclared(declared, live, kind)).toEqual([]);
   });
 });
 

@@ -105,7 +105,7 @@ const widgetsV1 = {
 const schemas = SchemaSet.from({ version: 3, documents: new Map<string, unknown>([['apps/v1', appsV1], ['v1', coreV1], ['example.com/v1', widgetsV1]]) });
 const deployment = schemas.forKind('apps/v1', 'Deployment');
 const widget = schemas.forKind('example.com/v1', 'Widget');
-const paths = (declared: unknown, live: unknown, schema: FieldSchema | undefined) => compareDeclared(declared, live, schema).map((change) => change.path);
+const paths = (declared: unknown, live: unknown, schema: FieldSchema | undefined) => compareDeclared(declared, live, { schema }).map((change) => change.path);
 const containers = (...items: Obj[]) => ({ spec: { template: { spec: { containers: items } } } });
 
 describe('SchemaSet', () => {
@@ -131,14 +131,14 @@ describe('SchemaSet', () => {
     });
     const limitRange = v2.forKind('v1', 'LimitRange');
     expect(limitRange).toBeDefined();
-    expect(compareDeclared({ spec: { limits: [{ max: { memory: '1Gi' } }] } }, { spec: { limits: [{ max: { memory: '1024Mi' } }] } }, limitRange)).toEqual([]);
+    expect(compareDeclared({ spec: { limits: [{ max: { memory: '1Gi' } }] } }, { spec: { limits: [{ max: { memory: '1024Mi' } }] } }, { schema: limitRange })).toEqual([]);
   });
 
   it('walks a recursive schema lazily', () => {
     const recursive = SchemaSet.from({ version: 3, documents: new Map([['x.io/v1', { components: { schemas: {
       'io.x.v1.Node': { type: 'object', ...gvk('x.io', 'v1', 'Node'), properties: { child: ref('io.x.v1.Node'), value: { type: 'integer', default: 7 } } },
     } } }]]) }).forKind('x.io/v1', 'Node');
-    expect(compareDeclared({ child: { child: { child: { value: 7 } } } }, { child: { child: { child: {} } } }, recursive)).toEqual([]);
+    expect(compareDeclared({ child: { child: { child: { value: 7 } } } }, { child: { child: { child: {} } } }, { schema: recursive })).toEqual([]);
   });
 });
 

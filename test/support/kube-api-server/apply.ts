@@ -7,6 +7,7 @@
 // Fields the applier owned before and no longer applies are not removed here:
 // gitdiff and kubectl diff apply as managers that own nothing yet. Conflicts
 // (without force) are found by managed-fields.ts.
+import { jsonText } from '../../../src/exact-integers.js';
 type Obj = Record<string, any>;
 
 const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -64,7 +65,7 @@ export function mergeApplied(live: unknown, config: unknown, schema: Obj | undef
   }
   if (Array.isArray(config) && Array.isArray(live)) {
     const list = listTypeOf(schema, schemas);
-    if (list.type === 'set') return [...live, ...config.filter((element) => !live.some((existing) => JSON.stringify(existing) === JSON.stringify(element)))];
+    if (list.type === 'set') return [...live, ...config.filter((element) => !live.some((existing) => jsonText(existing) === jsonText(element)))];
     if (list.type === 'map') {
       const items = resolveSchema(schema?.items, schemas);
       const merged: unknown[] = structuredClone(live);

@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { load } from 'js-yaml';
+import { jsonText } from '../../../src/exact-integers.js';
+import { KUBECTL_YAML_SCHEMA } from '../../../src/sources/kube/yaml-schema.js';
 import { apiVersionOf, type KindInfo } from './catalog.js';
 import { openApiDocument } from './openapi.js';
 import { aggregatedDiscovery } from './discovery.js';
@@ -82,7 +84,8 @@ function send(response: ServerResponse, code: number, body: object, contentType 
     'Cache-Control': 'no-cache, private',
     'Audit-Id': randomUUID(),
   });
-  response.end(JSON.stringify(body));
+  // int64 values beyond 2^53 (BigInt in the store) as their exact digits, as the apiserver writes them.
+  response.end(jsonText(body));
 }
 
 const sendStatus = (response: ServerResponse, body: statuses.StatusBody): void => send(response, body.code, body);
@@ -191,7 +194,8 @@ function serveDryRunApply(state: ServerState, route: Extract<Route, { type: 'obj
   }
   let config: unknown;
   try {
-    config = load(body);
+    // sigs.k8s.io/yaml reads the body as the apiserver does: int64 exactly (BigInt beyond 2^53).
+    config = load(body, { schema: KUBECTL_YAML_SCHEMA });
   } catch (error) {
     return sendStatus(response, statuses.badRequest(`error converting YAML to JSON: ${(error as Error).message.split('\n')[0]}`));
   }

@@ -4,6 +4,7 @@
 // this status once, on each write, from the object's spec. Fields are in the Go
 // structs' order, as a real server serializes them.
 import { createHash } from 'node:crypto';
+import { jsonText } from '../../../src/exact-integers.js';
 
 type Obj = Record<string, any>;
 
@@ -18,7 +19,7 @@ export interface StatusContext {
 /** pod-template-hash / controller-revision names: a hash in the apiserver's safe alphabet (rand.SafeEncodeString). */
 export function templateHash(template: unknown): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  const digest = createHash('sha256').update(JSON.stringify(template ?? {})).digest();
+  const digest = createHash('sha256').update(jsonText(template ?? {})).digest();
   return [...digest.subarray(0, 10)].map((byte) => alphabet[byte % alphabet.length]).join('');
 }
 

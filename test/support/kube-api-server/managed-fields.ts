@@ -10,6 +10,7 @@
 //  - Apply (server-side apply): the manager owns exactly the fields of its applied
 //    configuration.
 // Ownership moves: fields a write takes are removed from the other managers.
+import { jsonText } from '../../../src/exact-integers.js';
 
 type Obj = Record<string, any>;
 type FieldSet = Set<string>;
@@ -56,10 +57,10 @@ function listShape(fieldNames: string[], builtin: boolean): ListShape {
 
 /** `k:{"containerPort":80,"protocol":"TCP"}`: the key fields in name order, values as JSON. */
 function itemElement(item: unknown, shape: ListShape, index: number): string {
-  if (shape.type === 'set') return `v:${JSON.stringify(item)}`;
+  if (shape.type === 'set') return `v:${jsonText(item)}`;
   if (shape.type !== 'map' || !isObject(item) || !shape.keys.every((key) => item[key] !== undefined)) return `i:${index}`;
   const key = Object.fromEntries([...shape.keys].sort().map((name) => [name, item[name]]));
-  return `k:${JSON.stringify(key)}`;
+  return `k:${jsonText(key)}`;
 }
 
 interface Walk { builtin: boolean; set: FieldSet }
@@ -76,7 +77,7 @@ function isAtomicMap(fieldNames: string[], builtin: boolean): boolean {
  * applied configuration's own field set (server-side apply).
  */
 function walk(value: unknown, old: unknown, oldPresent: boolean, path: string[], fieldNames: string[], w: Walk, compare: boolean): void {
-  const changed = !compare || !oldPresent || JSON.stringify(value) !== JSON.stringify(old);
+  const changed = !compare || !oldPresent || jsonText(value) !== jsonText(old);
   if (Array.isArray(value)) {
     const shape = listShape(fieldNames, w.builtin);
     if (shape.type === 'atomic') {
@@ -230,7 +231,7 @@ function fieldPath(path: string): string {
     if (element.startsWith('f:')) return `.${element.slice(2)}`;
     if (element.startsWith('k:')) {
       const key = JSON.parse(element.slice(2)) as Obj;
-      return `[${Object.entries(key).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(',')}]`;
+      return `[${Object.entries(key).map(([name, value]) => `${name}=${jsonText(value)}`).join(',')}]`;
     }
     return element.startsWith('v:') ? `[=${element.slice(2)}]` : `[${element.slice(2)}]`;
   }).join('');

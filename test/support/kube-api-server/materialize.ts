@@ -5,6 +5,7 @@
 // and a live status. Quantities are stored as written: a real server
 // canonicalizes them (`1024Mi` -> `1Gi`, `0.5` -> `500m`); gitdiff must compare
 // them by value either way, and its tests declare both forms explicitly.
+import { jsonText } from '../../../src/exact-integers.js';
 import { apiVersionOf, type KindInfo } from './catalog.js';
 import { schemaForVersion, defaultAndPrune } from './crd-schema.js';
 import { applyRegistryEffects, applyServerDefaults, type DefaultingContext } from './defaults.js';
@@ -50,7 +51,7 @@ const isObject = (value: unknown): value is Obj => typeof value === 'object' && 
 export function sortedJson(value: unknown): string {
   const sort = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(sort) : isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])])) : v;
-  return JSON.stringify(sort(value));
+  return jsonText(sort(value));
 }
 
 /** kubectl apply records what it sent: the manifest with its namespace and an `annotations` map, minus itself. */

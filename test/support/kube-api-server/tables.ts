@@ -3,6 +3,7 @@
 // pkg/printers/internalversion in 1.32 for the kinds below; other built-ins use
 // the default table convertor (Name, Created At); custom resources use their
 // additionalPrinterColumns, or Age when they declare none.
+import { jsonText } from '../../../src/exact-integers.js';
 import type { KindInfo } from './catalog.js';
 
 type Obj = Record<string, any>;
@@ -139,7 +140,7 @@ function customResourceColumns(info: KindInfo): Column[] {
       const value = jsonPathValue(o, c.jsonPath);
       if (value === undefined || value === null) return '';
       if (c.type === 'date' && typeof value === 'string') return humanDuration((Date.now() - Date.parse(value)) / 1000);
-      return typeof value === 'object' ? JSON.stringify(value) : (value as Cell);
+      return typeof value === 'object' ? jsonText(value) : (value as Cell);
     },
   }))];
 }

@@ -6,6 +6,7 @@
 // conflicts (gitdiff never owns fields, so without force any field another
 // manager set would conflict).
 import { GitdiffError } from '../../../errors.js';
+import { jsonText } from '../../../exact-integers.js';
 import type { LiveLookup } from '../live.js';
 import { isRecord, type KubeObject } from '../objects.js';
 import type { Connection } from './connect.js';
@@ -27,7 +28,7 @@ export async function dryRunApply(connection: Connection, target: DryRunTarget, 
   const query = new URLSearchParams({ dryRun: 'All', fieldManager: FIELD_MANAGER, force: 'true' });
   try {
     // JSON is YAML: the apply-patch+yaml content type takes it as it is, as kubectl sends it.
-    const response = await requestJson(connection, `${target.path}?${query}`, settings, { method: 'PATCH', contentType: APPLY_PATCH, body: JSON.stringify(manifest) });
+    const response = await requestJson(connection, `${target.path}?${query}`, settings, { method: 'PATCH', contentType: APPLY_PATCH, body: jsonText(manifest) });
     if ((response.status === 200 || response.status === 201) && isRecord(response.body)) return { state: 'found', object: response.body as KubeObject };
     if (response.status === 404) return { state: 'absent' };
     const failure = apiFailure(connection, response, {

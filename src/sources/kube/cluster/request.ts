@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitdiffError, messageOf } from '../../../errors.js';
+import { parseJsonExact } from '../../../exact-integers.js';
 import type { Connection } from './connect.js';
 import { backoffMs, MAX_ATTEMPTS, retryAfterMs, retryableStatus } from './retry.js';
 
@@ -122,7 +123,7 @@ function attemptRequest(connection: Connection, apiPath: string, settings: Reque
           const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
           let body: unknown;
           try {
-            body = text === '' ? undefined : JSON.parse(text);
+            body = text === '' ? undefined : parseJsonExact(text);
           } catch {
             if (status >= 200 && status < 300) {
               // Most often a body cut short by a proxy or a dying server: worth another attempt.

@@ -2,10 +2,11 @@
 // there merges, whether a value is a quantity, whether a map's keys are data,
 // and the default the server would fill in. From the cluster's published
 // schema when there is one; otherwise (snapshots, servers without OpenAPI,
-// fields a schema leaves open) from gitdiff's built-in rules, which go by the
-// field's name.
+// field's name. What an absent field means (its zero shape) comes from the
+// kind's Go type (go-types.ts) in both cases.
 import { mergeKeyFor } from '../merge-keys.js';
 import { ATOMIC, type FieldSchema, type ListSemantics } from './field-schema.js';
+import { goTypeOf, UNKNOWN_FIELD, type GoField, type ZeroShape } from './go-types.js';
 
 export interface FieldRules {
   /** The rules of a property or map entry named `key`. */
@@ -21,6 +22,15 @@ export interface FieldRules {
   readonly isDataMap: boolean;
   /** The schema's default for this property (never for map entries or list items). */
   readonly default: { value: unknown } | undefined;
+  /** What the field's Go type says an absent value equals (go-types.ts). */
+  readonly shape: ZeroShape;
+}
+
+/** What the rules of an object are drawn from: the published schema of its kind, and the kind itself (for its Go type). */
+export interface KindTypes {
+  schema?: FieldSchema;
+  apiVersion?: string;
+  kind?: string;
 }
 
 /** Fields under these names hold resource quantities (`resources.limits.cpu`, `capacity.storage`, `hard.pods`). */
@@ -33,14 +43,18 @@ const DATA_MAPS = new Set(['labels', 'annotations', 'data', 'binaryData', 'strin
 class BuiltInRules implements FieldRules {
   readonly default = undefined;
 
-  constructor(private readonly fieldName: string, private readonly parentName: string) {}
+  constructor(private readonly fieldName: string, private readonly parentName: string, private readonly go: GoField) {}
 
   child(key: string): FieldRules {
-    return new BuiltInRules(key, this.fieldName);
+    return new BuiltInRules(key, this.fieldName, this.go.child(key));
   }
 
   item(): FieldRules {
-    return new BuiltInRules('', this.fieldName);
+    return new BuiltInRules('', this.fieldName, this.go.item());
+  }
+
+  get shape(): ZeroShape {
+    return this.go.shape;
   }
 
   list(items: unknown[]): ListSemantics {
@@ -68,6 +82,7 @@ class SchemaRules implements FieldRules {
     private readonly fieldName: string,
     private readonly parentName: string,
     readonly isMapEntry: boolean,
+    private readonly go: GoField,
   ) {}
 
   // The rules at a path depend on the path alone: each child is made once and shared by every
@@ -80,9 +95,10 @@ class SchemaRules implements FieldRules {
     if (!rules) {
       const property = this.schema.property(key);
       const values = property ? undefined : this.schema.values;
-      rules = property ? new SchemaRules(property, key, this.fieldName, false)
-        : values ? new SchemaRules(values, key, this.fieldName, true)
-          : new BuiltInRules(key, this.fieldName);
+      const go = this.go.child(key);
+      rules = property ? new SchemaRules(property, key, this.fieldName, false, go)
+        : values ? new SchemaRules(values, key, this.fieldName, true, go)
+          : new BuiltInRules(key, this.fieldName, go);
       this.children.set(key, rules);
     }
     return rules;
@@ -91,13 +107,14 @@ class SchemaRules implements FieldRules {
   item(): FieldRules {
     if (!this.itemRules) {
       const items = this.schema.items;
-      this.itemRules = items ? new SchemaRules(items, '', this.fieldName, false) : new BuiltInRules('', this.fieldName);
+      const go = this.go.item();
+      this.itemRules = items ? new SchemaRules(items, '', this.fieldName, false, go) : new BuiltInRules('', this.fieldName, go);
     }
     return this.itemRules;
   }
 
   list(items: unknown[]): ListSemantics {
-    return this.schema.list ?? new BuiltInRules(this.fieldName, this.parentName).list(items);
+    return this.schema.list ?? new BuiltInRules(this.fieldName, this.parentName, this.go).list(items);
   }
 
   get isQuantity(): boolean {
@@ -112,14 +129,21 @@ class SchemaRules implements FieldRules {
   get default(): { value: unknown } | undefined {
     return this.isMapEntry ? undefined : this.schema.default;
   }
+
+  get shape(): ZeroShape {
+    return this.go.shape;
+  }
 }
 
 /** The rules at an object's root: its kind's schema when the server published one, else the built-in rules. */
-export function rulesFor(schema: FieldSchema | undefined): FieldRules {
-  if (!schema) return new BuiltInRules('', '');
-  let rules = rootRules.get(schema);
-  if (!rules) rootRules.set(schema, (rules = new SchemaRules(schema, '', '', false)));
+export function rulesFor({ schema, apiVersion, kind }: KindTypes = {}): FieldRules {
+  const go = apiVersion !== undefined && kind !== undefined ? goTypeOf(apiVersion, kind) : UNKNOWN_FIELD;
+  if (!schema) return new BuiltInRules('', '', go);
+  let byType = rootRules.get(schema);
+  if (!byType) rootRules.set(schema, (byType = new Map()));
+  let rules = byType.get(go);
+  if (!rules) byType.set(go, (rules = new SchemaRules(schema, '', '', false, go)));
   return rules;
 }
 
-const rootRules = new WeakMap<FieldSchema, FieldRules>();
+const rootRules = new WeakMap<FieldSchema, Map<GoField, FieldRules>>();
