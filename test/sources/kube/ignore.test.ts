@@ -83,14 +83,32 @@ describe('autoscalerRules', () => {
 
   it('ignores spec.replicas of what an autoscaler scales, once per target', () => {
     const rules = autoscalerRules([hpa('shop', 'Deployment', 'web'), hpa('shop', 'Deployment', 'web'), hpa(undefined, 'StatefulSet', 'db')], 'default');
-    expect(rules.map((rule) => [rule.kind, rule.namespace, rule.name, rule.paths])).toEqual([
-      ['Deployment', 'shop', 'web', ['spec.replicas']],
-      ['StatefulSet', 'default', 'db', ['spec.replicas']],
+    expect(rules.map((rule) => [rule.target, rule.paths])).toEqual([
+      [{ group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web' }, ['spec.replicas']],
+      [{ group: 'apps', kind: 'StatefulSet', namespace: 'default', name: 'db' }, ['spec.replicas']],
     ]);
     expect(rules[0].origin).toBe('scaled by HorizontalPodAutoscaler shop/web-hpa; --no-ignore-hpa-replicas compares it');
   });
 
   it('ignores autoscalers of other kinds', () => {
     expect(autoscalerRules([hpa('shop', 'Rollout', 'web')], 'default')).toEqual([]);
+  });
+
+  // A target name from the cluster is a name: `*`, `web-*` or `[a-z]*` reach no other object.
+  it.each(['*', 'w*', '*eb', '.*', 'web*'])('a target named %j sets aside only an object of exactly that name', (name) => {
+    const rules = autoscalerRules([hpa('shop', 'Deployment', name)], 'default');
+    const changes = [{ path: 'spec.replicas', declared: 2, live: 9 }];
+    const web = applyIgnoreRules({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, changes, rules);
+    expect(web.changes).toEqual(changes);
+    const exact = applyIgnoreRules({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name }, changes, rules);
+    expect(exact.ignored).toHaveLength(1);
+  });
+
+  it('matches the group of scaleTargetRef.apiVersion, not only the kind', () => {
+    const other = { ...hpa('shop', 'Deployment', 'web'), spec: { scaleTargetRef: { apiVersion: 'example.com/v1', kind: 'Deployment', name: 'web' } } };
+    const rules = autoscalerRules([other], 'default');
+    const changes = [{ path: 'spec.replicas', declared: 2, live: 9 }];
+    expect(applyIgnoreRules({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, changes, rules).changes).toEqual(changes);
+    expect(applyIgnoreRules({ apiVersion: 'example.com/v2', kind: 'Deployment', namespace: 'shop', name: 'web' }, changes, rules).ignored).toHaveLength(1);
   });
 });
