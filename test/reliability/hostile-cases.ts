@@ -113,7 +113,14 @@ export const hostileCases: HostileCase[] = [
   snapshot('scalar.yaml', /not a Kubernetes object: no apiVersion, no kind, no metadata\.name/),
   snapshot('item-without-name.yaml', /items\[0\]: not a Kubernetes object: no metadata\.name/),
   snapshot('empty.yaml', /--live-from .*: empty, no snapshot in it/),
-  snapshot('empty-list.yaml', { code: 1, stdout: /^\+ v1 ConfigMap hostile\/settings .*: missing \(not in the snapshot empty-list\.yaml\)/m }),
+  // A List holds no kinds: nothing declared can be checked against it (exit 2), not everything missing.
+  snapshot('empty-list.yaml', { error: /holds no ConfigMap objects: not checked/, file: `${SNAPSHOTS}/empty-list.yaml`, partial: true }),
+  // A typed list reads its kind: an empty ConfigMapList says there are none, so the ConfigMap is missing.
+  snapshot('empty-typed-list.json', { code: 1, stdout: /^\+ v1 ConfigMap hostile\/settings .*: missing \(not in the snapshot empty-typed-list\.json\)/m }),
+  snapshot('no-configmaps.yaml', { error: /holds no ConfigMap objects: not checked/, file: `${SNAPSHOTS}/no-configmaps.yaml`, partial: true }),
+  snapshot('duplicate-object.yaml', /v1 ConfigMap hostile\/settings is in the snapshot twice: document 1 \(line 3\) and document 2 \(line 11\)/),
+  snapshot('duplicate-in-nested-list.json', /is in the snapshot twice: items\[0\]\.items\[0\] and items\[1\]\.items\[0\]/),
+  snapshot('list-of-lists.json', { code: 0, stdout: IN_SYNC }),
   snapshot('invalid-utf8.yaml', /:10: not UTF-8 text/),
   snapshot('alias-bomb.yaml', /YAML aliases expand to/),
   snapshot('nested-20000.json', /nested more than 1000 levels deep/),
