@@ -45,11 +45,29 @@ describe('.gitdiff.yaml', () => {
     return file;
   };
 
-  it('is found beside the manifests or in a parent folder', () => {
+  it('is found beside the manifests or in a parent folder of the repository', () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'gitdiff-find-'));
     mkdirSync(path.join(root, 'apps/web'), { recursive: true });
+    mkdirSync(path.join(root, '.git'));
     writeFileSync(path.join(root, '.gitdiff.yaml'), 'kube: {}\n');
     expect(findConfigFile(['apps/web'], root)).toBe(path.join(root, '.gitdiff.yaml'));
+  });
+
+  // Where the search stops: the repository root (`.git` folder or worktree file); outside one, the manifests' folder.
+  it.each([
+    ['above a repository', { 'top/.gitdiff.yaml': '', 'top/repo/.git/HEAD': '', 'top/repo/k8s/a.yaml': '' }, 'top/repo/k8s', undefined],
+    ['above a worktree', { 'top/.gitdiff.yaml': '', 'top/wt/.git': 'gitdir: x', 'top/wt/k8s/a.yaml': '' }, 'top/wt/k8s/a.yaml', undefined],
+    ['at a worktree root', { 'wt/.gitdiff.yaml': '', 'wt/.git': 'gitdir: x', 'wt/k8s/a.yaml': '' }, 'wt/k8s/a.yaml', 'wt/.gitdiff.yaml'],
+    ['the nearest inside the repository', { 'repo/.gitdiff.yaml': '', 'repo/k8s/.gitdiff.yaml': '', 'repo/.git/HEAD': '', 'repo/k8s/a.yaml': '' }, 'repo/k8s', 'repo/k8s/.gitdiff.yaml'],
+    ['outside a repository, in a parent', { '.gitdiff.yaml': '', 'k8s/a.yaml': '' }, 'k8s', undefined],
+    ['outside a repository, beside the manifests', { 'k8s/.gitdiff.yaml': '', 'k8s/a.yaml': '' }, 'k8s/a.yaml', 'k8s/.gitdiff.yaml'],
+  ])('%s', (_name, files: Record<string, string>, given, expected) => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'gitdiff-find-'));
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+      writeFileSync(path.join(root, name), text);
+    }
+    expect(findConfigFile([given], root)).toBe(expected && path.join(root, expected));
   });
 
   it('reads rules with their origin', () => {
@@ -68,6 +86,9 @@ describe('.gitdiff.yaml', () => {
     ['paths that are not a list', 'kube:\n  ignore:\n    - paths: spec.replicas\n', /paths must be a list of strings/],
     ['bad YAML', 'kube: [\n', /config .*: /],
     ['a non-boolean switch', 'kube:\n  ignoreHpaReplicas: maybe\n', /must be true or false/],
+    ['an unknown top-level key', 'kube: {}\nterraform: {}\n', /the file has unknown field terraform \(known: kube\)/],
+    ['an unknown key under kube', 'kube:\n  ignores: []\n', /`kube` has unknown field ignores/],
+    ['a __proto__ key', 'kube:\n  __proto__: {ignore: []}\n', /`kube` has unknown field __proto__/],
   ])('rejects %s with a message naming the file', (_name, text, message) => {
     const file = write('bad.yaml', text);
     expect(() => readKubeConfigFile(file)).toThrow(message);

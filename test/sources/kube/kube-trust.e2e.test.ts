@@ -137,7 +137,7 @@ describe('class 9: .gitdiff.yaml belongs to the repository', () => {
 
   it.each([
     ['at the top', 'kube: {}\nkub:\n  ignore: []\n', /unknown field kub/],
-    ['under kube', 'kube:\n  ignoreHPAReplicas: false\n', /kube has unknown field ignoreHPAReplicas/],
+    ['under kube', 'kube:\n  ignoreHPAReplicas: false\n', /`kube` has unknown field ignoreHPAReplicas/],
   ])('stops the run on an unknown key %s (exit 2)', async (_where, text, error) => {
     const dir = tree({ 'k8s/.gitdiff.yaml': text, 'k8s/app.yaml': configMap('settings', '1'), 'live.yaml': configMap('settings', '1') });
     const result = await runGitdiff(['kube', path.join(dir, 'k8s'), '--live-from', path.join(dir, 'live.yaml')]);
