@@ -40,6 +40,13 @@ const snapshot = (file: string, expect: Expectation | RegExp): HostileCase => ({
   expect: expect instanceof RegExp ? fails(`${SNAPSHOTS}/${file}`, expect) : expect,
 });
 
+/** A hostile .gitdiff.yaml named with --config, for a manifest that matches its snapshot. */
+const config = (file: string, error: RegExp): HostileCase => ({
+  name: `kube config ${file}`,
+  args: ['kube', `${HOSTILE}/kube/declared.yaml`, '--live-from', `${HOSTILE}/kube/declared.yaml`, '--config', `${HOSTILE}/kube/config/${file}`],
+  expect: fails(`${HOSTILE}/kube/config/${file}`, error),
+});
+
 const plan = (file: string, expect: Expectation | RegExp): HostileCase => ({
   name: `terraform plan ${file}`,
   args: ['terraform', '--plan-json', `${HOSTILE}/terraform/${file}`],
@@ -124,6 +131,12 @@ export const hostileCases: HostileCase[] = [
   snapshot('invalid-utf8.yaml', /:10: not UTF-8 text/),
   snapshot('alias-bomb.yaml', /YAML aliases expand to/),
   snapshot('nested-20000.json', /nested more than 1000 levels deep/),
+
+  // .gitdiff.yaml: an unknown key at any level stops the run, naming the file.
+  config('unknown-top-key.yaml', /the file has unknown field Kube \(known: kube\)/),
+  config('unknown-kube-key.yaml', /`kube` has unknown field ignoreHPAReplicas/),
+  config('proto-key.yaml', /`kube` has unknown field __proto__/),
+  config('unknown-rule-key.yaml', /rule 1 has unknown field namespaces/),
 
   // Manifest folders made at test time.
   folder('link-loop', () => ({ code: 0, stdout: IN_SYNC })),
