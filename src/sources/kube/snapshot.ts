@@ -100,21 +100,10 @@ export class SnapshotLiveSide implements LiveSide {
     }
   }
 
-  /** A kind the snapshot holds none of cannot be checked: it was most likely not saved, not deleted. */
   async scopes(kinds: { apiVersion: string; kind: string }[]): Promise<Map<string, KindScope>> {
     const scopes = new Map<string, KindScope>();
     for (const { apiVersion, kind } of kinds) {
-      const groupKind = groupKindOf(apiVersion, kind);
-      if (!this.kindsRead.has(groupKind)) {
-        const resource = guessedResource(apiVersion, kind);
-        scopes.set(kindKey(apiVersion, kind), {
-          state: 'error',
-          message: `the snapshot ${this.shown} holds no ${kind} objects: not checked`,
-          hint: `include \`${resource}\` in the \`kubectl get\` that saves the snapshot (kubectl get ${resource},... -A -o yaml)`,
-        });
-        continue;
-      }
-      const namespaced = builtInNamespaced(apiVersion, kind) ?? this.observedScope.get(groupKind) ?? true;
+      const namespaced = builtInNamespaced(apiVersion, kind) ?? this.observedScope.get(groupKindOf(apiVersion, kind)) ?? true;
       scopes.set(kindKey(apiVersion, kind), { state: 'served', namespaced });
     }
     return scopes;
@@ -122,11 +111,22 @@ export class SnapshotLiveSide implements LiveSide {
 
   /** A snapshot is already in memory: one group, all of it. */
   async fetch(objects: DeclaredObject[], found: FoundGroup): Promise<void> {
-    found(objects.map((_declared, position) => position), objects.map((declared): LiveLookup => {
-      const { apiVersion, kind, metadata } = declared.object;
-      const entry = this.byKey.get(objectKey(apiVersion, kind, declared.namespace, metadata.name));
-      return entry ? { state: 'found', object: entry.object } : { state: 'absent', reason: `not in the snapshot ${this.target}` };
-    }));
+    found(objects.map((_declared, position) => position), objects.map((declared) => this.lookup(declared)));
+  }
+
+  /** Absent only where the snapshot read the kind; a kind it holds none of was most likely never saved: not checked. */
+  private lookup(declared: DeclaredObject): LiveLookup {
+    const { apiVersion, kind, metadata } = declared.object;
+    if (!this.kindsRead.has(groupKindOf(apiVersion, kind))) {
+      const resource = guessedResource(apiVersion, kind);
+      return {
+        state: 'error',
+        message: `the snapshot ${this.shown} holds no ${kind} objects: not checked`,
+        hint: `include \`${resource}\` in the \`kubectl get\` that saves the snapshot (kubectl get ${resource},... -A -o yaml)`,
+      };
+    }
+    const entry = this.byKey.get(objectKey(apiVersion, kind, declared.namespace, metadata.name));
+    return entry ? { state: 'found', object: entry.object } : { state: 'absent', reason: `not in the snapshot ${this.target}` };
   }
 
   async list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string): Promise<ListResult> {
