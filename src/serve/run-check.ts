@@ -31,10 +31,13 @@ export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord>
   io.signal.addEventListener('abort', onAbort, { once: true });
   if (io.signal.aborted) onAbort();
 
+  const debugLine = io.debugLog ? (line: string) => io.debugLog!(`${check.name}: ${line}`) : () => {};
   const context: RunContext = {
     verbose: false,
     debug: io.debugLog !== undefined,
-    log: io.debugLog ? (line) => io.debugLog!(`${check.name}: ${line}`) : () => {},
+    log: debugLine,
+    // The page and /api/checks show what was set aside; the note reaches the server's log with --debug.
+    notice: debugLine,
     progress: () => {},
     // Commands that read stdin are refused by the config; an empty stream keeps a mistake from hanging.
     stdin: Readable.from([]),

@@ -12,6 +12,12 @@ export interface RunContext {
   debug: boolean;
   /** Writes one line of debug output to stderr (no-op unless --debug). Never pass secrets. */
   log: (line: string) => void;
+  /**
+   * One line for the person running gitdiff, on stderr whatever the flags (`gitdiff: note: ...`):
+   * something that shaped the verdict from outside the command line, such as the config file
+   * whose rules set differences aside. Never pass secrets.
+   */
+  notice: (line: string) => void;
   /** Progress for people watching a terminal: a no-op when stderr is not a TTY (CI logs stay clean) unless -v. */
   progress: (line: string) => void;
   /** Standard input, for '-' arguments. */

@@ -48,6 +48,13 @@ const pair = (name: string, liveExtension: 'yaml' | 'json', expect: Expectation)
   expect,
 });
 
+/** A hostile .gitdiff.yaml named with --config, for a manifest that matches its snapshot. */
+const config = (file: string, error: RegExp): HostileCase => ({
+  name: `kube config ${file}`,
+  args: ['kube', `${HOSTILE}/kube/declared.yaml`, '--live-from', `${HOSTILE}/kube/declared.yaml`, '--config', `${HOSTILE}/kube/config/${file}`],
+  expect: fails(`${HOSTILE}/kube/config/${file}`, error),
+});
+
 const plan = (file: string, expect: Expectation | RegExp): HostileCase => ({
   name: `terraform plan ${file}`,
   args: ['terraform', '--plan-json', `${HOSTILE}/terraform/${file}`],
@@ -121,10 +128,23 @@ export const hostileCases: HostileCase[] = [
   snapshot('scalar.yaml', /not a Kubernetes object: no apiVersion, no kind, no metadata\.name/),
   snapshot('item-without-name.yaml', /items\[0\]: not a Kubernetes object: no metadata\.name/),
   snapshot('empty.yaml', /--live-from .*: empty, no snapshot in it/),
-  snapshot('empty-list.yaml', { code: 1, stdout: /^\+ v1 ConfigMap hostile\/settings .*: missing \(not in the snapshot empty-list\.yaml\)/m }),
+  // A List holds no kinds: nothing declared can be checked against it (exit 2), not everything missing.
+  snapshot('empty-list.yaml', { error: /holds no ConfigMap objects: not checked/, file: `${SNAPSHOTS}/empty-list.yaml`, partial: true }),
+  // A typed list reads its kind: an empty ConfigMapList says there are none, so the ConfigMap is missing.
+  snapshot('empty-typed-list.json', { code: 1, stdout: /^\+ v1 ConfigMap hostile\/settings .*: missing \(not in the snapshot empty-typed-list\.json\)/m }),
+  snapshot('no-configmaps.yaml', { error: /holds no ConfigMap objects: not checked/, file: `${SNAPSHOTS}/no-configmaps.yaml`, partial: true }),
+  snapshot('duplicate-object.yaml', /v1 ConfigMap hostile\/settings is in the snapshot twice: document 1 \(line 3\) and document 2 \(line 11\)/),
+  snapshot('duplicate-in-nested-list.json', /is in the snapshot twice: items\[0\]\.items\[0\] and items\[1\]\.items\[0\]/),
+  snapshot('list-of-lists.json', { code: 0, stdout: IN_SYNC }),
   snapshot('invalid-utf8.yaml', /:10: not UTF-8 text/),
   snapshot('alias-bomb.yaml', /YAML aliases expand to/),
   snapshot('nested-20000.json', /nested more than 1000 levels deep/),
+
+  // .gitdiff.yaml: an unknown key at any level stops the run, naming the file.
+  config('unknown-top-key.yaml', /the file has unknown field Kube \(known: kube\)/),
+  config('unknown-kube-key.yaml', /`kube` has unknown field ignoreHPAReplicas/),
+  config('proto-key.yaml', /`kube` has unknown field __proto__/),
+  config('unknown-rule-key.yaml', /rule 1 has unknown field namespaces/),
 
   // Manifest folders made at test time.
   folder('link-loop', () => ({ code: 0, stdout: IN_SYNC })),

@@ -129,7 +129,8 @@ describe('no Secret value in any output', () => {
       const declaredFile = path.join(dir, `declared.${as}`);
       const liveFile = path.join(dir, 'live.json');
       writeFileSync(declaredFile, manifestText(declared.map(inNamespace), as));
-      writeFileSync(liveFile, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: live }));
+      // A SecretList: the snapshot read Secrets even when every one is absent (a plain List of none would hold no Secret kind: not checked).
+      writeFileSync(liveFile, JSON.stringify({ apiVersion: 'v1', kind: 'SecretList', items: live }));
       const values = secretValuesIn(declared, variants.map((variant) => variant.other));
       for (const output of Object.keys(renderers)) {
         const textfile = path.join(dir, 'gitdiff.prom');

@@ -1,6 +1,11 @@
 // The team's settings for `gitdiff kube`, in `.gitdiff.yaml` beside the
-// manifests (or in a parent folder, as .gitignore-style tools look), or named
-// with --config. Today: ignore rules and the built-in autoscaler rule.
+// manifests or in a parent folder up to the repository's root (as
+// .gitignore-style tools look), or named with --config. Today: ignore rules
+// and the built-in autoscaler rule. The file can set drift aside, so it must be
+// one the repository's reviewers see: never one above the repository (a
+// shared CI runner's home, /tmp), never a key gitdiff does not know (a typo
+// would silently do nothing), and its name is printed whenever it set a
+// difference aside.
 //
 //   kube:
 //     ignoreHpaReplicas: true          # default
@@ -24,18 +29,20 @@ export interface KubeConfigFile {
   ignoreHpaReplicas: boolean;
 }
 
-/** The nearest .gitdiff.yaml at or above the first manifest path, or undefined. */
+/**
+ * The nearest .gitdiff.yaml at or above the first manifest path, up to the repository root
+ * (the folder holding `.git`: a folder, or a file in a worktree or submodule); outside any
+ * repository, only the manifests' own folder. Undefined when there is none.
+ */
 export function findConfigFile(paths: string[], cwd: string): string | undefined {
   const first = paths.find((given) => given !== '-');
-  let dir = path.resolve(cwd, first ?? '.');
-  if (existsSync(dir) && !isDirectory(dir)) dir = path.dirname(dir);
-  for (;;) {
-    const candidate = path.join(dir, CONFIG_FILE);
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  let start = path.resolve(cwd, first ?? '.');
+  if (existsSync(start) && !isDirectory(start)) start = path.dirname(start);
+  const folders = [start];
+  for (let parent = path.dirname(start); parent !== folders[folders.length - 1]; parent = path.dirname(parent)) folders.push(parent);
+  const root = folders.findIndex((dir) => existsSync(path.join(dir, '.git')));
+  const searched = root === -1 ? folders.slice(0, 1) : folders.slice(0, root + 1);
+  return searched.map((dir) => path.join(dir, CONFIG_FILE)).find((candidate) => existsSync(candidate));
 }
 
 function isDirectory(file: string): boolean {
@@ -54,10 +61,13 @@ export function readKubeConfigFile(file: string | undefined): KubeConfigFile {
   } catch (error) {
     throw new GitdiffError(`config ${file}: ${messageOf(error).split('\n')[0]}`, { hint: `fix the YAML of ${CONFIG_FILE}` });
   }
-  const kube = isRecord(document) ? document.kube : undefined;
-  if (document !== null && document !== undefined && !isRecord(document)) throw invalid(file, 'the file must be a mapping');
+  if (document === null || document === undefined) return { file, ignore: [], ignoreHpaReplicas: true };
+  if (!isRecord(document)) throw invalid(file, 'the file must be a mapping');
+  rejectUnknownKeys(document, ['kube'], 'the file', file);
+  const kube = document.kube;
   if (kube === undefined || kube === null) return { file, ignore: [], ignoreHpaReplicas: true };
   if (!isRecord(kube)) throw invalid(file, '`kube` must be a mapping');
+  rejectUnknownKeys(kube, ['ignoreHpaReplicas', 'ignore'], '`kube`', file);
   const rules = kube.ignore ?? [];
   if (!Array.isArray(rules)) throw invalid(file, '`kube.ignore` must be a list of rules');
   const hpa = kube.ignoreHpaReplicas ?? true;
@@ -65,11 +75,23 @@ export function readKubeConfigFile(file: string | undefined): KubeConfigFile {
   return { file, ignore: rules.map((rule, index) => parseRule(rule, `${path.basename(file)} rule ${index + 1}`, file)), ignoreHpaReplicas: hpa };
 }
 
+/** Every level is checked: a misspelt key (`ignoreHPAReplicas`) would otherwise be a setting that silently does nothing. */
+function rejectUnknownKeys(mapping: Record<string, unknown>, known: string[], what: string, file: string): void {
+  const unknown = Object.keys(mapping).filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw invalid(file, `${what} has unknown field ${unknown.join(', ')} (known: ${known.join(', ')})`);
+}
+
+/** How many differences the file's own rules set aside in these items (each set-aside change names its rule's origin). */
+export function setAsideByConfig(config: KubeConfigFile, items: { ignored?: { note?: string }[] }[]): number {
+  const origins = new Set(config.ignore.map((rule) => rule.origin));
+  let count = 0;
+  for (const item of items) for (const change of item.ignored ?? []) if (change.note !== undefined && origins.has(change.note)) count++;
+  return count;
+}
+
 function parseRule(rule: unknown, origin: string, file: string): IgnoreRule {
   if (!isRecord(rule)) throw invalid(file, `${origin} must be a mapping`);
-  const known = new Set(['apiVersion', 'kind', 'namespace', 'name', 'paths', 'managers']);
-  const unknown = Object.keys(rule).filter((key) => !known.has(key));
-  if (unknown.length > 0) throw invalid(file, `${origin} has unknown field ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+  rejectUnknownKeys(rule, ['apiVersion', 'kind', 'namespace', 'name', 'paths', 'managers'], origin, file);
   const text = (key: string) => {
     const value = rule[key];
     if (value !== undefined && typeof value !== 'string') throw invalid(file, `${origin}: ${key} must be a string`);

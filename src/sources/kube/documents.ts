@@ -107,21 +107,36 @@ function lineOfFirstInvalidByte(bytes: Uint8Array): number {
  * documents are skipped; anything else that is not a Kubernetes object is an error.
  */
 export function parseManifests(text: string, file: string): ParsedObject[] {
-  const objects: ParsedObject[] = [];
+  return parseDocuments(text, file).flatMap(({ value, line, where }) => expandList(value, where).map((object) => ({ object, line })));
+}
+
+/** One document with content (or a whole JSON text), parsed but not yet taken apart. */
+export interface ParsedDocument {
+  value: unknown;
+  /** 1-based line where it starts. */
+  line: number;
+  /** How messages name it: the file, or `FILE: document 2 (line 14)` in a stream of several. */
+  where: string;
+  /** The same without the file: `document 2 (line 14)`, or '' when the file holds one document. */
+  position: string;
+}
+
+/** The documents of a manifest or snapshot file, parsed and bounded (depth, aliases); empty documents skipped. */
+export function parseDocuments(text: string, file: string): ParsedDocument[] {
   const json = parseJson(text);
   if (json !== undefined) {
     if (!nestingWithin(json)) throw tooDeep(`${file}:`);
-    for (const object of expandList(json, file)) objects.push({ object, line: 1 });
-    return objects;
+    return [{ value: json, line: 1, where: file, position: '' }];
   }
+  const parsed: ParsedDocument[] = [];
   const documents = splitDocuments(text);
   for (const document of documents) {
     const value = parseDocument(document, file, documents.length > 1);
     if (value === undefined || value === null) continue;
-    const where = documents.length > 1 ? `${file}: document ${document.number} (line ${document.line})` : file;
-    for (const object of expandList(value, where)) objects.push({ object, line: document.line });
+    const position = documents.length > 1 ? `document ${document.number} (line ${document.line})` : '';
+    parsed.push({ value, line: document.line, where: position ? `${file}: ${position}` : file, position });
   }
-  return objects;
+  return parsed;
 }
 
 /** JSON files (and `kubectl get -o json` output) parse several times faster with JSON.parse than as YAML. */
@@ -184,18 +199,26 @@ function expandList(value: unknown, where: string): KubeObject[] {
     const what = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
     throw new GitdiffError(`${where}: not a Kubernetes object (found ${what})`, { hint: 'each YAML document must be a mapping with apiVersion, kind and metadata.name' });
   }
-  if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
-    // A List from `kubectl get -o yaml` carries apiVersion/kind per item; an API `DeploymentList` does not.
-    const itemKind = value.kind === 'List' ? undefined : value.kind.slice(0, -'List'.length);
-    return value.items.map((item, index) => {
-      const object = isRecord(item) && itemKind && item.kind === undefined ? { apiVersion: value.apiVersion, kind: itemKind, ...item } : item;
-      return checkObject(object, `${where}: items[${index}]`);
-    });
-  }
+  const list = listOf(value);
+  if (list) return list.items.map((item, index) => checkObject(item, `${where}: items[${index}]`));
   return [checkObject(value, where)];
 }
 
-function checkObject(value: unknown, where: string): KubeObject {
+/**
+ * A List from `kubectl get -o yaml` (`kind: List`, each item carrying its own
+ * apiVersion and kind) or a typed list from the API (`ConfigMapList`, whose
+ * items carry neither): its items, each given the list's apiVersion and item
+ * kind when it lacks them, and that item kind (undefined for `List`). Not a list: undefined.
+ */
+export function listOf(value: Record<string, unknown>): { itemKind?: string; items: unknown[] } | undefined {
+  if (typeof value.kind !== 'string' || !value.kind.endsWith('List') || !Array.isArray(value.items)) return undefined;
+  const itemKind = value.kind === 'List' ? undefined : value.kind.slice(0, -'List'.length);
+  const items = value.items.map((item) => (isRecord(item) && itemKind && item.kind === undefined ? { apiVersion: value.apiVersion, kind: itemKind, ...item } : item));
+  return { itemKind, items };
+}
+
+/** The value as a Kubernetes object (apiVersion, kind, metadata.name as strings; printable names), or an error naming `where`. */
+export function checkObject(value: unknown, where: string): KubeObject {
   if (!isRecord(value)) throw new GitdiffError(`${where}: not a Kubernetes object`, { hint: 'each item must be a mapping with apiVersion, kind and metadata.name' });
   const metadata = value.metadata;
   const problems: string[] = [];

@@ -3,19 +3,33 @@
 // a difference aside; it never deletes it: set-aside changes are counted and
 // listed with -v, each naming the rule that matched.
 import type { Change } from '../../report.js';
+import { groupOf } from './kinds.js';
 
 export interface IgnoreRule {
-  /** Globs (`*` matches anything) on the object's identity; absent means any. */
+  /** Globs (`*` matches anything) on the object's identity, as a person wrote them; absent means any. */
   apiVersion?: string;
   kind?: string;
   namespace?: string;
   name?: string;
+  /**
+   * The one object a rule built from live data names (an autoscaler's scaleTargetRef): matched by
+   * group, kind, namespace and exact name, never as a pattern, because a value from the cluster
+   * (`name: "*"`) must not decide which objects a rule reaches. Rules with a target have no globs.
+   */
+  target?: ExactTarget;
   /** Change paths to ignore: a path and everything under it; `*` matches anything. */
   paths?: string[];
   /** Ignore every difference in fields that these field managers set (globs). */
   managers?: string[];
   /** Where the rule came from, shown beside what it ignored: `.gitdiff.yaml rule 2`, `--ignore Deployment:spec.replicas`. */
   origin: string;
+}
+
+export interface ExactTarget {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
 }
 
 export interface ObjectIdentity {
@@ -40,6 +54,10 @@ function glob(pattern: string, anchoredEnd = true): RegExp {
 }
 
 function matchesObject(rule: IgnoreRule, object: ObjectIdentity): boolean {
+  if (rule.target) {
+    const { group, kind, namespace, name } = rule.target;
+    return groupOf(object.apiVersion) === group && object.kind === kind && (object.namespace ?? '') === namespace && object.name === name;
+  }
   const fields: [string | undefined, string | undefined][] = [
     [rule.apiVersion, object.apiVersion],
     [rule.kind, object.kind],

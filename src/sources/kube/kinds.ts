@@ -54,3 +54,15 @@ const PREFERRED_API_VERSION: Record<string, string> = {
 export function preferredApiVersion(kind: string): string | undefined {
   return Object.hasOwn(PREFERRED_API_VERSION, kind) ? PREFERRED_API_VERSION[kind] : undefined;
 }
+
+/**
+ * The resource name `kubectl get` takes for a kind, for hints: the plural as the API
+ * machinery guesses it (UnsafeGuessKindToResource: -s, -es after s, -ies after y),
+ * with the group for kinds outside the standard table (`widgets.example.com`).
+ */
+export function guessedResource(apiVersion: string, kind: string): string {
+  const lower = kind.toLowerCase();
+  const plural = lower === 'endpoints' ? lower : lower.endsWith('s') ? `${lower}es` : lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`;
+  const group = groupOf(apiVersion);
+  return builtInNamespaced(apiVersion, kind) !== undefined || group === '' ? plural : `${plural}.${group}`;
+}

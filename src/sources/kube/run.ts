@@ -10,7 +10,7 @@ import { fetchAll, kindKey, type LiveLookup, type LiveSide } from './live.js';
 import { isRecord, objectKey, titleOf, type DeclaredObject } from './objects.js';
 import { readSnapshot } from './snapshot.js';
 import { parseIgnoreFlag, type IgnoreRule } from './ignore.js';
-import { findConfigFile, readKubeConfigFile } from './config.js';
+import { findConfigFile, readKubeConfigFile, setAsideByConfig } from './config.js';
 import { autoscalerRules, SCALABLE_KINDS } from './autoscalers.js';
 import { findOrphans, type OrphanOptions } from './orphans.js';
 import { SchemaSet } from './schema/schema-set.js';
@@ -186,6 +186,9 @@ export async function runKube(args: string[], rawOptions: Record<string, unknown
     }
     const { published, autoscaling } = compareContext;
     const orphans = options.orphans ? await findOrphans(declared, live, options.orphans) : { items: [], errors: [] };
+    // A file found by searching upward is easy to overlook: whenever its rules set drift aside, name it.
+    const setAside = setAsideByConfig(config, items);
+    if (setAside > 0) context.notice(`${setAside} difference${setAside === 1 ? '' : 's'} set aside by the ignore rules of ${configPath} (-v lists them)`);
     return {
       source: 'kube',
       target: live.target,

@@ -45,11 +45,29 @@ describe('.gitdiff.yaml', () => {
     return file;
   };
 
-  it('is found beside the manifests or in a parent folder', () => {
+  it('is found beside the manifests or in a parent folder of the repository', () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'gitdiff-find-'));
     mkdirSync(path.join(root, 'apps/web'), { recursive: true });
+    mkdirSync(path.join(root, '.git'));
     writeFileSync(path.join(root, '.gitdiff.yaml'), 'kube: {}\n');
     expect(findConfigFile(['apps/web'], root)).toBe(path.join(root, '.gitdiff.yaml'));
+  });
+
+  // Where the search stops: the repository root (`.git` folder or worktree file); outside one, the manifests' folder.
+  it.each([
+    ['above a repository', { 'top/.gitdiff.yaml': '', 'top/repo/.git/HEAD': '', 'top/repo/k8s/a.yaml': '' }, 'top/repo/k8s', undefined],
+    ['above a worktree', { 'top/.gitdiff.yaml': '', 'top/wt/.git': 'gitdir: x', 'top/wt/k8s/a.yaml': '' }, 'top/wt/k8s/a.yaml', undefined],
+    ['at a worktree root', { 'wt/.gitdiff.yaml': '', 'wt/.git': 'gitdir: x', 'wt/k8s/a.yaml': '' }, 'wt/k8s/a.yaml', 'wt/.gitdiff.yaml'],
+    ['the nearest inside the repository', { 'repo/.gitdiff.yaml': '', 'repo/k8s/.gitdiff.yaml': '', 'repo/.git/HEAD': '', 'repo/k8s/a.yaml': '' }, 'repo/k8s', 'repo/k8s/.gitdiff.yaml'],
+    ['outside a repository, in a parent', { '.gitdiff.yaml': '', 'k8s/a.yaml': '' }, 'k8s', undefined],
+    ['outside a repository, beside the manifests', { 'k8s/.gitdiff.yaml': '', 'k8s/a.yaml': '' }, 'k8s/a.yaml', 'k8s/.gitdiff.yaml'],
+  ])('%s', (_name, files: Record<string, string>, given, expected) => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'gitdiff-find-'));
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+      writeFileSync(path.join(root, name), text);
+    }
+    expect(findConfigFile([given], root)).toBe(expected && path.join(root, expected));
   });
 
   it('reads rules with their origin', () => {
@@ -68,6 +86,9 @@ describe('.gitdiff.yaml', () => {
     ['paths that are not a list', 'kube:\n  ignore:\n    - paths: spec.replicas\n', /paths must be a list of strings/],
     ['bad YAML', 'kube: [\n', /config .*: /],
     ['a non-boolean switch', 'kube:\n  ignoreHpaReplicas: maybe\n', /must be true or false/],
+    ['an unknown top-level key', 'kube: {}\nterraform: {}\n', /the file has unknown field terraform \(known: kube\)/],
+    ['an unknown key under kube', 'kube:\n  ignores: []\n', /`kube` has unknown field ignores/],
+    ['a __proto__ key', 'kube:\n  __proto__: {ignore: []}\n', /`kube` has unknown field __proto__/],
   ])('rejects %s with a message naming the file', (_name, text, message) => {
     const file = write('bad.yaml', text);
     expect(() => readKubeConfigFile(file)).toThrow(message);
@@ -83,14 +104,32 @@ describe('autoscalerRules', () => {
 
   it('ignores spec.replicas of what an autoscaler scales, once per target', () => {
     const rules = autoscalerRules([hpa('shop', 'Deployment', 'web'), hpa('shop', 'Deployment', 'web'), hpa(undefined, 'StatefulSet', 'db')], 'default');
-    expect(rules.map((rule) => [rule.kind, rule.namespace, rule.name, rule.paths])).toEqual([
-      ['Deployment', 'shop', 'web', ['spec.replicas']],
-      ['StatefulSet', 'default', 'db', ['spec.replicas']],
+    expect(rules.map((rule) => [rule.target, rule.paths])).toEqual([
+      [{ group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web' }, ['spec.replicas']],
+      [{ group: 'apps', kind: 'StatefulSet', namespace: 'default', name: 'db' }, ['spec.replicas']],
     ]);
     expect(rules[0].origin).toBe('scaled by HorizontalPodAutoscaler shop/web-hpa; --no-ignore-hpa-replicas compares it');
   });
 
   it('ignores autoscalers of other kinds', () => {
     expect(autoscalerRules([hpa('shop', 'Rollout', 'web')], 'default')).toEqual([]);
+  });
+
+  // A target name from the cluster is a name: `*`, `web-*` or `[a-z]*` reach no other object.
+  it.each(['*', 'w*', '*eb', '.*', 'web*'])('a target named %j sets aside only an object of exactly that name', (name) => {
+    const rules = autoscalerRules([hpa('shop', 'Deployment', name)], 'default');
+    const changes = [{ path: 'spec.replicas', declared: 2, live: 9 }];
+    const web = applyIgnoreRules({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, changes, rules);
+    expect(web.changes).toEqual(changes);
+    const exact = applyIgnoreRules({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name }, changes, rules);
+    expect(exact.ignored).toHaveLength(1);
+  });
+
+  it('matches the group of scaleTargetRef.apiVersion, not only the kind', () => {
+    const other = { ...hpa('shop', 'Deployment', 'web'), spec: { scaleTargetRef: { apiVersion: 'example.com/v1', kind: 'Deployment', name: 'web' } } };
+    const rules = autoscalerRules([other], 'default');
+    const changes = [{ path: 'spec.replicas', declared: 2, live: 9 }];
+    expect(applyIgnoreRules({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, changes, rules).changes).toEqual(changes);
+    expect(applyIgnoreRules({ apiVersion: 'example.com/v2', kind: 'Deployment', namespace: 'shop', name: 'web' }, changes, rules).ignored).toHaveLength(1);
   });
 });
