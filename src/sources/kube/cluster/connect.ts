@@ -111,7 +111,8 @@ async function connectInCluster(options: ConnectOptions): Promise<Connection> {
   loadInCluster(config, options.env);
   const cluster = config.getCurrentCluster();
   const route = cluster ? proxyRoute(serverUrl(cluster.server, 'in-cluster'), 'in-cluster', undefined, options.env) : undefined;
-  return connectWithClient(config, 'in-cluster', undefined, route);
+  // The pod's namespace, from the service account's namespace file.
+  return connectWithClient(config, 'in-cluster', config.getContextObject(config.getCurrentContext())?.namespace, route);
 }
 
 async function connectWithClient(config: KubeConfigType, contextName: string, namespace: unknown, route: ProxyRoute | undefined): Promise<Connection> {
