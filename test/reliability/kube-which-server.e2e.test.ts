@@ -168,6 +168,14 @@ describe('credentials go only over TLS, and only to the configured server', () =
     expect(inSync.requests.slice(before).some((request) => request.headers.authorization !== undefined)).toBe(false);
     expect(spawnSync('test', ['-e', marker]).status).not.toBe(0);
   });
+
+  it.each(['http-token.yaml', 'http-userinfo.yaml', 'http-client-certificate.yaml'])('never shows a credential of the hostile %s, in text or JSON', async (file) => {
+    for (const format of ['text', 'json']) {
+      const result = await runGitdiff(['kube', manifest, '--kubeconfig', `fixtures/hostile/kube/kubeconfigs/${file}`, '-o', format, '--debug']);
+      expect(result.code).toBe(2);
+      expect(result.stdout + result.stderr).not.toMatch(/hostile-token-value|hostile-password|aG9zdGlsZQ|admin:/);
+    }
+  });
 });
 
 describe('proxies as kubectl uses them', () => {

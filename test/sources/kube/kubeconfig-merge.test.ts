@@ -33,7 +33,7 @@ const file = fc.record({
 const scenario = fc.record({ files: fc.array(file, { minLength: 1, maxLength: 3 }), order: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }) });
 
 let written = 0;
-function writeFiles(files: fc.RecordValue<typeof file> extends infer F ? F[] : never): string[] {
+function writeFiles(files: (typeof file extends fc.Arbitrary<infer Shape> ? Shape : never)[]): string[] {
   return files.map((shape) => {
     const target = path.join(dir, `kc-${written++}.yaml`);
     writeFileSync(target, dump({

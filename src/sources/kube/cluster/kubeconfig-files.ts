@@ -13,6 +13,8 @@ import path from 'node:path';
 import { load } from 'js-yaml';
 import { GitdiffError, messageOf } from '../../../errors.js';
 import { isRecord } from '../objects.js';
+import { YAML_OPTIONS } from '../documents.js';
+import { aliasExpansion, expandsTooFar } from '../input-limits.js';
 
 export type KubeconfigEntry = Record<string, unknown>;
 
@@ -57,15 +59,19 @@ export function loadKubeconfig(files: string[]): Kubeconfig {
   return merged;
 }
 
+/** One file, parsed as kubectl parses YAML (1.1 scalars: `name: yes` is not a name), nesting and aliases bounded. */
 function readKubeconfigFile(file: string): KubeconfigEntry {
+  const hint = 'check the file (kubectl config view --kubeconfig FILE)';
   let parsed: unknown;
   try {
-    parsed = load(readFileSync(file, 'utf8'));
+    parsed = load(readFileSync(file, 'utf8'), YAML_OPTIONS);
   } catch (error) {
-    throw new GitdiffError(`kubeconfig ${file}: ${messageOf(error).split('\n')[0]}`, { hint: 'check the file (kubectl config view --kubeconfig FILE)' });
+    // The first line only: js-yaml's snippet would quote the file, tokens included.
+    throw new GitdiffError(`kubeconfig ${file}: ${messageOf(error).split('\n')[0]}`, { hint });
   }
+  if (expandsTooFar(aliasExpansion(parsed))) throw new GitdiffError(`kubeconfig ${file}: YAML aliases expand too far: refused (an alias bomb?)`, { hint });
   if (parsed === undefined || parsed === null) return {};
-  if (!isRecord(parsed)) throw new GitdiffError(`kubeconfig ${file}: not a kubeconfig (a YAML mapping)`, { hint: 'check the file (kubectl config view --kubeconfig FILE)' });
+  if (!isRecord(parsed)) throw new GitdiffError(`kubeconfig ${file}: not a kubeconfig (a YAML mapping)`, { hint });
   return parsed;
 }
 
