@@ -176,6 +176,20 @@ describe('credentials go only over TLS, and only to the configured server', () =
       expect(result.stdout + result.stderr).not.toMatch(/hostile-token-value|hostile-password|aG9zdGlsZQ|admin:/);
     }
   });
+
+  it('follows no redirect: a token never reaches the server a redirect names', async () => {
+    const elsewhere = await startKubeApiServer({ objects: [settings], tls: true });
+    const redirecting = await startKubeApiServer({ objects: [drifted], tls: true, token: TOKEN });
+    try {
+      redirecting.addFault({ path: '/api/v1/namespaces/app/configmaps/settings', status: 307, headers: { Location: `${elsewhere.url}/api/v1/namespaces/app/configmaps/settings` } });
+      const result = await runGitdiff(['kube', manifest, '--kubeconfig', redirecting.writeKubeconfig(path.join(dir, 'redirecting'), { token: TOKEN })]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/HTTP 307/);
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await Promise.all([elsewhere.close(), redirecting.close()]);
+    }
+  });
 });
 
 describe('proxies as kubectl uses them', () => {
@@ -288,10 +302,13 @@ describe('a server that is not a Kubernetes API server', () => {
     expect(result.stdout).not.toMatch(/missing|not served/);
   });
 
-  it('a 404 without a Status body for an object is not "absent"', async () => {
+  it.each([
+    ['in plain text, as an ingress answers', { action: 'not-kubernetes' as const }],
+    ['as JSON that is not a Status', { status: 404, body: { error: 'no route' } }],
+  ])('a 404 %s for an object is not "absent"', async (_name, fault) => {
     const server = await startKubeApiServer({ objects: [settings] });
     try {
-      server.addFault({ path: '/api/v1/namespaces/app/configmaps/settings', status: 404, body: { error: 'no route' } });
+      server.addFault({ path: '/api/v1/namespaces/app/configmaps/settings', ...fault });
       const config = server.writeKubeconfig(path.join(dir, 'fault-404'));
       const result = await runGitdiff(['kube', manifest, '--kubeconfig', config]);
       expect(result.code).toBe(2);
