@@ -1,11 +1,12 @@
-// Connecting to a cluster: kubeconfig, contexts and auth (tokens, client
-// certificates, exec plugins, in-cluster service account) come from
-// @kubernetes/client-node's KubeConfig, except for one plain kubeconfig file
-// (plain-kubeconfig.ts), read without loading the client; the requests themselves are plain
-// HTTP GETs, so objects arrive as the API's own JSON (the client's typed
-// models would turn timestamps into Dates and rename keys) and gitdiff keeps
-// control of timeouts and concurrency. This module is imported only when a
-// server is used: the client costs about 0.4 s to load.
+// Connecting to a cluster: which kubeconfig files and which context (as
+// kubectl chooses them: kubeconfig-files.ts), which proxy (proxy.ts), then the
+// credentials: a plain token, client certificate or password read directly
+// (plain-kubeconfig.ts), and anything else (exec plugins, auth providers, the
+// in-cluster service account) through @kubernetes/client-node's KubeConfig,
+// which costs about 0.4 s to load. The requests themselves are plain HTTP
+// GETs, so objects arrive as the API's own JSON (the client's typed models
+// would turn timestamps into Dates and rename keys) and gitdiff keeps control
+// of timeouts and concurrency. Imported only when a server is used.
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -47,7 +48,14 @@ export const IN_CLUSTER_ROOT_VARIABLE = 'GITDIFF_IN_CLUSTER_ROOT';
 
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const files = kubeconfigFiles(options.kubeconfig, options.env, options.cwd);
-  if (files.length === 0) return connectInCluster(options);
+  if (files.length === 0) {
+    if (options.context) {
+      throw new GitdiffError(`kubeconfig has no context "${options.context}": no kubeconfig file (no --kubeconfig, no $KUBECONFIG file, no ~/.kube/config)`, {
+        hint: 'point at the kubeconfig that defines it with --kubeconfig FILE',
+      });
+    }
+    return connectInCluster(options);
+  }
   const kubeconfig = loadKubeconfig(files);
   const chosen = chooseContext(kubeconfig, options.context);
   const server = serverUrl(chosen.server, chosen.name);
