@@ -25,8 +25,9 @@ describe('heavy packages load lazily', () => {
     expect(await heavyPackagesLoaded(args, scratch)).toEqual([]);
   });
 
-  it('a cluster through a plain kubeconfig (a token) does not load the Kubernetes client either', async () => {
-    const server = await startKubeApiServer({ token: 'secret-token', objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { k: 'v' } }] });
+  it('a cluster through a plain kubeconfig (a token, over TLS) does not load the Kubernetes client either', async () => {
+    // Over TLS: credentials go to no plain-http server.
+    const server = await startKubeApiServer({ tls: true, token: 'secret-token', objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { k: 'v' } }] });
     try {
       const kubeconfig = server.writeKubeconfig(scratch, { token: 'secret-token' });
       expect(await heavyPackagesLoaded(['kube', 'fixtures/example/manifests', '--kubeconfig', kubeconfig], scratch)).toEqual([]);

@@ -67,6 +67,13 @@ const results = (file: string, error: RegExp, partial = false): HostileCase => (
   expect: fails(`${HOSTILE}/ansible/${file}`, error, partial),
 });
 
+/** A hostile kubeconfig: refused before any request, the error naming `where` (the file, or the context or cluster in it). */
+const kubeconfig = (file: string, where: string | undefined, error: RegExp): HostileCase => ({
+  name: `kube kubeconfig ${file}`,
+  args: ['kube', `${HOSTILE}/kube/declared.yaml`, '--kubeconfig', `${HOSTILE}/kube/kubeconfigs/${file}`],
+  expect: fails(where ?? `${HOSTILE}/kube/kubeconfigs/${file}`, error),
+});
+
 /** A manifest folder made by the test, compared with a one-object snapshot. */
 const folder = (name: string, expect: (dir: string) => Expectation, unreadable = false): HostileCase => ({
   name: `kube folder with ${name}`,
@@ -145,6 +152,24 @@ export const hostileCases: HostileCase[] = [
   config('unknown-kube-key.yaml', /`kube` has unknown field ignoreHPAReplicas/),
   config('proto-key.yaml', /`kube` has unknown field __proto__/),
   config('unknown-rule-key.yaml', /rule 1 has unknown field namespaces/),
+  // Kubeconfigs: which cluster, which server, which credentials (none over plain http).
+  kubeconfig('http-token.yaml', 'context "http-token"', /refusing to send credentials \(token\) over plain http to http:\/\/127\.0\.0\.1:9$/),
+  kubeconfig('http-userinfo.yaml', 'context "http-userinfo"', /refusing to send credentials \(a user and password in the server URL\) over plain http to http:\/\/127\.0\.0\.1:9$/),
+  kubeconfig('http-client-certificate.yaml', 'context "http-client-certificate"', /refusing to send credentials \(client-certificate-data, client-key-data\)/),
+  kubeconfig('socks-proxy.yaml', 'cluster "socks-proxy"', /is a socks5 proxy, which gitdiff cannot use/),
+  kubeconfig('unparsable-proxy.yaml', 'cluster "unparsable-proxy"', /proxy-url .* is not a URL/),
+  kubeconfig('ftp-server.yaml', 'context "ftp-server"', /the cluster server is not an http\(s\) URL/),
+  kubeconfig('not-a-url.yaml', 'context "not-a-url"', /the cluster server is not an http\(s\) URL/),
+  kubeconfig('duplicate-cluster.yaml', undefined, /clusters has the name "dup" twice/),
+  kubeconfig('not-a-mapping.yaml', undefined, /not a kubeconfig \(a YAML mapping\)/),
+  kubeconfig('clusters-not-a-list.yaml', undefined, /clusters is not a list/),
+  // `name: yes` is a boolean to kubectl's YAML 1.1 reader, which refuses the file too.
+  kubeconfig('yaml11-name.yaml', undefined, /clusters has an entry without a name/),
+  kubeconfig('no-current-context.yaml', undefined, /sets no current context/),
+  kubeconfig('unknown-context.yaml', 'no context "ghost"', /kubeconfig has no context "ghost" \(contexts: c\)/),
+  kubeconfig('context-without-cluster.yaml', 'context "lonely"', /names no cluster server/),
+  kubeconfig('alias-bomb.yaml', undefined, /YAML aliases expand too far: refused/),
+  kubeconfig('malformed.yaml', undefined, /bad indentation of a sequence entry \(4:4\)/),
 
   // Manifest folders made at test time.
   folder('link-loop', () => ({ code: 0, stdout: IN_SYNC })),

@@ -160,7 +160,8 @@ describe.concurrent('--debug logs requests, never credentials', () => {
   const token = 'eyJhbGciOiJSUzI1NiJ9.gitdiff-test-token-5f8d1c';
 
   it('keeps the bearer token out of the log, the errors and the report', async () => {
-    const server = await serverWith([{ path: READS.get, status: 503, retryAfterSeconds: 0, times: 1 }, { path: READS.list, status: 500 }], { token });
+    // Over TLS: gitdiff, like kubectl, sends credentials to no plain-http server.
+    const server = await serverWith([{ path: READS.get, status: 503, retryAfterSeconds: 0, times: 1 }, { path: READS.list, status: 500 }], { token, tls: true });
     const result = await gitdiffAgainst(server, ['--debug', '-v'], { token });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^debug: GET \/api\/v1 -> 200/m);
@@ -172,10 +173,10 @@ describe.concurrent('--debug logs requests, never credentials', () => {
   });
 
   it('moves credentials written into the server URL to basic auth, and never prints them', async () => {
-    const server = await serverWith([{ path: READS.get, status: 500 }]);
+    const server = await serverWith([{ path: READS.get, status: 500 }], { tls: true });
     const kubeconfig = server.writeKubeconfig(mkdtempSync(path.join(dir, 'kc-')));
     const withUserinfo = path.join(path.dirname(kubeconfig), 'userinfo');
-    writeFileSync(withUserinfo, readFileSync(kubeconfig, 'utf8').replace('http://', 'http://admin:hunter2-url-secret@'));
+    writeFileSync(withUserinfo, readFileSync(kubeconfig, 'utf8').replace('https://', 'https://admin:hunter2-url-secret@'));
     const result = await runGitdiff(['kube', manifests, '--kubeconfig', withUserinfo, '--debug']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`server ${server.url}:`);

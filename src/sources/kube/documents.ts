@@ -152,7 +152,8 @@ function parseJson(text: string): unknown {
 
 // json: false keeps js-yaml's duplicate-key check: two `name:` keys are an error, not "last one wins".
 // maxDepth is js-yaml's own nesting limit (its types lack it).
-const YAML_OPTIONS = { schema: KUBECTL_YAML_SCHEMA, maxDepth: MAX_NESTING } as LoadOptions;
+/** YAML as kubectl reads it (1.1 scalars), with a bound on nesting. */
+export const YAML_OPTIONS = { schema: KUBECTL_YAML_SCHEMA, maxDepth: MAX_NESTING } as LoadOptions;
 
 function parseDocument(document: Document, file: string, many: boolean): unknown {
   const which = many ? ` document ${document.number},` : '';

@@ -179,7 +179,8 @@ describe('gitdiff kube: server failures exit 2 and say what to do', () => {
   });
 
   it('explains rejected credentials (401)', async () => {
-    const guarded = await startKubeApiServer({ objects: scaledTo(3), token: 'right-token' });
+    // Over TLS: gitdiff, like kubectl, sends credentials to no plain-http server.
+    const guarded = await startKubeApiServer({ objects: scaledTo(3), token: 'right-token', tls: true });
     try {
       const wrong = guarded.writeKubeconfig(mkdtempSync(path.join(os.tmpdir(), 'gitdiff-kc-')), { token: 'wrong-token' });
       const result = await runGitdiff(['kube', 'fixtures/example/manifests', '--kubeconfig', wrong, '--debug']);

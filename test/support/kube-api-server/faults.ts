@@ -12,8 +12,10 @@ import { statusForCode, type ForbiddenRequest } from './status-bodies.js';
  * reset: send the headers and half of the real body, then destroy the connection.
  * truncate: answer 200 with the real body cut in half, ending the response cleanly.
  * hang: read the request and never answer (until the client or the server closes).
+ * not-kubernetes: answer as something else on that address would (a web server, an
+ *   ingress, Go's default mux): 404 `404 page not found` in plain text, no Status.
  */
-export type FaultAction = 'status' | 'reset' | 'truncate' | 'hang';
+export type FaultAction = 'status' | 'reset' | 'truncate' | 'hang' | 'not-kubernetes';
 
 export interface Fault {
   /** Only requests with this method (GET, PATCH...); any method when absent. */
@@ -34,6 +36,8 @@ export interface Fault {
   user?: string;
   /** What to do; default 'status' when `status` is given. */
   action?: FaultAction;
+  /** More response headers with a status answer: a `Location` makes a redirect. */
+  headers?: Record<string, string>;
 }
 
 export const DEFAULT_FORBIDDEN_USER = 'system:serviceaccount:default:gitdiff';
@@ -78,11 +82,14 @@ export async function answerWithFault(fault: Fault, request: Omit<ForbiddenReque
     case 'status': {
       const code = fault.status ?? 500;
       const body = fault.body ?? statusForCode(code, { ...request, user: fault.user ?? DEFAULT_FORBIDDEN_USER }, fault.retryAfterSeconds);
-      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+      const headers: Record<string, string> = { 'Content-Type': 'application/json', ...fault.headers };
       if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
       response.writeHead(code, headers).end(JSON.stringify(body));
       return 'answered';
     }
+    case 'not-kubernetes':
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
+      return 'answered';
     case 'hang':
       // Hold the connection: the client's timeout, or the server's close(), ends it.
       await new Promise<void>((resolve) => response.once('close', resolve));

@@ -1,19 +1,21 @@
-// Connecting to a cluster: kubeconfig, contexts and auth (tokens, client
-// certificates, exec plugins, in-cluster service account) come from
-// @kubernetes/client-node's KubeConfig, except for one plain kubeconfig file
-// (plain-kubeconfig.ts), read without loading the client; the requests themselves are plain
-// HTTP GETs, so objects arrive as the API's own JSON (the client's typed
-// models would turn timestamps into Dates and rename keys) and gitdiff keeps
-// control of timeouts and concurrency. This module is imported only when a
-// server is used: the client costs about 0.4 s to load.
+// Connecting to a cluster: which kubeconfig files and which context (as
+// kubectl chooses them: kubeconfig-files.ts), which proxy (proxy.ts), then the
+// credentials: a plain token, client certificate or password read directly
+// (plain-kubeconfig.ts), and anything else (exec plugins, auth providers, the
+// in-cluster service account) through @kubernetes/client-node's KubeConfig,
+// which costs about 0.4 s to load. The requests themselves are plain HTTP
+// GETs, so objects arrive as the API's own JSON (the client's typed models
+// would turn timestamps into Dates and rename keys) and gitdiff keeps control
+// of timeouts and concurrency. Imported only when a server is used.
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig as KubeConfigType } from '@kubernetes/client-node';
 import { GitdiffError, messageOf } from '../../../errors.js';
-import { readPlainKubeconfig } from './plain-kubeconfig.js';
+import { chooseContext, kubeconfigDocument, kubeconfigFiles, loadKubeconfig, type ChosenContext } from './kubeconfig-files.js';
+import { plainSettings } from './plain-kubeconfig.js';
+import { proxyRoute, tunnelingAgent, type ProxyRoute } from './proxy.js';
 
 export interface ConnectOptions {
   kubeconfig?: string;
@@ -45,68 +47,93 @@ const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 export const IN_CLUSTER_ROOT_VARIABLE = 'GITDIFF_IN_CLUSTER_ROOT';
 
 export async function connect(options: ConnectOptions): Promise<Connection> {
-  const kubeconfigFiles = options.kubeconfig
-    ? [path.resolve(options.cwd, options.kubeconfig)]
-    : (options.env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
-  const homeConfig = path.join(options.env.HOME ?? os.homedir(), '.kube', 'config');
-  // One plain kubeconfig (a token, a client certificate) needs no Kubernetes client: see plain-kubeconfig.ts.
-  const single = kubeconfigFiles.length === 1 ? kubeconfigFiles[0] : kubeconfigFiles.length === 0 && existsSync(homeConfig) ? homeConfig : undefined;
-  const plain = single ? readPlainKubeconfig(single, options.context) : undefined;
-  if (plain) {
-    const { server, contextName, namespace, headers, auth, ...tls } = plain;
-    return connection(server, contextName, namespace, headers, auth, tls);
-  }
-  return connectWithClient(options, kubeconfigFiles, homeConfig);
-}
-
-async function connectWithClient(options: ConnectOptions, kubeconfigFiles: string[], homeConfig: string): Promise<Connection> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const config = new KubeConfig();
-  let inCluster = false;
-  try {
-    if (kubeconfigFiles.length > 0) {
-      config.loadFromFile(kubeconfigFiles[0]);
-      for (const file of kubeconfigFiles.slice(1)) {
-        const more = new KubeConfig();
-        more.loadFromFile(file);
-        config.mergeConfig(more);
-      }
-    } else if (existsSync(homeConfig)) {
-      config.loadFromFile(homeConfig);
-    } else if (options.env.KUBERNETES_SERVICE_HOST) {
-      loadInCluster(config, options.env);
-      inCluster = true;
-    } else {
-      throw new GitdiffError('no Kubernetes configuration: no --kubeconfig, no $KUBECONFIG, no ~/.kube/config, and not running in a cluster', {
-        hint: 'point at a cluster with --kubeconfig FILE (or --context NAME), or compare with a saved snapshot: --live-from FILE',
+  const files = kubeconfigFiles(options.kubeconfig, options.env, options.cwd);
+  if (files.length === 0) {
+    if (options.context) {
+      throw new GitdiffError(`kubeconfig has no context "${options.context}": no kubeconfig file (no --kubeconfig, no $KUBECONFIG file, no ~/.kube/config)`, {
+        hint: 'point at the kubeconfig that defines it with --kubeconfig FILE',
       });
     }
+    return connectInCluster(options);
+  }
+  const kubeconfig = loadKubeconfig(files);
+  const chosen = chooseContext(kubeconfig, options.context);
+  const server = serverUrl(chosen.server, chosen.name);
+  refuseCredentialsOverPlainHttp(server, chosen);
+  const route = proxyRoute(server, chosen.clusterName, chosen.cluster['proxy-url'], options.env);
+  // A plain kubeconfig (a token, a client certificate) needs no Kubernetes client: see plain-kubeconfig.ts.
+  const plain = plainSettings(chosen);
+  if (plain) {
+    const { server: plainServer, contextName, namespace, headers, auth, ...tls } = plain;
+    return connection(plainServer, contextName, namespace, headers, auth, tls, route);
+  }
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const config = new KubeConfig();
+  try {
+    // JSON is YAML: the merged kubeconfig, its paths already absolute, handed to the client as one file.
+    config.loadFromString(JSON.stringify(kubeconfigDocument(kubeconfig, chosen.name)));
   } catch (error) {
-    if (error instanceof GitdiffError) throw error;
-    const file = kubeconfigFiles[0] ?? homeConfig;
-    throw new GitdiffError(`kubeconfig ${file}: ${firstLine(messageOf(error))}`, { hint: 'check the file (kubectl config view --kubeconfig FILE)' });
+    throw new GitdiffError(`kubeconfig ${files.join(path.delimiter)}: ${firstLine(messageOf(error))}`, { hint: 'check the file (kubectl config view --kubeconfig FILE)' });
   }
+  return connectWithClient(config, chosen.name, chosen.context.namespace, route);
+}
 
-  if (options.context) {
-    if (!config.getContextObject(options.context)) {
-      const known = config.getContexts().map((context) => context.name).join(', ') || 'none';
-      throw new GitdiffError(`kubeconfig has no context "${options.context}" (contexts: ${known})`, { hint: 'kubectl config get-contexts lists them' });
-    }
-    config.setCurrentContext(options.context);
+/**
+ * kubectl (clientcmd) applies a kubeconfig user's credentials only when the
+ * transport is TLS: over plain http it sends none. gitdiff refuses instead of
+ * going on anonymously, before an exec plugin or auth provider even runs, so a
+ * server: http://... line (a typo, or an edit meant to catch the token) never
+ * receives a token, a password or a client certificate.
+ */
+const CREDENTIAL_KEYS = ['token', 'token-file', 'username', 'password', 'client-certificate', 'client-certificate-data', 'client-key',
+  'client-key-data', 'exec', 'auth-provider'];
+
+function refuseCredentialsOverPlainHttp(server: URL, chosen: ChosenContext): void {
+  if (server.protocol !== 'http:') return;
+  const carried = CREDENTIAL_KEYS.filter((key) => Object.hasOwn(chosen.user, key) && chosen.user[key] !== '' && chosen.user[key] !== null);
+  if (server.username !== '' || server.password !== '') carried.push('a user and password in the server URL');
+  if (carried.length === 0) return;
+  throw new GitdiffError(
+    `kubeconfig context "${chosen.name}": refusing to send credentials (${carried.join(', ')}) over plain http to ${withoutUserinfo(server.href, chosen.name).server}`,
+    { hint: "use the server's https:// address; kubectl sends no credentials over http either (an unauthenticated server such as kubectl proxy needs a user without them)" },
+  );
+}
+
+function serverUrl(server: string, contextName: string): URL {
+  try {
+    const url = new URL(server);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+  } catch { /* below */ }
+  throw new GitdiffError(`kubeconfig context "${contextName}": the cluster server is not an http(s) URL`, { hint: 'kubectl config view shows the clusters; a server looks like https://HOST:6443' });
+}
+
+/** No kubeconfig: the pod's service account, or an error saying there is nothing to connect to. */
+async function connectInCluster(options: ConnectOptions): Promise<Connection> {
+  if (!options.env.KUBERNETES_SERVICE_HOST) {
+    throw new GitdiffError('no Kubernetes configuration: no --kubeconfig, no $KUBECONFIG file, no ~/.kube/config, and not running in a cluster', {
+      hint: 'point at a cluster with --kubeconfig FILE (or --context NAME), or compare with a saved snapshot: --live-from FILE',
+    });
   }
-  const contextName = inCluster ? 'in-cluster' : config.getCurrentContext();
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const config = new KubeConfig();
+  loadInCluster(config, options.env);
+  const cluster = config.getCurrentCluster();
+  const route = cluster ? proxyRoute(serverUrl(cluster.server, 'in-cluster'), 'in-cluster', undefined, options.env) : undefined;
+  // The pod's namespace, from the service account's namespace file.
+  return connectWithClient(config, 'in-cluster', config.getContextObject(config.getCurrentContext())?.namespace, route);
+}
+
+async function connectWithClient(config: KubeConfigType, contextName: string, namespace: unknown, route: ProxyRoute | undefined): Promise<Connection> {
   const cluster = config.getCurrentCluster();
   if (!cluster?.server) {
     throw new GitdiffError(`kubeconfig context "${contextName}" names no cluster server`, { hint: 'kubectl config view shows the contexts and clusters' });
   }
-  const context = config.getContextObject(config.getCurrentContext());
-
   const requestOptions: https.RequestOptions = {};
   try {
     await config.applyToHTTPSOptions(requestOptions);
   } catch (error) {
-    // For a plain-http server the client refuses to build its agent, after it has
-    // already set the auth headers; that refusal does not concern us (we build our own agent).
+    // For a plain-http server (with no credentials: refused above) the client refuses to
+    // build its agent; that refusal does not concern us (we build our own agent).
     if (!cluster.server.startsWith('http:')) {
       throw new GitdiffError(`authenticating to ${cluster.server} (context ${contextName}): ${firstLine(messageOf(error))}`, {
         hint: 'check the kubeconfig user (token, client certificate, or exec plugin)',
@@ -115,14 +142,14 @@ async function connectWithClient(options: ConnectOptions, kubeconfigFiles: strin
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(requestOptions.headers ?? {})) if (value !== undefined) headers[name] = String(value);
-  return connection(cluster.server, contextName, context?.namespace, headers, requestOptions.auth ?? undefined, requestOptions);
+  return connection(cluster.server, contextName, typeof namespace === 'string' ? namespace : undefined, headers, requestOptions.auth ?? undefined, requestOptions, route);
 }
 
 /** TLS settings of the agent, as the client's applyToHTTPSOptions sets them. */
 type TlsSettings = Pick<https.AgentOptions, 'ca' | 'cert' | 'key' | 'pfx' | 'passphrase' | 'rejectUnauthorized' | 'servername'>;
 
 function connection(clusterServer: string, contextName: string, namespace: string | undefined, headers: Record<string, string>,
-  auth: string | undefined, tls: TlsSettings): Connection {
+  auth: string | undefined, tls: TlsSettings, route: ProxyRoute | undefined): Connection {
   const agentOptions = {
     keepAlive: true,
     maxSockets: 16,
@@ -134,7 +161,8 @@ function connection(clusterServer: string, contextName: string, namespace: strin
     rejectUnauthorized: tls.rejectUnauthorized,
     servername: tls.servername,
   };
-  const agent = clusterServer.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const agent = route ? tunnelingAgent(new URL(clusterServer), route, agentOptions)
+    : clusterServer.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true, maxSockets: 16 });
   const { server, userinfo } = withoutUserinfo(clusterServer, contextName);
   return { server, namespace: namespace?.trim() || 'default', contextName, headers, agent, auth: auth ?? userinfo };
 }

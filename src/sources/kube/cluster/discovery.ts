@@ -2,7 +2,7 @@
 // which kinds the server serves, their plural resource names and their scope.
 import type { Connection } from './connect.js';
 import { getJson, type RequestSettings } from './request.js';
-import { apiFailure } from './status.js';
+import { apiFailure, NotKubernetesApiServer } from './status.js';
 import { isRecord } from '../objects.js';
 
 export interface ServedKind {
@@ -23,10 +23,18 @@ export function groupVersionPath(apiVersion: string): string {
 export async function discoverGroupVersion(connection: Connection, apiVersion: string, settings: RequestSettings): Promise<GroupVersionDiscovery> {
   const apiPath = groupVersionPath(apiVersion);
   const response = await getJson(connection, apiPath, settings);
-  if (response.status === 404) return { state: 'not-served' };
+  if (response.status === 404) {
+    // "Not served" only from a server that is a Kubernetes API: anything else answers 404 to every path.
+    await confirmKubernetesApi(connection, settings);
+    return { state: 'not-served' };
+  }
   if (response.status !== 200) return { state: 'error', ...apiFailure(connection, response, { verb: 'get', path: apiPath }) };
+  const body = response.body;
+  if (!isRecord(body) || !Array.isArray(body.resources) || body.groupVersion !== apiVersion) {
+    throw new NotKubernetesApiServer(connection, `GET ${apiPath} answered 200 without its APIResourceList`);
+  }
   const kinds = new Map<string, ServedKind>();
-  const resources = isRecord(response.body) && Array.isArray(response.body.resources) ? response.body.resources : [];
+  const resources = body.resources;
   for (const resource of resources) {
     // Subresources (deployments/status, pods/log) share the kind; the top-level resource is the one we read.
     if (!isRecord(resource) || typeof resource.name !== 'string' || resource.name.includes('/')) continue;
@@ -38,4 +46,20 @@ export async function discoverGroupVersion(connection: Connection, apiVersion: s
     });
   }
   return { state: 'served', kinds };
+}
+
+const confirmed = new WeakMap<Connection, Promise<void>>();
+
+/** Once per connection: GET /api must answer the APIVersions every Kubernetes API server serves. */
+function confirmKubernetesApi(connection: Connection, settings: RequestSettings): Promise<void> {
+  let confirmation = confirmed.get(connection);
+  if (!confirmation) {
+    confirmation = getJson(connection, '/api', settings).then((response) => {
+      const body = response.body;
+      if (response.status === 200 && isRecord(body) && Array.isArray(body.versions)) return;
+      throw new NotKubernetesApiServer(connection, `GET /api answered HTTP ${response.status} without the APIVersions of a Kubernetes API`);
+    });
+    confirmed.set(connection, confirmation);
+  }
+  return confirmation;
 }

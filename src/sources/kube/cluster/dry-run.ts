@@ -11,7 +11,7 @@ import type { LiveLookup } from '../live.js';
 import { isRecord, type KubeObject } from '../objects.js';
 import type { Connection } from './connect.js';
 import { requestJson, type RequestSettings } from './request.js';
-import { apiFailure } from './status.js';
+import { apiFailure, isKubernetesNotFound, NotKubernetesApiServer } from './status.js';
 
 export const FIELD_MANAGER = 'gitdiff';
 export const APPLY_PATCH = 'application/apply-patch+yaml';
@@ -30,14 +30,17 @@ export async function dryRunApply(connection: Connection, target: DryRunTarget, 
     // JSON is YAML: the apply-patch+yaml content type takes it as it is, as kubectl sends it.
     const response = await requestJson(connection, `${target.path}?${query}`, settings, { method: 'PATCH', contentType: APPLY_PATCH, body: jsonText(manifest) });
     if ((response.status === 200 || response.status === 201) && isRecord(response.body)) return { state: 'found', object: response.body as KubeObject };
-    if (response.status === 404) return { state: 'absent' };
+    if (response.status === 404) {
+      if (!isKubernetesNotFound(response.body)) throw new NotKubernetesApiServer(connection, `PATCH ${target.path} answered 404 without a Kubernetes Status`);
+      return { state: 'absent' };
+    }
     const failure = apiFailure(connection, response, {
       verb: 'patch', path: target.path, resource: target.resource, namespace: target.namespace, name: manifest.metadata.name,
       withoutServerMessage: manifest.kind === 'Secret',
     });
     return { state: 'error', ...failure };
   } catch (error) {
-    if (error instanceof GitdiffError) return { state: 'error', message: error.message, hint: error.hint };
+    if (error instanceof GitdiffError && !(error instanceof NotKubernetesApiServer)) return { state: 'error', message: error.message, hint: error.hint };
     throw error;
   }
 }

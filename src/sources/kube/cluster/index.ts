@@ -10,7 +10,7 @@ import { groupOf } from '../kinds.js';
 import { connect, type ConnectOptions, type Connection } from './connect.js';
 import { discoverGroupVersion, groupVersionPath, type GroupVersionDiscovery, type ServedKind } from './discovery.js';
 import { ACCEPT_METADATA, getJson, type RequestSettings } from './request.js';
-import { apiFailure } from './status.js';
+import { apiFailure, isKubernetesNotFound, NotKubernetesApiServer } from './status.js';
 import { runBounded } from './pool.js';
 import { readOpenApi } from './openapi.js';
 import { dryRunApply } from './dry-run.js';
@@ -57,7 +57,7 @@ class ClusterLiveSide implements LiveSide {
     try {
       return await discoverGroupVersion(this.connection, apiVersion, this.settings);
     } catch (error) {
-      if (!(error instanceof GitdiffError)) throw error;
+      if (!(error instanceof GitdiffError) || error instanceof NotKubernetesApiServer) throw error;
       return { state: 'error', message: error.message, hint: error.hint };
     }
   }
@@ -102,7 +102,10 @@ class ClusterLiveSide implements LiveSide {
     try {
       const response = await getJson(this.connection, apiPath, this.settings);
       if (response.status === 200 && isRecord(response.body)) return { state: 'found', object: response.body as KubeObject };
-      if (response.status === 404) return { state: 'absent' };
+      if (response.status === 404) {
+        if (!isKubernetesNotFound(response.body)) throw new NotKubernetesApiServer(this.connection, `GET ${apiPath} answered 404 without a Kubernetes Status`);
+        return { state: 'absent' };
+      }
       return {
         state: 'error',
         ...apiFailure(this.connection, response, { verb: 'get', path: apiPath, resource: this.resourceName(apiVersion, served), namespace: declared.namespace, name: metadata.name }),
@@ -147,7 +150,9 @@ class ClusterLiveSide implements LiveSide {
           return { error: failure.message, hint: failure.hint };
         }
         const body = response.body;
-        for (const item of Array.isArray(body.items) ? body.items : []) {
+        // An empty list still has its items: a 200 without them is not the API server's answer.
+        if (!Array.isArray(body.items)) throw new NotKubernetesApiServer(this.connection, `GET ${basePath} answered 200 without a list of items`);
+        for (const item of body.items) {
           // Items of a LIST carry no apiVersion/kind: they are the list's.
           if (isRecord(item) && isRecord(item.metadata)) objects.push({ ...item, apiVersion, kind } as KubeObject);
         }
@@ -207,7 +212,8 @@ class ClusterLiveSide implements LiveSide {
   }
 }
 
+/** A failed read as that object's error; a server that is not a Kubernetes API ends the run. */
 function lookupError(error: unknown): LiveLookup {
-  if (error instanceof GitdiffError) return { state: 'error', message: error.message, hint: error.hint };
+  if (error instanceof GitdiffError && !(error instanceof NotKubernetesApiServer)) return { state: 'error', message: error.message, hint: error.hint };
   throw error;
 }

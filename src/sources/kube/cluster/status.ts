@@ -1,6 +1,7 @@
 // API errors turned into messages a person can act on. A Kubernetes `Status`
 // body carries a reason and message; 401 and 403 get hints that name exactly
 // what RBAC must allow: get and list, plus patch in server-side mode (a dry run).
+import { GitdiffError } from '../../../errors.js';
 import type { Connection } from './connect.js';
 import type { ApiResponse } from './request.js';
 import { isRecord } from '../objects.js';
@@ -57,4 +58,23 @@ function failureFor(connection: Connection, response: ApiResponse, read: FailedR
         hint: response.status >= 500 ? 'the API server failed; try again, or check its health' : undefined,
       };
   }
+}
+
+/**
+ * The answer of something that is not a Kubernetes API server (a web server, an
+ * ingress, a wrong port): one error for the whole run, never "kind not served"
+ * or `missing`, which would report the cluster's content from a stranger's 404s.
+ */
+export class NotKubernetesApiServer extends GitdiffError {
+  constructor(connection: Connection, why: string) {
+    super(`${connection.server} is not a Kubernetes API server: ${why}`, {
+      hint: 'check that --kubeconfig and --context point at the cluster\'s API server (kubectl cluster-info shows it), not at a web server, an ingress or a proxy',
+    });
+    this.name = 'NotKubernetesApiServer';
+  }
+}
+
+/** A 404 as the API server words it: a Status body with reason NotFound. Anything else answering 404 is not the API server. */
+export function isKubernetesNotFound(body: unknown): boolean {
+  return isRecord(body) && body.kind === 'Status' && (body.reason === 'NotFound' || body.code === 404);
 }
