@@ -9,7 +9,7 @@ import type { Change } from '../../report.js';
 import { childPath, indexPath, keyedPath } from './paths.js';
 import { keyOf, sameKey, spelledKey } from './merge-keys.js';
 import { quantityEquals } from './quantity.js';
-import { isRecord } from './objects.js';
+import { isRecord, ownValue } from './objects.js';
 import type { FieldSchema } from './schema/field-schema.js';
 import { rulesFor, type FieldRules } from './schema/rules.js';
 
@@ -43,7 +43,7 @@ function walk(declared: unknown, live: unknown, path: string, rules: FieldRules,
       changes.push({ path, declared, live });
       return;
     }
-    for (const [key, value] of Object.entries(declared)) walk(value, live[key], childPath(path, key), rules.child(key), changes);
+    for (const [key, value] of Object.entries(declared)) walk(value, ownValue(live, key), childPath(path, key), rules.child(key), changes);
     return;
   }
   if (Array.isArray(declared)) {
