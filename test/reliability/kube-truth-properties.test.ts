@@ -74,11 +74,12 @@ interface Leaf {
 const DATA_MAPS = new Set(['labels', 'annotations', 'data', 'matchLabels', 'nodeSelector']);
 const IDENTITY = new Set(['apiVersion', 'kind', 'metadata.name', 'metadata.namespace']);
 
-/** Scalar fields of records, walked in the declared object; list items are named by index in `at` and by key in `path` elsewhere, so only record leaves outside lists are taken. */
-function leavesOf(value: unknown, at: (string | number)[] = [], path = '', parent = ''): Leaf[] {
-  if (typeof value !== 'object' || value === null) return IDENTITY.has(path) ? [] : [{ at, path, value, inDataMap: DATA_MAPS.has(parent) }];
+/** The scalar fields of records (not inside lists: those are named by key, not position), with the name of the record holding each. */
+function leavesOf(value: unknown, at: (string | number)[] = [], path = '', holder = ''): Leaf[] {
+  if (typeof value !== 'object' || value === null) return IDENTITY.has(path) ? [] : [{ at, path, value, inDataMap: DATA_MAPS.has(holder) }];
   if (Array.isArray(value)) return [];
-  return Object.keys(value).flatMap((key) => leavesOf((value as Obj)[key], [...at, key], childPath(path, key), key));
+  const name = String(at[at.length - 1] ?? '');
+  return Object.keys(value).flatMap((key) => leavesOf((value as Obj)[key], [...at, key], childPath(path, key), name));
 }
 
 function parentAt(object: Obj, at: (string | number)[]): Obj | undefined {
