@@ -117,6 +117,8 @@ export const hostileCases: HostileCase[] = [
   strict('platform-manager.yaml', { code: 1, stdout: /^ {4}metadata\.labels\.backdoor: \(changed by kube-controller-manager at 2026-12-01 00:00 UTC\)/m }),
   // An object being deleted, held by a finalizer, is not in sync.
   manifest('deleting.yaml', { code: 1, stdout: /^ {4}metadata\.deletionTimestamp: \(being deleted since 2026-12-05T10:00:00Z\)\n[\s\S]*^-\s+- example\.com\/protect$/m }),
+  // Live text shown outside a value (who changed it and when, since when it is deleted) cannot drive a terminal or forge a CI line.
+  manifest('forged-live-text.yaml', { code: 1, stdout: /^ {4}data\.a: \(changed by evil\\x1b\[2J\\x0a::error::x at \\x1b\[31mlater\\x0a::warning::y\)\n[\s\S]*^ {4}metadata\.deletionTimestamp: \(being deleted\)$/m }),
   // Terminal escapes in a value are shown escaped, never sent to the terminal.
   // A name that would drive a terminal or forge a GitHub Actions command line is refused, shown escaped.
   manifest('escapes-in-name.yaml', /metadata\.name "evil\\u001b\]0;owned\\u0007\\n::error::forged" holds spaces or control characters/),

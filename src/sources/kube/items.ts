@@ -88,6 +88,8 @@ function subsetChanges(declared: KubeObject, live: KubeObject, options: CompareO
   return { changes: [...changes, ...extras.extras], setAside: extras.setAside };
 }
 
+const RFC3339_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/;
+
 /**
  * An object with a deletionTimestamp is on its way out: the API server keeps it only until its
  * finalizers are removed (or its grace period ends), whatever its fields say. Since when, and
@@ -99,7 +101,9 @@ function deletionChanges(live: KubeObject): Change[] {
   if (since === undefined || since === null) return [];
   const finalizers = ownValue(metadata, 'finalizers');
   const holding = Array.isArray(finalizers) ? finalizers.filter((finalizer) => typeof finalizer === 'string') : [];
-  const changes: Change[] = [{ path: 'metadata.deletionTimestamp', live: since, note: `being deleted since ${String(since)}` }];
+  // The time goes into the note only as the API server writes it (RFC 3339): the value is outside text.
+  const note = typeof since === 'string' && RFC3339_SECONDS.test(since) ? `being deleted since ${since}` : 'being deleted';
+  const changes: Change[] = [{ path: 'metadata.deletionTimestamp', live: since, note }];
   if (holding.length > 0) changes.push({ path: 'metadata.finalizers', live: holding, note: `the deletion waits for ${holding.length === 1 ? 'this finalizer' : 'these finalizers'}` });
   return changes;
 }
