@@ -20,15 +20,16 @@ export function plainSummaryLine(report: Report): string {
 /** Where an item is declared: `manifests/redis.yaml:8`, or undefined. */
 export function declaredAt(item: Item): string | undefined {
   if (!item.file) return undefined;
-  const file = visibleFileName(item.file);
+  const file = visibleText(item.file);
   return item.line ? `${file}:${item.line}` : file;
 }
 
 /**
- * A file name as it can be shown: control characters (legal in a Unix file name) become `\xNN`,
- * so a name from a repository cannot move the cursor, recolor a terminal or start a CI log command.
+ * Text from outside as it can be shown outside a quoted value (a file name, legal in Unix with
+ * control characters; a field manager's name; a note): control characters become `\xNN`, so
+ * it cannot move the cursor, recolor a terminal or start a CI log command.
  */
-export function visibleFileName(file: string): string {
+export function visibleText(file: string): string {
   return file.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

@@ -6,7 +6,7 @@ import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
 import type { ChalkInstance } from 'chalk';
 import { summarize, SENSITIVE, type Change, type Item, type Report, type Summary } from '../report.js';
 import type { Renderer, RenderOptions } from './types.js';
-import { declaredAt } from './plain.js';
+import { declaredAt, visibleText } from './plain.js';
 
 /** Values as YAML; an integer beyond 2^53 (a BigInt, see exact-integers.ts) as its digits, where js-yaml would throw. */
 const VALUE_SCHEMA = DEFAULT_SCHEMA.extend({
@@ -60,7 +60,7 @@ function itemLines(item: Item, chalk: ChalkInstance, verbose: boolean): string[]
   for (const [key, value] of Object.entries(item.details ?? {})) lines.push(chalk.dim(`    ${key}: ${value}`));
   if (item.status === 'error' && item.hint) lines.push(`    hint: ${item.hint}`);
   for (const change of item.changes) lines.push(...changeLines(change, chalk));
-  if (verbose) for (const change of item.ignored ?? []) lines.push(chalk.dim(`    ignored: ${change.path}${change.note ? ` (${change.note})` : ''}`));
+  if (verbose) for (const change of item.ignored ?? []) lines.push(chalk.dim(`    ignored: ${change.path}${change.note ? ` (${visibleText(change.note)})` : ''}`));
   if (verbose || item.status !== 'in-sync') for (const note of item.notes ?? []) lines.push(chalk.dim(`    note: ${note}`));
   return lines;
 }
@@ -93,8 +93,9 @@ function statusColor(status: Item['status'], chalk: ChalkInstance): ChalkInstanc
 }
 
 export function changeLines(change: Change, chalk: ChalkInstance): string[] {
-  const who = change.manager ? ` (changed by ${change.manager}${change.time ? ` at ${formatTime(change.time)}` : ''})` : '';
-  const note = change.note ? chalk.dim(` (${change.note})`) : '';
+  // Who and when come from the live object's managedFields, the note may quote a rule: text from outside.
+  const who = change.manager ? ` (changed by ${visibleText(change.manager)}${change.time ? ` at ${visibleText(formatTime(change.time))}` : ''})` : '';
+  const note = change.note ? chalk.dim(` (${visibleText(change.note)})`) : '';
   const lines = [chalk.cyan(`    ${change.path}:`) + chalk.dim(who) + note];
   if (change.sensitive) {
     if (change.live !== undefined) lines.push(chalk.red(`-     ${SENSITIVE}`));

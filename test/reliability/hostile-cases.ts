@@ -34,6 +34,13 @@ const manifest = (file: string, expect: Expectation | RegExp): HostileCase => ({
   expect: expect instanceof RegExp ? fails(`${MANIFESTS}/${file}`, expect) : expect,
 });
 
+/** A manifest compared with the live snapshot of the corpus under --strict. */
+const strict = (file: string, expect: Expectation): HostileCase => ({
+  name: `kube --strict manifest ${file}`,
+  args: ['kube', `${MANIFESTS}/${file}`, '--live-from', LIVE, '--strict'],
+  expect,
+});
+
 /** A hostile snapshot as the live side of a plain manifest. */
 const snapshot = (file: string, expect: Expectation | RegExp): HostileCase => ({
   name: `kube snapshot ${file}`,
@@ -124,6 +131,16 @@ export const hostileCases: HostileCase[] = [
   // YAML 1.1 as kubectl reads it: 0644 is 420, yes/off are booleans, dates stay strings.
   manifest('yaml11-scalars.yaml', { code: 0, stdout: IN_SYNC }),
   manifest('proto-keys.yaml', { code: 1, stdout: /^ {4}data\.__proto__:\n-\s+live\n\+\s+declared\n/m }),
+  // Keys named like JavaScript object members are data: compared, shown, never read from Object.prototype.
+  manifest('member-keys.yaml', { code: 1, stdout: /^ {4}data\.toString:\n\s+\(absent from the live side\)\n\+\s+b\n[\s\S]*^ {4}data\.__proto__:\n\s+\(absent from the live side\)\n/m }),
+  strict('member-keys-strict.yaml', { code: 1, stdout: /^(?=[\s\S]*^ {4}metadata\.labels\.constructor: \(not in Git)(?=[\s\S]*^ {4}data\.toString: \(not in Git)(?=[\s\S]*^ {4}data\.__proto__: \(not in Git)/m }),
+  // --strict: a data map Git does not declare at all; a label a client wrote under a platform-like manager name.
+  strict('undeclared-data.yaml', { code: 1, stdout: /^ {4}data\.injected: \(not in Git \(--strict\)\)\n-\s+'yes'\n/m }),
+  strict('platform-manager.yaml', { code: 1, stdout: /^ {4}metadata\.labels\.backdoor: \(changed by kube-controller-manager at 2026-12-01 00:00 UTC\)/m }),
+  // An object being deleted, held by a finalizer, is not in sync.
+  manifest('deleting.yaml', { code: 1, stdout: /^ {4}metadata\.deletionTimestamp: \(being deleted since 2026-12-05T10:00:00Z\)\n[\s\S]*^-\s+- example\.com\/protect$/m }),
+  // Live text shown outside a value (who changed it and when, since when it is deleted) cannot drive a terminal or forge a CI line.
+  manifest('forged-live-text.yaml', { code: 1, stdout: /^ {4}data\.a: \(changed by evil\\x1b\[2J\\x0a::error::x at \\x1b\[31mlater\\x0a::warning::y\)\n[\s\S]*^ {4}metadata\.deletionTimestamp: \(being deleted\)$/m }),
   // Terminal escapes in a value are shown escaped, never sent to the terminal.
   // A name that would drive a terminal or forge a GitHub Actions command line is refused, shown escaped.
   manifest('escapes-in-name.yaml', /metadata\.name "evil\\u001b\]0;owned\\u0007\\n::error::forged" holds spaces or control characters/),

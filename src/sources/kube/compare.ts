@@ -10,7 +10,7 @@ import type { Change } from '../../report.js';
 import { childPath, indexPath, keyedPath } from './paths.js';
 import { keyOf, sameKey, spelledKey } from './merge-keys.js';
 import { quantityEquals } from './quantity.js';
-import { isRecord } from './objects.js';
+import { isRecord, ownValue } from './objects.js';
 import { rulesFor, type FieldRules, type KindTypes } from './schema/rules.js';
 
 /**
@@ -55,7 +55,7 @@ function walk(declared: unknown, live: unknown, path: string, rules: FieldRules,
       changes.push({ path, declared, live });
       return;
     }
-    for (const [key, value] of Object.entries(declared)) walk(value, live[key], childPath(path, key), rules.child(key), comparison);
+    for (const [key, value] of Object.entries(declared)) walk(value, ownValue(live, key), childPath(path, key), rules.child(key), comparison);
     return;
   }
   if (Array.isArray(declared)) {

@@ -1,14 +1,15 @@
 // Each declared object becomes one report Item: missing or an error when it
 // could not be compared, else diverged or in sync by its changes, which carry
-// who changed them live and which ignore rule set them aside. Pure.
+// who changed them live and which ignore rule (or, under --strict, which
+// platform rule) set them aside. An object being deleted is never in sync. Pure.
 import type { Change, Item } from '../../report.js';
 import type { KindScope, LiveLookup } from './live.js';
-import { isRecord, titleOf, type DeclaredObject, type KubeObject } from './objects.js';
+import { isRecord, ownValue, titleOf, type DeclaredObject, type KubeObject } from './objects.js';
 import { groupOf } from './kinds.js';
 import { compareDeclared } from './compare.js';
-import { DECLARED_STEPS, LIVE_STEPS, normalize } from './normalize.js';
-import { compareSecretData, isSecret, secretExtras } from './secrets.js';
-import { NOT_IN_GIT, PLATFORM_MANAGERS, strictExtras } from './strict.js';
+import { DECLARED_STEPS, LIVE_STEPS, dropStatus, normalize } from './normalize.js';
+import { compareSecretData, isSecret, secretExtra, secretExtraKeys } from './secrets.js';
+import { NOT_IN_GIT, setAsidePlatformAdditions, strictExtras, type StrictExtras } from './strict.js';
 import { attributeChanges } from './managers.js';
 import { applyIgnoreRules, type IgnoreRule } from './ignore.js';
 import type { FieldSchema } from './schema/field-schema.js';
@@ -56,24 +57,53 @@ export function compareItem(declared: DeclaredObject, outcome: LiveLookup, looku
   const base = baseItem(declared);
   if (outcome.state === 'error') return { ...base, status: 'error', changes: [], error: outcome.message, hint: outcome.hint };
   if (outcome.state === 'absent' || lookup.state !== 'found') return { ...base, status: 'missing', changes: [], error: outcome.state === 'absent' ? outcome.reason : undefined };
-  let changes = options.serverSide ? serverSideChanges(outcome.object, lookup.object, options.schema) : subsetChanges(declared.object, lookup.object, options);
-  changes = attributeChanges(changes, lookup.object.metadata?.managedFields);
-  // An addition only the platform made (defaulting, a controller) is not drift, even in strict mode.
-  changes = changes.filter((change) => !(change.note === NOT_IN_GIT && change.manager && PLATFORM_MANAGERS.has(change.manager)));
+  const { changes: found, setAside } = options.serverSide
+    ? { changes: serverSideChanges(outcome.object, lookup.object, options.schema), setAside: [] }
+    : subsetChanges(declared.object, lookup.object, options);
+  const changes = attributeChanges(found, lookup.object.metadata?.managedFields);
   const identity = { apiVersion: declared.object.apiVersion, kind: declared.object.kind, namespace: declared.namespace, name: declared.object.metadata.name };
-  const { changes: counted, ignored } = applyIgnoreRules(identity, changes, rules);
+  const ruled = applyIgnoreRules(identity, changes, rules);
+  // After the ignore rules: no rule can make an object on its way out look in sync.
+  const counted = [...ruled.changes, ...deletionChanges(lookup.object)];
+  const ignored = [...setAside, ...ruled.ignored];
   return { ...base, status: counted.length > 0 ? 'diverged' : 'in-sync', changes: counted, ...(ignored.length > 0 ? { ignored } : {}) };
 }
 
-/** The default mode: the manifest as a subset of the live object (and, with --strict, what live holds beyond it). */
-function subsetChanges(declared: KubeObject, live: KubeObject, options: CompareOptions): Change[] {
+/**
+ * The default mode: the manifest as a subset of the live object; with --strict, also what live
+ * holds beyond it (status aside: the controllers write it), the platform's own additions set aside.
+ */
+function subsetChanges(declared: KubeObject, live: KubeObject, options: CompareOptions): { changes: Change[]; setAside: Change[] } {
   const declaredView = normalize(declared, DECLARED_STEPS);
   const liveView = normalize(live, LIVE_STEPS);
   const changes: Change[] = compareDeclared(declaredView, liveView, { schema: options.schema, apiVersion: declared.apiVersion, kind: declared.kind });
   if (isSecret(declared)) changes.push(...compareSecretData(declared, live));
-  if (options.strict) {
-    changes.push(...strictExtras(declaredView, liveView, options.schema));
-    if (isSecret(declared)) changes.push(...secretExtras(declared, live, NOT_IN_GIT));
+  if (!options.strict) return { changes, setAside: [] };
+  const object = { kind: live.kind, secretType: typeof live.type === 'string' ? live.type : undefined };
+  const extras: StrictExtras = strictExtras(dropStatus(declaredView), dropStatus(liveView), object, options.schema);
+  if (isSecret(declared)) {
+    const additions = secretExtraKeys(declared, live).map((key) => ({ change: secretExtra(key, NOT_IN_GIT), addition: { key } }));
+    setAsidePlatformAdditions(object, ['data'], additions, extras);
   }
+  return { changes: [...changes, ...extras.extras], setAside: extras.setAside };
+}
+
+const RFC3339_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * An object with a deletionTimestamp is on its way out: the API server keeps it only until its
+ * finalizers are removed (or its grace period ends), whatever its fields say. Since when, and
+ * which finalizers hold it, is what a person needs to unstick it or to let it go.
+ */
+function deletionChanges(live: KubeObject): Change[] {
+  const metadata = isRecord(live.metadata) ? live.metadata : {};
+  const since = ownValue(metadata, 'deletionTimestamp');
+  if (since === undefined || since === null) return [];
+  const finalizers = ownValue(metadata, 'finalizers');
+  const holding = Array.isArray(finalizers) ? finalizers.filter((finalizer) => typeof finalizer === 'string') : [];
+  // The time goes into the note only as the API server writes it (RFC 3339): the value is outside text.
+  const note = typeof since === 'string' && RFC3339_SECONDS.test(since) ? `being deleted since ${since}` : 'being deleted';
+  const changes: Change[] = [{ path: 'metadata.deletionTimestamp', live: since, note }];
+  if (holding.length > 0) changes.push({ path: 'metadata.finalizers', live: holding, note: `the deletion waits for ${holding.length === 1 ? 'this finalizer' : 'these finalizers'}` });
   return changes;
 }

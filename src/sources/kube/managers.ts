@@ -3,7 +3,7 @@
 // diverged field, the manager owning it live is the first answer on call
 // ("who scaled this?"). https://kubernetes.io/docs/reference/using-api/server-side-apply/#field-management
 import type { Change } from '../../report.js';
-import { isRecord } from './objects.js';
+import { isRecord, ownValue } from './objects.js';
 
 type PathSegment = { field: string } | { key: Record<string, string> } | { index: number };
 
@@ -33,7 +33,7 @@ function owns(fields: unknown, segments: PathSegment[]): boolean {
     // An empty set at a field means the manager owns it whole (a scalar, or an atomic list/map).
     if (Object.keys(node).length === 0) return true;
     let next: unknown;
-    if ('field' in segment) next = node[`f:${segment.field}`];
+    if ('field' in segment) next = ownValue(node, `f:${segment.field}`);
     else if ('key' in segment) next = Object.entries(node).find(([name]) => keyMatches(name, segment.key))?.[1];
     else return true; // an index into an atomic list: the list's owner owns its items
     if (next === undefined) return false;
@@ -45,8 +45,8 @@ function owns(fields: unknown, segments: PathSegment[]): boolean {
 function keyMatches(name: string, key: Record<string, string>): boolean {
   if (!name.startsWith('k:')) return false;
   try {
-    const parsed = JSON.parse(name.slice(2)) as Record<string, unknown>;
-    return Object.entries(key).every(([field, value]) => String(parsed[field]) === value);
+    const parsed: unknown = JSON.parse(name.slice(2));
+    return isRecord(parsed) && Object.entries(key).every(([field, value]) => Object.hasOwn(parsed, field) && String(parsed[field]) === value);
   } catch {
     return false;
   }

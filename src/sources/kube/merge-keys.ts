@@ -5,6 +5,7 @@
 // divergence. When the cluster publishes OpenAPI, the keys come from there
 // (schema/field-schema.ts); this table is what works without it (snapshots,
 // servers without OpenAPI, fields a schema leaves open).
+import { ownValue } from './objects.js';
 
 /** A merge key: the fields that identify an item, with the API's defaults for absent ones. */
 export interface MergeKey {
@@ -43,8 +44,8 @@ const MERGE_KEYS: Record<string, MergeKey> = {
 export function mergeKeyFor(fieldName: string, declaredItems: unknown[]): MergeKey | undefined {
   if (fieldName === 'ports') {
     const first = declaredItems.find((item) => typeof item === 'object' && item !== null) as Record<string, unknown> | undefined;
-    if (first && 'containerPort' in first) return MERGE_KEYS.containerPorts;
-    if (first && 'port' in first) return MERGE_KEYS.servicePorts;
+    if (first && Object.hasOwn(first, 'containerPort')) return MERGE_KEYS.containerPorts;
+    if (first && Object.hasOwn(first, 'port')) return MERGE_KEYS.servicePorts;
     return undefined;
   }
   return Object.hasOwn(MERGE_KEYS, fieldName) ? MERGE_KEYS[fieldName] : undefined;
@@ -56,7 +57,7 @@ export function keyOf(item: unknown, mergeKey: MergeKey): Record<string, unknown
   const record = item as Record<string, unknown>;
   const key: Record<string, unknown> = {};
   for (const field of mergeKey.fields) {
-    const value = record[field] ?? mergeKey.defaults?.[field];
+    const value = ownValue(record, field) ?? (mergeKey.defaults && ownValue(mergeKey.defaults, field));
     if (value === undefined) {
       // Optional key fields (whenUnsatisfiable) may be absent; the first field may not.
       if (field === mergeKey.fields[0]) return undefined;
@@ -70,11 +71,11 @@ export function keyOf(item: unknown, mergeKey: MergeKey): Record<string, unknown
 /** Key equality with int-or-string leniency (`port: 80` matches `port: "80"`). */
 export function sameKey(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const field of fields) if (String(a[field]) !== String(b[field])) return false;
+  for (const field of fields) if (String(ownValue(a, field)) !== String(ownValue(b, field))) return false;
   return true;
 }
 
 /** The key fields an item spells out: how a keyed item is named in a path (`ports[containerPort=80]`, not `...,protocol=TCP]`). */
 export function spelledKey(item: unknown, key: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(key).filter(([field]) => field in (item as object)));
+  return Object.fromEntries(Object.entries(key).filter(([field]) => Object.hasOwn(item as object, field)));
 }

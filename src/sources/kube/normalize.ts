@@ -2,8 +2,8 @@
 // testable alone (after Argo CD's normalizers). Ignore rules, when they come,
 // are just more steps.
 import { isSecret, withoutSecretValues } from './secrets.js';
-import { isServerKey } from './strict.js';
-import { isRecord, type KubeObject } from './objects.js';
+import { isServerKey } from './platform-fields.js';
+import { isRecord, ownValue, type KubeObject } from './objects.js';
 
 export type Normalizer = (object: KubeObject) => KubeObject;
 
@@ -36,7 +36,8 @@ export const dropPlatformKeys: Normalizer = (object) => {
   if (!isRecord(object.metadata)) return object;
   const metadata = { ...object.metadata };
   for (const map of ['labels', 'annotations']) {
-    if (isRecord(metadata[map])) metadata[map] = Object.fromEntries(Object.entries(metadata[map]).filter(([key]) => !isServerKey(key)));
+    const entries = ownValue(metadata, map);
+    if (isRecord(entries)) metadata[map] = Object.fromEntries(Object.entries(entries).filter(([key]) => !isServerKey(key)));
   }
   return { ...object, metadata } as KubeObject;
 };

@@ -32,3 +32,12 @@ export function titleOf(apiVersion: string, kind: string, namespace: string | un
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The value at `key` if the object holds it itself. Keys come from manifests and
+ * the API server: `constructor`, `toString` or `__proto__` are data there, and a
+ * plain `record[key]` would read JavaScript's inherited members instead.
+ */
+export function ownValue(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}

@@ -3,7 +3,7 @@
 // enter the Report, so no renderer, exporter or log can leak them.
 import { SENSITIVE, type Change } from '../../report.js';
 import { childPath } from './paths.js';
-import { isRecord, type KubeObject } from './objects.js';
+import { isRecord, ownValue, type KubeObject } from './objects.js';
 
 /** kubectl's client-side apply copies the whole manifest, Secret values included, into this annotation. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -30,7 +30,7 @@ export function compareSecretData(declared: KubeObject, live: KubeObject): Chang
   const changes: Change[] = [];
   for (const [key, { bytes, field }] of declaredValues(declared)) {
     const path = childPath(field, key);
-    const liveValue = liveData[key];
+    const liveValue = ownValue(liveData, key);
     if (liveValue === undefined) {
       changes.push({ path, declared: SENSITIVE, live: undefined, sensitive: true });
     } else if (!bytes.equals(Buffer.from(liveValue === null ? '' : String(liveValue), 'base64'))) {
@@ -44,15 +44,22 @@ export function compareSecretData(declared: KubeObject, live: KubeObject): Chang
 export function withoutSecretValues(secret: KubeObject): KubeObject {
   const { data: _data, stringData: _stringData, ...rest } = secret;
   const annotations = isRecord(rest.metadata.annotations) ? { ...rest.metadata.annotations } : undefined;
-  if (annotations && LAST_APPLIED in annotations) annotations[LAST_APPLIED] = SENSITIVE;
+  if (annotations && Object.hasOwn(annotations, LAST_APPLIED)) annotations[LAST_APPLIED] = SENSITIVE;
   return { ...rest, metadata: { ...rest.metadata, ...(annotations ? { annotations } : {}) } } as KubeObject;
+}
+
+/** Keys the live Secret holds that the declared one does not. */
+export function secretExtraKeys(declared: KubeObject, live: KubeObject): string[] {
+  const declaredKeys = declaredValues(declared);
+  return Object.keys(isRecord(live.data) ? live.data : {}).filter((key) => !declaredKeys.has(key));
+}
+
+/** A live Secret key Git does not declare, masked like every Secret change. */
+export function secretExtra(key: string, note: string): Change {
+  return { path: childPath('data', key), live: SENSITIVE, sensitive: true, note };
 }
 
 /** --strict: keys the live Secret holds that Git does not declare, masked like every Secret change. */
 export function secretExtras(declared: KubeObject, live: KubeObject, note: string): Change[] {
-  const declaredKeys = declaredValues(declared);
-  const liveData = isRecord(live.data) ? live.data : {};
-  return Object.keys(liveData)
-    .filter((key) => !declaredKeys.has(key))
-    .map((key) => ({ path: childPath('data', key), live: SENSITIVE, sensitive: true, note }));
+  return secretExtraKeys(declared, live).map((key) => secretExtra(key, note));
 }

@@ -29,7 +29,7 @@ export function parseLabelSelector(text: string): LabelSelector {
     }
   }
   return (labels) => requirements.every((requirement) => {
-    const value = labels?.[requirement.key];
+    const value = labels && Object.hasOwn(labels, requirement.key) ? labels[requirement.key] : undefined;
     switch (requirement.op) {
       case 'exists': return value !== undefined;
       case 'notexists': return value === undefined;

@@ -1,73 +1,102 @@
 // --strict: also report what the cluster holds beyond the manifest, where an
-// addition is meaningful: keys of labels, annotations and other data maps,
-// items of keyed lists (an extra container, env var, port) and elements of
-// sets (a finalizer). Plain struct fields are left alone: the API server fills
-// dozens of them with defaults.
-// Keys that the API server or its controllers always add are not reported,
-// and neither is anything that only a known controller set (see run.ts).
+// addition is meaningful: keys of labels, annotations and other data maps
+// (declared or not: a ConfigMap without `data` that gains a key, a pod
+// template that gains a nodeSelector), items of keyed lists (an extra
+// container, env var, port) and elements of sets (a finalizer). Plain struct
+// fields are left alone: the API server fills dozens of them with defaults.
+// What the platform adds on its own is set aside by the field, with its reason
+// (platform-fields.ts), never dropped and never judged by who wrote it.
 import type { Change } from '../../report.js';
 import { sameElement } from './compare.js';
 import { childPath, indexPath, keyedPath } from './paths.js';
 import { keyOf, sameKey, spelledKey } from './merge-keys.js';
-import { isRecord } from './objects.js';
+import { isRecord, ownValue } from './objects.js';
+import { platformReason, type Addition, type Position } from './platform-fields.js';
 import type { FieldSchema } from './schema/field-schema.js';
 import { rulesFor, type FieldRules } from './schema/rules.js';
 
 export const NOT_IN_GIT = 'not in Git (--strict)';
 
-/** Labels and annotations the platform writes on its own. */
-const SERVER_KEYS = [
-  'deployment.kubernetes.io/revision', 'deprecated.daemonset.template.generation', 'kubectl.kubernetes.io/last-applied-configuration',
-  'kubernetes.io/metadata.name', 'pod-template-hash', 'controller-revision-hash', 'controller-uid', 'job-name',
-  'statefulset.kubernetes.io/pod-name', 'kubernetes.io/service-account.uid', 'kubernetes.io/service-account.name',
-];
-const SERVER_KEY_PREFIXES = [
-  'pv.kubernetes.io/', 'volume.beta.kubernetes.io/', 'volume.kubernetes.io/', 'control-plane.alpha.kubernetes.io/',
-  'endpoints.kubernetes.io/', 'batch.kubernetes.io/', 'autoscaling.alpha.kubernetes.io/', 'meta.helm.sh/', 'argocd.argoproj.io/',
-];
-
-/** Field managers whose writes are the platform's own (defaulting, controllers), never drift. */
-export const PLATFORM_MANAGERS = new Set(['kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-apiserver', 'cloud-controller-manager', 'before-first-apply']);
-
-export function isServerKey(key: string): boolean {
-  return SERVER_KEYS.includes(key) || SERVER_KEY_PREFIXES.some((prefix) => key.startsWith(prefix));
+/** What live holds beyond Git: additions to report, and the platform's own, set aside with the reason in `note`. */
+export interface StrictExtras {
+  extras: Change[];
+  setAside: Change[];
 }
 
-export function strictExtras(declared: unknown, live: unknown, schema?: FieldSchema): Change[] {
-  const extras: Change[] = [];
-  walk(declared, live, '', '', rulesFor({ schema }), extras);
-  return extras;
+/** The object an addition belongs to: its kind, and a Secret's type. */
+export type StrictObject = Omit<Position, 'trail'>;
+
+export function strictExtras(declared: unknown, live: unknown, object: StrictObject, schema?: FieldSchema): StrictExtras {
+  const found: StrictExtras = { extras: [], setAside: [] };
+  walk(declared, live, { path: '', trail: [] }, rulesFor({ schema }), { object, found });
+  return found;
 }
 
-function walk(declared: unknown, live: unknown, path: string, fieldName: string, rules: FieldRules, extras: Change[]): void {
-  if (isRecord(declared) && isRecord(live)) {
-    if (rules.isDataMap) {
-      for (const [key, value] of Object.entries(live)) {
-        if (!(key in declared) && value !== null && !isServerKey(key)) extras.push({ path: childPath(path, key), live: value, note: NOT_IN_GIT });
-      }
-    }
-    for (const [key, value] of Object.entries(declared)) walk(value, live[key], childPath(path, key), key, rules.child(key), extras);
-    if (fieldName === 'metadata') {
-      // Labels and annotations that Git does not declare at all are additions too.
-      for (const map of ['labels', 'annotations']) if (!(map in declared) && isRecord(live[map])) walk({}, live[map], childPath(path, map), map, rules.child(map), extras);
-    }
-    return;
+/** Splits additions by platformReason: the one place --strict decides what is not drift. */
+export function setAsidePlatformAdditions(object: StrictObject, trail: readonly string[], additions: { change: Change; addition: Addition }[], found: StrictExtras): void {
+  for (const { change, addition } of additions) {
+    const reason = platformReason({ ...object, trail }, addition);
+    if (reason === undefined) found.extras.push(change);
+    else found.setAside.push({ ...change, note: reason });
   }
-  if (Array.isArray(declared) && Array.isArray(live)) {
-    const semantics = rules.list(declared.length > 0 ? declared : live);
-    if (semantics.type === 'map' && declared.every((item) => keyOf(item, semantics.key)) && live.every((item) => keyOf(item, semantics.key))) {
-      for (const item of live) {
-        const key = keyOf(item, semantics.key)!;
-        const match = declared.find((candidate) => sameKey(keyOf(candidate, semantics.key)!, key));
-        if (match === undefined) extras.push({ path: keyedPath(path, spelledKey(item, key)), live: item, note: NOT_IN_GIT });
-        else walk(match, item, keyedPath(path, spelledKey(match, keyOf(match, semantics.key)!)), '', rules.item(), extras);
-      }
-    } else if (semantics.type === 'set') {
-      const itemRules = rules.item();
-      const added = live.some((element) => !declared.some((candidate) => sameElement(candidate, element, itemRules)));
-      if (added) extras.push({ path, declared, live, note: NOT_IN_GIT });
-    } else if (declared.length === live.length) {
-      declared.forEach((item, index) => walk(item, live[index], indexPath(path, index), '', rules.item(), extras));
-    }
+}
+
+interface Where {
+  path: string;
+  /** Field names from the root, `[]` for a list item: what platform-fields.ts matches. */
+  trail: readonly string[];
+}
+
+interface Walk {
+  object: StrictObject;
+  found: StrictExtras;
+}
+
+function walk(declared: unknown, live: unknown, where: Where, rules: FieldRules, context: Walk): void {
+  if (isRecord(declared) && isRecord(live)) walkRecord(declared, live, where, rules, context);
+  else if (Array.isArray(declared) && Array.isArray(live)) walkList(declared, live, where, rules, context);
+}
+
+function walkRecord(declared: Record<string, unknown>, live: Record<string, unknown>, where: Where, rules: FieldRules, context: Walk): void {
+  if (rules.isDataMap) {
+    const added = Object.entries(live).filter(([key, value]) => !Object.hasOwn(declared, key) && value !== null);
+    const additions = added.map(([key, value]) => ({ change: { path: childPath(where.path, key), live: value, note: NOT_IN_GIT }, addition: { key } }));
+    setAsidePlatformAdditions(context.object, where.trail, additions, context.found);
   }
+  for (const [key, value] of Object.entries(declared)) walk(value, ownValue(live, key), child(where, key), rules.child(key), context);
+  // Data maps Git does not declare at all (labels on an object whose manifest has none, a nodeSelector) are additions too.
+  for (const [key, value] of Object.entries(live)) {
+    const keyRules = rules.child(key);
+    if (!Object.hasOwn(declared, key) && isRecord(value) && keyRules.isDataMap) walk({}, value, child(where, key), keyRules, context);
+  }
+}
+
+function walkList(declared: unknown[], live: unknown[], where: Where, rules: FieldRules, context: Walk): void {
+  const semantics = rules.list(declared.length > 0 ? declared : live);
+  const items: Where = { path: where.path, trail: [...where.trail, '[]'] };
+  if (semantics.type === 'map' && declared.every((item) => keyOf(item, semantics.key)) && live.every((item) => keyOf(item, semantics.key))) {
+    const additions: { change: Change; addition: Addition }[] = [];
+    for (const item of live) {
+      const key = keyOf(item, semantics.key)!;
+      const match = declared.find((candidate) => sameKey(keyOf(candidate, semantics.key)!, key));
+      if (match === undefined) additions.push({ change: { path: keyedPath(where.path, spelledKey(item, key)), live: item, note: NOT_IN_GIT }, addition: { item } });
+      else walk(match, item, { ...items, path: keyedPath(where.path, spelledKey(match, keyOf(match, semantics.key)!)) }, rules.item(), context);
+    }
+    setAsidePlatformAdditions(context.object, where.trail, additions, context.found);
+  } else if (semantics.type === 'set') {
+    const itemRules = rules.item();
+    const position = { ...context.object, trail: where.trail };
+    const added = live.filter((element) => !declared.some((candidate) => sameElement(candidate, element, itemRules)))
+      .map((element) => ({ element, reason: platformReason(position, { element }) }));
+    const platform = added.filter((addition) => addition.reason !== undefined);
+    // A set is reported whole (both lists); the platform's own elements alone are set aside, with their reasons.
+    if (platform.length < added.length) context.found.extras.push({ path: where.path, declared, live, note: NOT_IN_GIT });
+    if (platform.length > 0) context.found.setAside.push({ path: where.path, live: platform.map((addition) => addition.element), note: [...new Set(platform.map((addition) => addition.reason))].join('; ') });
+  } else if (declared.length === live.length) {
+    declared.forEach((item, index) => walk(item, live[index], { ...items, path: indexPath(where.path, index) }, rules.item(), context));
+  }
+}
+
+function child(where: Where, key: string): Where {
+  return { path: childPath(where.path, key), trail: [...where.trail, key] };
 }

@@ -204,7 +204,7 @@ describe('schema-aware comparison', () => {
 });
 
 describe('--strict with a schema', () => {
-  const extras = (declared: unknown, live: unknown, schema: FieldSchema | undefined) => strictExtras(declared, live, schema).map((change) => change.path);
+  const extras = (declared: unknown, live: unknown, schema: FieldSchema | undefined) => strictExtras(declared, live, { kind: 'Widget' }, schema).extras.map((change) => change.path);
 
   it.each([
     ['a set element Git does not declare', { spec: { tags: ['a'] } }, { spec: { tags: ['a', 'b'] } }, widget, ['spec.tags']],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { strictExtras } from '../../../src/sources/kube/strict.js';
 
-const paths = (declared: unknown, live: unknown) => strictExtras(declared, live).map((change) => change.path);
+const paths = (declared: unknown, live: unknown) => strictExtras(declared, live, { kind: 'ConfigMap' }).extras.map((change) => change.path);
 
 describe('strictExtras', () => {
   it.each([

@@ -36,6 +36,7 @@ export interface KubeApiServer {
   requests: RecordedRequest[];
   /** Stores a manifest as a real server would (defaults, metadata, managedFields, status); returns the live object. */
   apply(manifest: object, options?: WriteOptions): object;
+  /** Deletes the object; one with metadata.finalizers is only marked (deletionTimestamp) and stays, as the API server keeps it. */
   remove(apiVersion: string, kind: string, namespace: string | undefined, name: string): void;
   /** The live object as the server would return it for that apiVersion, or undefined. */
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): object | undefined;

@@ -181,6 +181,15 @@ export class ObjectStore {
     const removed = this.bucket(info).get(key);
     if (!removed) return;
     this.revision += 1;
+    const finalizers = removed.metadata.finalizers;
+    if (Array.isArray(finalizers) && finalizers.length > 0) {
+      // As the API server does: an object with finalizers is only marked for deletion, and stays
+      // (served, listed) until its finalizers are removed: Terminating, held by them.
+      removed.metadata.deletionTimestamp ??= new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+      removed.metadata.deletionGracePeriodSeconds ??= 0;
+      removed.metadata.resourceVersion = this.resourceVersion;
+      return;
+    }
     this.bucket(info).delete(key);
     this.sorted.delete(this.bucket(info));
     if (kind === 'CustomResourceDefinition') {

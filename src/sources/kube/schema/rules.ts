@@ -33,6 +33,8 @@ export interface KindTypes {
   kind?: string;
 }
 
+const SET: ListSemantics = { type: 'set' };
+
 /** Fields under these names hold resource quantities (`resources.limits.cpu`, `capacity.storage`, `hard.pods`). */
 const QUANTITY_PARENTS = new Set(['limits', 'requests', 'capacity', 'allocatable', 'hard', 'used', 'overhead', 'min', 'max', 'default', 'defaultRequest', 'maxLimitRequestRatio']);
 const QUANTITY_FIELDS = new Set(['sizeLimit', 'storage']);
@@ -58,6 +60,8 @@ class BuiltInRules implements FieldRules {
   }
 
   list(items: unknown[]): ListSemantics {
+    // ObjectMeta.finalizers is a set (+listType=set), as the published schema says: the built-in rules agree.
+    if (this.fieldName === 'finalizers' && this.parentName === 'metadata') return SET;
     const key = mergeKeyFor(this.fieldName, items);
     return key ? { type: 'map', key } : ATOMIC;
   }
