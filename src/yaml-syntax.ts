@@ -3,7 +3,7 @@
 // offending token (`unknown tag !<!hunter2>`, `unidentified alias "hunter2"`),
 // so an unquoted password starting with `!` or `*` would be printed in the
 // error, in every output and on serve's page. Every YAML error gitdiff reports
-// (manifests, snapshots, .gitdiff.yaml, serve's config) is built here from the
+// (manifests, snapshots, .gitdiff.yaml, serve's config, kubeconfigs) is built here from the
 // position and one phrase of a fixed vocabulary; nothing of the input is kept.
 import { YAMLException } from 'js-yaml';
 
@@ -72,10 +72,12 @@ export function yamlReason(reason: string): string {
 
 /** What went wrong and where, for an error thrown while parsing YAML; undefined when it is not a YAML error. */
 export function yamlSyntaxProblem(error: unknown): YamlSyntaxProblem | undefined {
-  if (!(error instanceof YAMLException)) return undefined;
-  const mark = error.mark as { line?: number; column?: number } | undefined;
+  // By name too: the Kubernetes client (reading a kubeconfig) throws from its own copy of js-yaml.
+  const isYaml = error instanceof YAMLException || (error instanceof Error && error.name === 'YAMLException' && typeof (error as { reason?: unknown }).reason === 'string');
+  if (!isYaml) return undefined;
+  const mark = (error as { mark?: { line?: number; column?: number } }).mark;
   const positioned = typeof mark?.line === 'number' && typeof mark.column === 'number';
-  return { reason: yamlReason(String(error.reason ?? '')), ...(positioned ? { line: mark.line! + 1, column: mark.column! + 1 } : {}) };
+  return { reason: yamlReason(String((error as { reason?: unknown }).reason ?? '')), ...(positioned ? { line: mark.line! + 1, column: mark.column! + 1 } : {}) };
 }
 
 /** `invalid YAML at line L, column C: reason`, for a message that names the file before it. */

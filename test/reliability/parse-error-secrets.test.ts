@@ -2,7 +2,7 @@
 // `!` or `*` is, to YAML, an unknown tag or an alias without an anchor, and
 // js-yaml's message names the token: the password. Every parse error must say
 // the file, the position and a reason in gitdiff's own words, for kube
-// manifests, snapshots and .gitdiff.yaml, terraform plans, ansible results and
+// manifests, snapshots, .gitdiff.yaml and kubeconfigs, terraform plans, ansible results and
 // serve's config, in every output format and on serve's page, API and log.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +37,8 @@ function write(name: string, text: string): string {
 const secretManifest = (value: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: default\nstringData:\n  password: ${value}\n`;
 const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\ndata:\n  a: b\n';
 
+const kubeconfig = (token: string) => `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\nusers:\n- name: u\n  user:\n    token: ${token}\n`;
+
 /** A case: the arguments after the subcommand (given the scratch folder) and the file the error must name with a position. */
 type Case = [name: string, args: () => string[], file: string, position: RegExp];
 
@@ -48,6 +50,8 @@ const cases: Case[] = [
   ['kube snapshot, a password read as a tag', () => ['kube', write('ok.yaml', configMap), '--live-from', write('snapshot-tag.yaml', secretManifest(TAG_SECRET))], 'snapshot-tag.yaml', yamlAt('snapshot-tag.yaml')],
   ['kube snapshot, a password read as an alias', () => ['kube', write('ok.yaml', configMap), '--live-from', write('snapshot-alias.yaml', secretManifest(ALIAS_SECRET))], 'snapshot-alias.yaml', yamlAt('snapshot-alias.yaml')],
   ['kube .gitdiff.yaml', () => ['kube', write('ok.yaml', configMap), '--live-from', write('live-ok.yaml', configMap), '--config', write('gitdiff-config.yaml', `kube:\n  ignore:\n    - name: ${TAG_SECRET}\n      paths: [data]\n`)], 'gitdiff-config.yaml', /gitdiff-config\.yaml: invalid YAML at line \d+, column \d+: /],
+  ['kubeconfig, a token read as an alias', () => ['kube', write('ok.yaml', configMap), '--kubeconfig', write('kubeconfig.yaml', kubeconfig(ALIAS_SECRET))], 'kubeconfig.yaml', /kubeconfig\.yaml: invalid YAML at line \d+, column \d+: /],
+  ['kubeconfig, a token read as a tag', () => ['kube', write('ok.yaml', configMap), '--kubeconfig', write('kubeconfig-tag.yaml', kubeconfig(TAG_SECRET))], 'kubeconfig-tag.yaml', /kubeconfig-tag\.yaml: invalid YAML at line \d+, column \d+: /],
   ['terraform plan with an unquoted value', () => ['terraform', '--plan-json', write('plan.json', `{"format_version": "1.2", "variables": {"password": {"value": ${BARE_SECRET}}}}`)], 'plan.json', /plan\.json: not valid JSON \(.+ at line 1, column \d+\)/],
   ['terraform plan cut short inside a value', () => ['terraform', '--plan-json', write('plan-cut.json', `{"format_version": "1.2",\n "variables": {"password": {"value": "${BARE_SECRET}`)], 'plan-cut.json', /plan-cut\.json: not valid JSON \(.+ at line 2, column \d+\)/],
   ['ansible json callback output cut short inside a value', () => ['ansible', '--results', write('results.json', `{"plays": [{"tasks": [{"hosts": {"web": {"msg": "${BARE_SECRET}`)], 'results.json', /results\.json is cut short: .* at line 1, column \d+/],

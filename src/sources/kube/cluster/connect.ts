@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { KubeConfig as KubeConfigType } from '@kubernetes/client-node';
 import { GitdiffError, messageOf } from '../../../errors.js';
 import { readPlainKubeconfig } from './plain-kubeconfig.js';
+import { yamlErrorText, yamlSyntaxProblem } from '../../../yaml-syntax.js';
 
 export interface ConnectOptions {
   kubeconfig?: string;
@@ -84,7 +85,9 @@ async function connectWithClient(options: ConnectOptions, kubeconfigFiles: strin
   } catch (error) {
     if (error instanceof GitdiffError) throw error;
     const file = kubeconfigFiles[0] ?? homeConfig;
-    throw new GitdiffError(`kubeconfig ${file}: ${firstLine(messageOf(error))}`, { hint: 'check the file (kubectl config view --kubeconfig FILE)' });
+    // A YAML error in gitdiff's words: the client's quotes the token, which in a kubeconfig may be the token.
+    const problem = yamlSyntaxProblem(error);
+    throw new GitdiffError(`kubeconfig ${file}: ${problem ? yamlErrorText(problem) : firstLine(messageOf(error))}`, { hint: 'check the file (kubectl config view --kubeconfig FILE)' });
   }
 
   if (options.context) {
