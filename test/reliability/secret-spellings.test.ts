@@ -9,6 +9,7 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderers } from '../../src/render/index.js';
+import { startKubeApiServer } from '../support/kube-api-server/index.js';
 import { runInProcess } from './in-process.js';
 import { revealingForms } from './secret-values.js';
 
@@ -63,4 +64,26 @@ describe('kube: a Secret however its apiVersion is spelled', () => {
       expect(leaked, format).toEqual([]);
     }
   });
+});
+
+describe('kube: a /v1 Secret against an API server', () => {
+  it('is the core Secret kubectl would apply it to: compared (diverged, masked), not missing', async () => {
+    const server = await startKubeApiServer();
+    try {
+      server.apply(secret('v1', 'Secret', liveData));
+      const kubeconfig = server.writeKubeconfig(dir);
+      const declaredFile = path.join(dir, 'slash-v1.yaml');
+      writeFileSync(declaredFile, dump(secret('/v1', 'Secret', declaredData)));
+      for (const extra of [[], ['--server-side']]) {
+        const result = await runInProcess(['kube', declaredFile, '--kubeconfig', kubeconfig, '-o', 'json', ...extra]);
+        expect(result.code, result.stderr).toBe(1);
+        const [item] = JSON.parse(result.stdout).items;
+        expect(item.status, extra.join(' ')).toBe('diverged');
+        expect(item.changes.map((change: Obj) => change.path)).toContain('data.password');
+        expect(SECRETS.filter((form) => (result.stdout + result.stderr).includes(form))).toEqual([]);
+      }
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

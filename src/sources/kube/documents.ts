@@ -226,5 +226,9 @@ function checkObject(value: unknown, where: string): KubeObject {
       });
     }
   }
+  // `/v1` is the core group's v1 to Kubernetes' ParseGroupVersion, which kubectl and the API server read
+  // apiVersion with: the same object as `v1`, so it is matched, scoped and masked as one.
+  const apiVersion = value.apiVersion as string;
+  if (/^\/[^/]+$/.test(apiVersion)) return { ...value, apiVersion: apiVersion.slice(1) } as KubeObject;
   return value as KubeObject;
 }
