@@ -98,8 +98,11 @@ export function changeLines(change: Change, chalk: ChalkInstance): string[] {
   const note = change.note ? chalk.dim(` (${visibleText(change.note)})`) : '';
   const lines = [chalk.cyan(`    ${change.path}:`) + chalk.dim(who) + note];
   if (change.sensitive) {
-    if (change.live !== undefined) lines.push(chalk.red(`-     ${SENSITIVE}`));
-    if (change.declared !== undefined) lines.push(chalk.green(`+     ${SENSITIVE}`));
+    // The source masked what is secret; a side that is a plain word stays as it is (`(known after apply)`
+    // beside a masked value), anything with structure reads as masked whole.
+    const side = (value: unknown) => (typeof value === 'string' && !value.includes('\n') ? value : SENSITIVE);
+    if (change.live !== undefined) lines.push(chalk.red(`-     ${side(change.live)}`));
+    if (change.declared !== undefined) lines.push(chalk.green(`+     ${side(change.declared)}`));
     if (change.live === undefined) lines.push(chalk.dim('      (absent from the live side)'));
     if (change.declared === undefined) lines.push(chalk.dim('      (not declared)'));
     return lines;

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { load } from 'js-yaml';
 import { GitdiffError, messageOf } from '../errors.js';
 import { parseDuration } from '../duration.js';
+import { yamlErrorText, yamlSyntaxProblem } from '../yaml-syntax.js';
 import type { Source } from '../sources/types.js';
 import { parseCheckCommand, type CheckCommand } from './check-command.js';
 
@@ -74,7 +75,9 @@ export function parseServeConfig(text: string, file: string, sources: readonly S
   try {
     document = load(text, { filename: shown });
   } catch (error) {
-    throw new GitdiffError(`config ${file}: invalid YAML: ${messageOf(error).split('\n')[0]}`, { hint: 'fix the YAML syntax' });
+    const problem = yamlSyntaxProblem(error);
+    if (!problem) throw error;
+    throw new GitdiffError(`config ${file}: ${yamlErrorText(problem)}`, { hint: 'fix the YAML syntax' });
   }
   const fail = (where: string, message: string, hint?: string) => new GitdiffError(`config ${file}: ${where}${message}`, { hint });
   if (!isMapping(document)) throw fail('', 'expected a mapping with a `checks` list', 'see docs/serve.md for an example');

@@ -92,15 +92,15 @@ const folder = (name: string, expect: (dir: string) => Expectation, unreadable =
 export const hostileCases: HostileCase[] = [
   // Kubernetes manifests: syntax, encodings, bombs, shapes, types.
   manifest('malformed-indentation.yaml', /:5:13: invalid YAML: bad indentation/),
-  manifest('unclosed-quote.yaml', /invalid YAML: unexpected end of the stream within a double quoted scalar/),
-  manifest('tab-indentation.yaml', /:4:1: invalid YAML: tab characters must not be used in indentation/),
-  manifest('truncated.json', /invalid YAML: unexpected end of the stream/),
+  manifest('unclosed-quote.yaml', /:9:1: invalid YAML: the text ends inside a quoted value/),
+  manifest('tab-indentation.yaml', /:4:1: invalid YAML: a tab character in the indentation/),
+  manifest('truncated.json', /truncated\.json:\d+:\d+: invalid YAML: the text ends inside/),
   manifest('binary.yaml', /:1: not UTF-8 text/),
   manifest('invalid-utf8.yaml', /:8: not UTF-8 text/),
   manifest('latin1.yaml', /:7: not UTF-8 text .*Latin-1/),
   manifest('utf16-bom.yaml', { code: 0, stdout: IN_SYNC }),
   manifest('utf8-bom.yaml', { code: 0, stdout: IN_SYNC }),
-  manifest('duplicate-keys.yaml', /:8:3: invalid YAML: duplicated mapping key/),
+  manifest('duplicate-keys.yaml', /:8:3: invalid YAML: a key that appears twice in one mapping/),
   // JSON keeps the last of duplicate keys, as kubectl's JSON decoding (Go's encoding/json) does.
   manifest('duplicate-keys.json', { code: 0, stdout: IN_SYNC }),
   manifest('alias-bomb.yaml', /YAML aliases expand to 4\.4e\+9 values .*refused \(an alias bomb\?\)/),
@@ -126,8 +126,8 @@ export const hostileCases: HostileCase[] = [
   manifest('empty.yaml', /no Kubernetes objects found in /),
   manifest('comments-only.yaml', /no Kubernetes objects found in /),
   manifest('separators-only.yaml', /no Kubernetes objects found in /),
-  manifest('binary-tag.yaml', /invalid YAML: unknown tag !<tag:yaml\.org,2002:binary>/),
-  manifest('js-function-tag.yaml', /invalid YAML: unknown tag !<tag:yaml\.org,2002:js\/function>/),
+  manifest('binary-tag.yaml', /binary-tag\.yaml:7:\d+: invalid YAML: a tag gitdiff does not read/),
+  manifest('js-function-tag.yaml', /js-function-tag\.yaml:7:\d+: invalid YAML: a tag gitdiff does not read/),
   // YAML 1.1 as kubectl reads it: 0644 is 420, yes/off are booleans, dates stay strings.
   manifest('yaml11-scalars.yaml', { code: 0, stdout: IN_SYNC }),
   manifest('proto-keys.yaml', { code: 1, stdout: /^ {4}data\.__proto__:\n-\s+live\n\+\s+declared\n/m }),
@@ -147,7 +147,7 @@ export const hostileCases: HostileCase[] = [
   manifest('control-characters.yaml', { code: 1, stdout: /^\+\s+"\\e\[2J\\e\[31mred\\a"$/m }),
 
   // Snapshots (the live side).
-  snapshot('truncated-list.json', /invalid YAML: unexpected end of the stream/),
+  snapshot('truncated-list.json', /truncated-list\.json:\d+:\d+: invalid YAML: the text ends inside/),
   snapshot('malformed.yaml', /:6:2: invalid YAML: bad indentation/),
   snapshot('scalar.yaml', /not a Kubernetes object: no apiVersion, no kind, no metadata\.name/),
   snapshot('item-without-name.yaml', /items\[0\]: not a Kubernetes object: no metadata\.name/),

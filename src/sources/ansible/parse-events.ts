@@ -54,7 +54,11 @@ export function parseEvents(text: string): PlaybookResults {
     switch (event.event) {
       case 'start':
         sawStart = true;
-        if (event.format !== EVENTS_FORMAT) parsed.problems.push(`unsupported events format ${String(event.format)} (this gitdiff reads ${EVENTS_FORMAT})`);
+        if (event.format !== EVENTS_FORMAT) {
+          // Named only when it is a format name: the file's text is not repeated otherwise.
+          const format = typeof event.format === 'string' && /^gitdiff-ansible-events\/\d{1,4}$/.test(event.format) ? event.format : 'of another shape';
+          parsed.problems.push(`unsupported events format ${format} (this gitdiff reads ${EVENTS_FORMAT})`);
+        }
         break;
       case 'playbook':
         if (typeof event.file === 'string' && !parsed.playbook) parsed.playbook = event.file;

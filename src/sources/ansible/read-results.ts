@@ -1,5 +1,6 @@
 // --results: saved results in any of the three shapes, recognized by content.
 import { GitdiffError } from '../../errors.js';
+import { findJsonSyntaxError } from '../../json-syntax.js';
 import { MAX_NESTING, nestingWithin } from '../../limits.js';
 import { looksLikeEvents, parseEvents } from './parse-events.js';
 import { isJsonCallbackOutput, parseJsonCallback } from './parse-json.js';
@@ -23,7 +24,10 @@ export function parseResults(text: string, name: string): { format: ResultsForma
   }
   if (looksLikeTextLog(text)) return { format: 'text', results: parseTextLog(text) };
   if (/^\s*\{/.test(text) && text.includes('"plays"')) {
-    throw new GitdiffError(`${name} is cut short: the json callback's output does not parse`, {
+    // Where and why in gitdiff's words (json-syntax.ts): the parser's own message quotes the file, results and all.
+    const syntax = findJsonSyntaxError(text);
+    const where = syntax ? ` at line ${syntax.line}, column ${syntax.column} (${syntax.reason})` : '';
+    throw new GitdiffError(`${name} is cut short: the json callback's output does not parse${where}`, {
       hint: 'the run was interrupted, or the file was truncated; run the playbook again',
     });
   }

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { load } from 'js-yaml';
 import { GitdiffError, messageOf } from '../../errors.js';
 import { isRecord } from './objects.js';
+import { yamlErrorText, yamlSyntaxProblem } from '../../yaml-syntax.js';
 import type { IgnoreRule } from './ignore.js';
 
 export const CONFIG_FILE = '.gitdiff.yaml';
@@ -55,11 +56,19 @@ function isDirectory(file: string): boolean {
 
 export function readKubeConfigFile(file: string | undefined): KubeConfigFile {
   if (!file) return { ignore: [], ignoreHpaReplicas: true };
-  let document: unknown;
+  let text: string;
   try {
-    document = load(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new GitdiffError(`config ${file}: ${messageOf(error).split('\n')[0]}`, { hint: `fix the YAML of ${CONFIG_FILE}` });
+  }
+  let document: unknown;
+  try {
+    document = load(text);
+  } catch (error) {
+    const problem = yamlSyntaxProblem(error);
+    if (!problem) throw error;
+    throw new GitdiffError(`config ${file}: ${yamlErrorText(problem)}`, { hint: `fix the YAML of ${CONFIG_FILE}` });
   }
   if (document === null || document === undefined) return { file, ignore: [], ignoreHpaReplicas: true };
   if (!isRecord(document)) throw invalid(file, 'the file must be a mapping');

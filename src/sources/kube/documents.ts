@@ -7,6 +7,7 @@ import { isRecord, type KubeObject } from './objects.js';
 import { KUBECTL_YAML_SCHEMA } from './yaml-schema.js';
 import { aliasExpansion, expandsTooFar } from './input-limits.js';
 import { MAX_NESTING, nestingWithin } from '../../limits.js';
+import { yamlSyntaxProblem } from '../../yaml-syntax.js';
 
 export interface ParsedObject {
   object: KubeObject;
@@ -162,16 +163,14 @@ function parseDocument(document: Document, file: string, many: boolean): unknown
   try {
     value = load(document.text, { ...YAML_OPTIONS, filename: file });
   } catch (error) {
-    if (error instanceof YAMLException) {
-      if (/maxDepth/.test(error.reason)) throw tooDeep(at);
-      // Only the reason and position: js-yaml's snippet would quote the source line, which may hold a Secret value.
-      const line = error.mark ? document.firstLine + error.mark.line : document.line;
-      const column = error.mark ? error.mark.column + 1 : 1;
-      throw new GitdiffError(`${file}:${line}:${column}:${which} invalid YAML: ${error.reason}`, {
-        hint: 'fix the manifest; `kubectl apply --dry-run=client -f FILE` shows the same parse',
-      });
-    }
-    throw error;
+    const problem = yamlSyntaxProblem(error);
+    if (!problem) throw error;
+    if (error instanceof YAMLException && /maxDepth/.test(error.reason)) throw tooDeep(at);
+    // A position and a phrase of gitdiff's own (yaml-syntax.ts): js-yaml's text quotes the input, which may hold a Secret value.
+    const line = problem.line === undefined ? document.line : document.firstLine + problem.line - 1;
+    throw new GitdiffError(`${file}:${line}:${problem.column ?? 1}:${which} invalid YAML: ${problem.reason}`, {
+      hint: 'fix the manifest; `kubectl apply --dry-run=client -f FILE` shows the same parse',
+    });
   }
   // Aliases need an anchor: a document without `&` cannot expand, and is not walked.
   if (document.text.includes('&')) {
@@ -252,5 +251,9 @@ export function checkObject(value: unknown, where: string): KubeObject {
       });
     }
   }
+  // `/v1` is the core group's v1 to Kubernetes' ParseGroupVersion, which kubectl and the API server read
+  // apiVersion with: the same object as `v1`, so it is matched, scoped and masked as one.
+  const apiVersion = value.apiVersion as string;
+  if (/^\/[^/]+$/.test(apiVersion)) return { ...value, apiVersion: apiVersion.slice(1) } as KubeObject;
   return value as KubeObject;
 }

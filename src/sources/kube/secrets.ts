@@ -8,18 +8,47 @@ import { isRecord, ownValue, type KubeObject } from './objects.js';
 /** kubectl's client-side apply copies the whole manifest, Secret values included, into this annotation. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/**
+ * A Secret is known by its kind, not by how its apiVersion is spelled: the core
+ * group is `v1` and also `/v1` (Kubernetes' ParseGroupVersion reads both), and a
+ * snapshot or a manifest the server would refuse (`core/v1`, `V1`) still holds
+ * values gitdiff must never print. So every object of kind Secret is one, in any
+ * group and any letter case: masking a custom kind named Secret costs only the
+ * display of its values.
+ */
 export function isSecret(object: { apiVersion: string; kind: string }): boolean {
-  return object.kind === 'Secret' && object.apiVersion === 'v1';
+  return typeof object.kind === 'string' && object.kind.toLowerCase() === 'secret';
+}
+
+type SecretField = 'data' | 'stringData';
+
+/**
+ * A `data` value's bytes. Only canonical base64 is decoded (line breaks aside,
+ * which Go's decoder skips): Buffer.from ignores characters outside the
+ * alphabet, so `c2VjcmV0!` would equal `c2VjcmV0` and hide a value the API
+ * server refuses. Anything else is kept as its text, and equals only itself.
+ */
+function dataBytes(value: unknown): { bytes: Buffer; decoded: boolean } {
+  const text = value == null ? '' : String(value).replace(/[\r\n]/g, '');
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? { bytes, decoded: true } : { bytes: Buffer.from(text, 'utf8'), decoded: false };
+}
+
+interface SecretValue {
+  bytes: Buffer;
+  /** False for a `data` value that is not base64: compared as its text with the live text. */
+  decoded: boolean;
+  field: SecretField;
 }
 
 /** The declared keys of a Secret, decoded: `data` is base64, `stringData` is plain and wins (as the API merges them). */
-function declaredValues(secret: KubeObject): Map<string, { bytes: Buffer; field: 'data' | 'stringData' }> {
-  const values = new Map<string, { bytes: Buffer; field: 'data' | 'stringData' }>();
+function declaredValues(secret: KubeObject): Map<string, SecretValue> {
+  const values = new Map<string, SecretValue>();
   if (isRecord(secret.data)) {
-    for (const [key, value] of Object.entries(secret.data)) values.set(key, { bytes: Buffer.from(value == null ? '' : String(value), 'base64'), field: 'data' });
+    for (const [key, value] of Object.entries(secret.data)) values.set(key, { ...dataBytes(value), field: 'data' });
   }
   if (isRecord(secret.stringData)) {
-    for (const [key, value] of Object.entries(secret.stringData)) values.set(key, { bytes: Buffer.from(value == null ? '' : String(value), 'utf8'), field: 'stringData' });
+    for (const [key, value] of Object.entries(secret.stringData)) values.set(key, { bytes: Buffer.from(value == null ? '' : String(value), 'utf8'), decoded: true, field: 'stringData' });
   }
   return values;
 }
@@ -28,12 +57,14 @@ function declaredValues(secret: KubeObject): Map<string, { bytes: Buffer; field:
 export function compareSecretData(declared: KubeObject, live: KubeObject): Change[] {
   const liveData = isRecord(live.data) ? live.data : {};
   const changes: Change[] = [];
-  for (const [key, { bytes, field }] of declaredValues(declared)) {
-    const path = childPath(field, key);
-    const liveValue = ownValue(liveData, key);
-    if (liveValue === undefined) {
+  for (const [key, declaredValue] of declaredValues(declared)) {
+    const path = childPath(declaredValue.field, key);
+    if (!Object.hasOwn(liveData, key) || liveData[key] === undefined) {
       changes.push({ path, declared: SENSITIVE, live: undefined, sensitive: true });
-    } else if (!bytes.equals(Buffer.from(liveValue === null ? '' : String(liveValue), 'base64'))) {
+      continue;
+    }
+    const liveValue = dataBytes(liveData[key]);
+    if (liveValue.decoded !== declaredValue.decoded || !liveValue.bytes.equals(declaredValue.bytes)) {
       changes.push({ path, declared: SENSITIVE, live: SENSITIVE, sensitive: true });
     }
   }

@@ -6,7 +6,7 @@
 // only the (small) values that end up in a Change are.
 import { SENSITIVE, type Change } from '../../report.js';
 import type { PlanChange, ValueMask } from './plan-model.js';
-import type { SensitiveStrings } from './sensitive.js';
+import type { SensitiveValues } from './sensitive.js';
 
 export const KNOWN_AFTER_APPLY = '(known after apply)';
 
@@ -21,7 +21,7 @@ export type Orientation = 'planned' | 'drift';
 export interface DiffOptions {
   orientation: Orientation;
   /** Strings to mask wherever they appear, beyond what the masks mark. */
-  sensitiveStrings: SensitiveStrings;
+  sensitiveValues: SensitiveValues;
   /** The path of the whole value: '' for a resource (paths start at its attributes), 'value' for an output. */
   rootPath?: string;
   /** Formatted paths whose change forces a replacement (from replace_paths); their Changes get a note. */
@@ -37,7 +37,7 @@ interface Difference {
 
 export function attributeChanges(change: PlanChange, options: DiffOptions): Change[] {
   const differences: Difference[] = [];
-  const walker = new DiffWalker(options.sensitiveStrings, differences);
+  const walker = new DiffWalker(options.sensitiveValues, differences);
   walker.walk(options.rootPath ?? '', change.before, change.after, change.before_sensitive, change.after_sensitive, change.after_unknown);
   return differences.map((difference) => toChange(difference, options));
 }
@@ -73,10 +73,15 @@ function marksSomething(mask: ValueMask): boolean {
   return Object.values(mask).some((child) => marksSomething(child as ValueMask));
 }
 
-/** Attribute names are lower_snake_case by provider convention; anything else is a map key and gets brackets. */
+/** Attribute names are lower_snake_case by provider convention; anything else is a map key. */
+export function isAttributeName(key: string): boolean {
+  return /^[a-z_][a-z0-9_]*$/.test(key);
+}
+
+/** A map key gets brackets. */
 export function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
-  if (/^[a-z_][a-z0-9_]*$/.test(key)) return parent === '' ? key : `${parent}.${key}`;
+  if (isAttributeName(key)) return parent === '' ? key : `${parent}.${key}`;
   return `${parent}[${JSON.stringify(key)}]`;
 }
 
@@ -87,15 +92,19 @@ export function formatPath(steps: (string | number)[]): string {
 
 class DiffWalker {
   constructor(
-    private readonly sensitiveStrings: SensitiveStrings,
+    private readonly sensitiveValues: SensitiveValues,
     private readonly out: Difference[],
   ) {}
 
   walk(path: string, before: unknown, after: unknown, beforeMask: ValueMask, afterMask: ValueMask, unknown: ValueMask): void {
     if (beforeMask === true || afterMask === true) {
       // Compared, never shown: a changed secret reads "(sensitive value)" on both sides.
-      const changed = unknown === true || beforeMask !== afterMask || !sameValue(before, after);
-      if (changed) this.out.push({ path, from: present(before) ? SENSITIVE : undefined, to: present(after) || unknown === true ? SENSITIVE : undefined, sensitive: true });
+      if (unknown === true || beforeMask !== afterMask || !sameValue(before, after)) this.pushMasked(path, before, after, afterMask, unknown);
+      return;
+    }
+    // A map keyed by a secret (`{(var.key) = ...}`): neither the map nor a path through it can be shown.
+    if ((isObject(before) && this.sensitiveValues.revealsAKey(before)) || (isObject(after) && this.sensitiveValues.revealsAKey(after))) {
+      if (unknown === true || !sameValue(before, after)) this.pushMasked(path, before, after, afterMask, unknown);
       return;
     }
     if (unknown === true) {
@@ -155,13 +164,23 @@ class DiffWalker {
     this.walk(childPath(path, key), from, to, fromMask, toMask, unknownMask);
   }
 
+  /**
+   * A difference whose values are secrets: "(sensitive value)" on each side
+   * that has one. A value known only after apply is not a secret yet: it reads
+   * (known after apply), unless it is marked sensitive too.
+   */
+  private pushMasked(path: string, before: unknown, after: unknown, afterMask: ValueMask, unknown: ValueMask): void {
+    const to = unknown === true ? (afterMask === true ? SENSITIVE : KNOWN_AFTER_APPLY) : present(after) ? SENSITIVE : undefined;
+    this.out.push({ path, from: present(before) ? SENSITIVE : undefined, to, sensitive: true });
+  }
+
   private push(path: string, from: unknown, fromMask: ValueMask, fromUnknown: ValueMask, to: unknown, toMask: ValueMask, toUnknown: ValueMask): void {
     const masked = { hit: false };
     // null is Terraform's "unset": shown as absent, like a missing key.
     const difference: Difference = {
       path,
-      from: present(from) ? shown(from, fromMask, fromUnknown, this.sensitiveStrings, masked) : undefined,
-      to: present(to) ? shown(to, toMask, toUnknown, this.sensitiveStrings, masked) : undefined,
+      from: present(from) ? shown(from, fromMask, fromUnknown, this.sensitiveValues, masked) : undefined,
+      to: present(to) ? shown(to, toMask, toUnknown, this.sensitiveValues, masked) : undefined,
       sensitive: false,
     };
     if (masked.hit) difference.sensitive = true;
@@ -192,18 +211,18 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** A copy of a value fit to show: marked parts masked, unknown parts `(known after apply)`. */
-function shown(value: unknown, mask: ValueMask, unknown: ValueMask, strings: SensitiveStrings, masked: { hit: boolean }): unknown {
+function shown(value: unknown, mask: ValueMask, unknown: ValueMask, strings: SensitiveValues, masked: { hit: boolean }): unknown {
   if (mask === true) {
     masked.hit = true;
     return SENSITIVE;
   }
   if (unknown === true) return KNOWN_AFTER_APPLY;
-  if (typeof value === 'string') {
-    if (!strings.reveals(value)) return value;
+  if (Array.isArray(value)) return value.map((element, i) => shown(element, maskAt(mask, i), maskAt(unknown, i), strings, masked));
+  // A scalar equal to a secret (Terraform copies values without their marks), or a map keyed by one.
+  if (isObject(value) ? strings.revealsAKey(value) : strings.reveals(value)) {
     masked.hit = true;
     return SENSITIVE;
   }
-  if (Array.isArray(value)) return value.map((element, i) => shown(element, maskAt(mask, i), maskAt(unknown, i), strings, masked));
   if (isObject(value)) {
     const copy: Record<string, unknown> = {};
     for (const [key, element] of Object.entries(value)) copy[key] = shown(element, maskAt(mask, key), maskAt(unknown, key), strings, masked);

@@ -6,7 +6,7 @@
 // found: a text plan, a `plan -json` UI log, a state file, a binary plan file.
 // The happy path is one decode and one JSON.parse: no copies of a 100 MB plan.
 import { GitdiffError } from '../../errors.js';
-import { findJsonSyntaxError } from './json-syntax.js';
+import { findJsonSyntaxError } from '../../json-syntax.js';
 import { SUPPORTED_FORMAT_MAJORS, type Plan } from './plan-model.js';
 
 export interface ParsedPlan {
@@ -133,8 +133,9 @@ function notJsonError(text: string, name: string, error: unknown): GitdiffError 
   if (firstLine.startsWith('{') && looksLikeUiMessage(firstLine)) return uiLogError(name);
   const head = text.slice(0, 65536).replace(/\x1b\[[0-9;]*m/g, '');
   if (TEXT_PLAN.test(head)) {
-    const failure = /^Error: (.+)$/m.exec(head);
-    const found = failure ? `, ending in an error: ${failure[1].trim().slice(0, 120)}` : '';
+    // Where terraform's error is, not its text: an error may quote a value of the configuration.
+    const failure = /^Error: /m.exec(head);
+    const found = failure ? `, ending in an error at line ${head.slice(0, failure.index).split('\n').length}` : '';
     return new GitdiffError(`${name}: found human-readable \`terraform plan\` output (text${found}), not \`terraform show -json\` output`, { hint: SAVE_AS_JSON_HINT });
   }
   // V8's own message may quote the file (a secret, in a plan): say where, in our words.
@@ -180,12 +181,14 @@ export function checkPlanShape(value: unknown, name: string): Plan {
     throw new GitdiffError(`${name}: found provider schemas (\`terraform providers schema -json\`), not a plan`, { hint: SAVE_AS_JSON_HINT });
   }
   if (typeof version !== 'string') {
-    const keys = Object.keys(object).slice(0, 8).join(', ');
-    throw new GitdiffError(`${name}: found JSON without a format_version, not \`terraform show -json\` output (top-level keys: ${keys || 'none'})`, { hint: SAVE_AS_JSON_HINT });
+    // How many keys, not which: a JSON file of credentials has the secrets' names there.
+    const keys = Object.keys(object).length;
+    throw new GitdiffError(`${name}: found JSON without a format_version, not \`terraform show -json\` output (${keys} top-level ${keys === 1 ? 'key' : 'keys'})`, { hint: SAVE_AS_JSON_HINT });
   }
   const major = version.split('.')[0];
   if (!(SUPPORTED_FORMAT_MAJORS as readonly string[]).includes(major)) {
-    throw new GitdiffError(`${name}: plan format_version ${version} is not supported (gitdiff reads ${SUPPORTED_FORMAT_MAJORS.map((m) => `${m}.x`).join(' and ')})`, {
+    const shown = /^\d{1,4}(\.\d{1,4}){0,2}$/.test(version) ? version : '(not a version number)';
+    throw new GitdiffError(`${name}: plan format_version ${shown} is not supported (gitdiff reads ${SUPPORTED_FORMAT_MAJORS.map((m) => `${m}.x`).join(' and ')})`, {
       hint: 'a new major version may change the meaning of fields; check for a newer gitdiff',
     });
   }

@@ -3,14 +3,17 @@
 // by those marks. That is not always enough: Terraform copies values between
 // attributes without copying the mark (terraform_data's `output` holds its
 // `input` unmarked), and a saved plan lists sensitive variables in plain text.
-// So every marked string in the plan is also collected here, and any string
-// gitdiff is about to show that equals or contains one is masked as well.
+// So every marked value in the plan is also collected here: strings, numbers,
+// bools, and the keys of marked maps (`{(var.key) = ...}` makes the key the
+// secret). Any value gitdiff is about to show that equals or contains one is
+// masked as well, and so is any map that has such a key.
 import type { Plan, PlanChange, ValueMask } from './plan-model.js';
+import { isAttributeName } from './attribute-diff.js';
 
 /** Shorter secrets are only masked where they are the whole value: "abc" must not mask every word containing it. */
 const MIN_CONTAINED_LENGTH = 4;
 
-export class SensitiveStrings {
+export class SensitiveValues {
   private readonly exact = new Set<string>();
   /**
    * The secrets long enough to be searched for inside other strings, by their
@@ -20,8 +23,22 @@ export class SensitiveStrings {
    * position's first characters tests only the secrets that could start there.
    */
   private readonly containedByStart = new Map<string, string[]>();
+  /**
+   * Sensitive numbers and bools, matched by value wherever they are shown: a
+   * copy carries no mark. Terraform converts them to strings where a string is
+   * expected ("48213977", "true"), so their text is a secret too: a number's
+   * also inside longer strings, a bool's only as the whole string (every
+   * "true" in a sentence would be masked otherwise).
+   */
+  private readonly scalars = new Set<number | boolean>();
 
-  add(value: string): void {
+  add(value: string | number | boolean): void {
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      this.scalars.add(value);
+      if (typeof value === 'boolean') this.exact.add(String(value));
+      else this.add(String(value));
+      return;
+    }
     if (value === '' || this.exact.has(value)) return;
     this.exact.add(value);
     if (value.length < MIN_CONTAINED_LENGTH) return;
@@ -31,8 +48,10 @@ export class SensitiveStrings {
     else this.containedByStart.set(start, [value]);
   }
 
-  /** True when showing `value` would show (part of) a sensitive string. */
-  reveals(value: string): boolean {
+  /** True when showing `value` (a scalar; containers are walked by the caller) would show (part of) a sensitive value. */
+  reveals(value: unknown): boolean {
+    if (typeof value === 'number' || typeof value === 'boolean') return this.scalars.has(value);
+    if (typeof value !== 'string') return false;
     if (this.exact.has(value)) return true;
     if (this.containedByStart.size === 0) return false;
     for (let index = 0; index + MIN_CONTAINED_LENGTH <= value.length; index++) {
@@ -42,14 +61,20 @@ export class SensitiveStrings {
     return false;
   }
 
+  /** True when a map has a key that is (or holds) a sensitive value: the map cannot be shown, nor a path through it. */
+  revealsAKey(map: Record<string, unknown>): boolean {
+    for (const key of Object.keys(map)) if (this.reveals(key)) return true;
+    return false;
+  }
+
   get size(): number {
-    return this.exact.size;
+    return this.exact.size + this.scalars.size;
   }
 }
 
-/** Collects every string value the plan marks sensitive, and the values of sensitive input variables. */
-export function collectSensitiveStrings(plan: Plan): SensitiveStrings {
-  const strings = new SensitiveStrings();
+/** Collects every value (and map key) the plan marks sensitive, and the values of sensitive input variables and outputs. */
+export function collectSensitiveValues(plan: Plan): SensitiveValues {
+  const strings = new SensitiveValues();
   const fromChange = (change: PlanChange | undefined) => {
     if (!change) return;
     collectMarked(change.before, change.before_sensitive, strings);
@@ -84,7 +109,7 @@ export function sensitiveOutputs(plan: Plan): Set<string> {
 }
 
 /** Walks a mask and its value together; only the marked parts are visited in full. */
-function collectMarked(value: unknown, mask: ValueMask, strings: SensitiveStrings): void {
+function collectMarked(value: unknown, mask: ValueMask, strings: SensitiveValues): void {
   if (mask === true) return collectAll(value, strings);
   if (!mask || typeof mask !== 'object' || value === null || typeof value !== 'object') return;
   if (Array.isArray(mask)) {
@@ -95,8 +120,15 @@ function collectMarked(value: unknown, mask: ValueMask, strings: SensitiveString
   for (const key of Object.keys(mask)) collectMarked((value as Record<string, unknown>)[key], mask[key], strings);
 }
 
-function collectAll(value: unknown, strings: SensitiveStrings): void {
-  if (typeof value === 'string') strings.add(value);
+/** Every scalar of a sensitive value, and the keys of its maps (a key built from a secret is the secret). */
+function collectAll(value: unknown, strings: SensitiveValues): void {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') strings.add(value);
   else if (Array.isArray(value)) for (const element of value) collectAll(element, strings);
-  else if (value !== null && typeof value === 'object') for (const element of Object.values(value)) collectAll(element, strings);
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, element] of Object.entries(value)) {
+      // An attribute name (`password` of a sensitive object) names the secret, it is not one; any other key may be.
+      if (!isAttributeName(key)) strings.add(key);
+      collectAll(element, strings);
+    }
+  }
 }

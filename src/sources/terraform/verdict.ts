@@ -14,7 +14,7 @@ import type { Change, Item } from '../../report.js';
 import { attributeChanges, formatPath, type Orientation } from './attribute-diff.js';
 import { classifyActions, describeReason, driftLabel, driftStatus, isChange, plannedStatus, type ActionKind } from './actions.js';
 import type { Plan, PlanChange, ResourceChange } from './plan-model.js';
-import { collectSensitiveStrings, sensitiveOutputs, type SensitiveStrings } from './sensitive.js';
+import { collectSensitiveValues, sensitiveOutputs, type SensitiveValues } from './sensitive.js';
 
 export const DRIFT_GROUP = 'Changes outside Terraform (drift)';
 export const PLANNED_GROUP = 'Planned changes';
@@ -36,7 +36,7 @@ export interface VerdictOptions {
 const DRIFT_PATHS_SHOWN = 5;
 
 export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdict {
-  const sensitiveStrings = collectSensitiveStrings(plan);
+  const sensitiveValues = collectSensitiveValues(plan);
   const planned = plan.resource_changes ?? [];
   const drift = (plan.resource_drift ?? []).filter((entry) => classifyActions(entry.change.actions).kind !== 'no-op' || planned.length === 0);
   const refreshOnly = Boolean(options.refreshOnly) || (planned.length === 0 && drift.length > 0);
@@ -44,7 +44,7 @@ export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdi
   const notes: string[] = [];
 
   if (refreshOnly) {
-    for (const entry of drift) items.push(driftItem(entry, sensitiveStrings, true));
+    for (const entry of drift) items.push(driftItem(entry, sensitiveValues, true));
     if (planned.some((entry) => isChange(classifyActions(entry.change.actions).kind))) {
       notes.push('refresh-only: the planned resource changes in this plan were not counted; drift alone decides');
     }
@@ -54,24 +54,24 @@ export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdi
     for (const entry of drift) {
       const plannedEntry = plannedByKey.get(keyOf(entry));
       if (plannedEntry && isChange(classifyActions(plannedEntry.change.actions).kind)) {
-        const item = plannedItem(plannedEntry, sensitiveStrings, DRIFT_GROUP);
-        item.details = { ...item.details, drift: driftSummary(entry, sensitiveStrings) };
+        const item = plannedItem(plannedEntry, sensitiveValues, DRIFT_GROUP);
+        item.details = { ...item.details, drift: driftSummary(entry, sensitiveValues) };
         items.push(item);
       } else {
-        const item = driftItem(entry, sensitiveStrings, false);
+        const item = driftItem(entry, sensitiveValues, false);
         items.push(item);
         // In sync, so listed only with -v: the note keeps it in sight, naming attributes, never values.
-        notes.push(`${entry.address} was ${driftSummary(entry, sensitiveStrings, item.changes)}; the plan would not act on it (the configuration matches, or ignore_changes covers it)`);
+        notes.push(`${entry.address} was ${driftSummary(entry, sensitiveValues, item.changes)}; the plan would not act on it (the configuration matches, or ignore_changes covers it)`);
       }
       shown.add(keyOf(entry));
     }
-    for (const entry of planned) if (!shown.has(keyOf(entry))) items.push(plannedItem(entry, sensitiveStrings, PLANNED_GROUP));
+    for (const entry of planned) if (!shown.has(keyOf(entry))) items.push(plannedItem(entry, sensitiveValues, PLANNED_GROUP));
   }
   for (const deferred of plan.deferred_changes ?? []) items.push(deferredItem(deferred.resource_change, deferred.reason));
   const outputs = Object.entries(plan.output_changes ?? {});
   const sensitiveNames = sensitiveOutputs(plan);
   const masked = (name: string, change: PlanChange): PlanChange => (sensitiveNames.has(name) ? { ...change, before_sensitive: true, after_sensitive: true } : change);
-  if (!refreshOnly) for (const [name, change] of outputs) items.push(outputItem(name, masked(name, change), sensitiveStrings));
+  if (!refreshOnly) for (const [name, change] of outputs) items.push(outputItem(name, masked(name, change), sensitiveValues));
   else if (outputs.some(([, change]) => isChange(classifyActions(change.actions).kind))) {
     // Outputs follow the configuration; a refresh-only check asks only what changed outside Terraform.
     notes.push('refresh-only: output changes were not counted; drift alone decides');
@@ -94,7 +94,7 @@ function baseItem(entry: ResourceChange): Item {
   return { ref, title: entry.deposed ? `${entry.address} (deposed object ${entry.deposed})` : entry.address, status: 'in-sync', changes: [] };
 }
 
-function plannedItem(entry: ResourceChange, sensitiveStrings: SensitiveStrings, group: string): Item {
+function plannedItem(entry: ResourceChange, sensitiveValues: SensitiveValues, group: string): Item {
   const action = classifyActions(entry.change.actions);
   const item = baseItem(entry);
   item.status = plannedStatus(action.kind);
@@ -105,13 +105,13 @@ function plannedItem(entry: ResourceChange, sensitiveStrings: SensitiveStrings, 
   if (entry.previous_address && entry.previous_address !== entry.address) item.details['moved from'] = entry.previous_address;
   if (entry.change.importing) item.details.import = entry.change.importing.id ? `import id ${entry.change.importing.id}` : 'import by identity';
   if (action.kind === 'update' || action.kind === 'replace' || action.kind === 'unknown') {
-    item.changes = differences(entry.change, 'planned', sensitiveStrings);
+    item.changes = differences(entry.change, 'planned', sensitiveValues);
   }
   return item;
 }
 
 /** Drift on its own: shown with what changed outside Terraform (state -> live). */
-function driftItem(entry: ResourceChange, sensitiveStrings: SensitiveStrings, decides: boolean): Item {
+function driftItem(entry: ResourceChange, sensitiveValues: SensitiveValues, decides: boolean): Item {
   const action = classifyActions(entry.change.actions);
   const item = baseItem(entry);
   item.status = decides ? driftStatus(action.kind) : 'in-sync';
@@ -121,16 +121,16 @@ function driftItem(entry: ResourceChange, sensitiveStrings: SensitiveStrings, de
   const unacted = decides || action.kind === 'no-op' ? '' : '; the plan would not act on it (the configuration matches, or ignore_changes covers it)';
   item.details = { drift: `${driftLabel(action.kind)}${unacted}` };
   if (entry.previous_address && entry.previous_address !== entry.address) item.details['moved from'] = entry.previous_address;
-  if (action.kind === 'update') item.changes = differences(entry.change, 'drift', sensitiveStrings);
+  if (action.kind === 'update') item.changes = differences(entry.change, 'drift', sensitiveValues);
   return item;
 }
 
 /** "updated outside Terraform (instance_type, tags["Name"])": which attributes drifted, never their values. */
-function driftSummary(entry: ResourceChange, sensitiveStrings: SensitiveStrings, driftChanges?: Change[]): string {
+function driftSummary(entry: ResourceChange, sensitiveValues: SensitiveValues, driftChanges?: Change[]): string {
   const kind = classifyActions(entry.change.actions).kind;
   if (kind !== 'update') return driftLabel(kind);
   // The drift item's own changes when it has them: a large plan's drift is not compared twice.
-  const paths = (driftChanges ?? differences(entry.change, 'drift', sensitiveStrings)).map((change) => change.path);
+  const paths = (driftChanges ?? differences(entry.change, 'drift', sensitiveValues)).map((change) => change.path);
   if (paths.length === 0) return driftLabel(kind);
   const named = paths.slice(0, DRIFT_PATHS_SHOWN).join(', ');
   const more = paths.length > DRIFT_PATHS_SHOWN ? ` and ${paths.length - DRIFT_PATHS_SHOWN} more` : '';
@@ -151,7 +151,7 @@ function deferredItem(entry: ResourceChange | undefined, reason: string | undefi
   };
 }
 
-function outputItem(name: string, change: PlanChange, sensitiveStrings: SensitiveStrings): Item {
+function outputItem(name: string, change: PlanChange, sensitiveValues: SensitiveValues): Item {
   const action = classifyActions(change.actions);
   const address = `output.${name}`;
   const item: Item = {
@@ -163,13 +163,13 @@ function outputItem(name: string, change: PlanChange, sensitiveStrings: Sensitiv
     details: { action: action.label },
     changes: [],
   };
-  if (isChange(action.kind)) item.changes = differences(change, 'planned', sensitiveStrings, 'value');
+  if (isChange(action.kind)) item.changes = differences(change, 'planned', sensitiveValues, 'value');
   return item;
 }
 
-function differences(change: PlanChange, orientation: Orientation, sensitiveStrings: SensitiveStrings, rootPath = ''): Change[] {
+function differences(change: PlanChange, orientation: Orientation, sensitiveValues: SensitiveValues, rootPath = ''): Change[] {
   const replacePaths = change.replace_paths?.filter(Array.isArray).map(formatPath);
-  return attributeChanges(change, { orientation, sensitiveStrings, rootPath, replacePaths });
+  return attributeChanges(change, { orientation, sensitiveValues, rootPath, replacePaths });
 }
 
 /** Terraform's own summary line, with drift counted first. */

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { SENSITIVE, type Change } from '../../../src/report.js';
 import { attributeChanges, childPath, formatPath, KNOWN_AFTER_APPLY, type Orientation } from '../../../src/sources/terraform/attribute-diff.js';
 import type { PlanChange } from '../../../src/sources/terraform/plan-model.js';
-import { SensitiveStrings } from '../../../src/sources/terraform/sensitive.js';
+import { SensitiveValues } from '../../../src/sources/terraform/sensitive.js';
 
 function diff(change: Omit<PlanChange, 'actions'>, orientation: Orientation = 'planned', secrets: string[] = [], replacePaths?: string[]): Change[] {
-  const sensitiveStrings = new SensitiveStrings();
-  for (const secret of secrets) sensitiveStrings.add(secret);
-  return attributeChanges({ actions: ['update'], ...change }, { orientation, sensitiveStrings, replacePaths });
+  const sensitiveValues = new SensitiveValues();
+  for (const secret of secrets) sensitiveValues.add(secret);
+  return attributeChanges({ actions: ['update'], ...change }, { orientation, sensitiveValues, replacePaths });
 }
 
 describe('attribute paths', () => {

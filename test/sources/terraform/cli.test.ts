@@ -114,7 +114,7 @@ describe('gitdiff terraform --plan-json', () => {
 
   it.each<[string, string[], string | undefined, RegExp]>([
     ['an errored plan', ['--plan-json', plan('errored.json')], undefined, /errored\.json: the plan is marked errored.*\n  hint: run `terraform plan`/],
-    ['malformed JSON', ['--plan-json', '-'], '{"format_version": "1.2", "resource_changes": [}', /^gitdiff: error: stdin: not valid JSON \(unexpected "}" where a value belongs at line 1, column 48\)\n/],
+    ['malformed JSON', ['--plan-json', '-'], '{"format_version": "1.2", "resource_changes": [}', /^gitdiff: error: stdin: not valid JSON \(an unexpected character where a value belongs at line 1, column 48\)\n/],
     ['a text plan', ['--plan-json', '-'], 'Plan: 1 to add, 0 to change, 0 to destroy.\n', /stdin: found human-readable `terraform plan` output/],
     ['a missing file', ['--plan-json', 'no/such/plan.json'], undefined, /^gitdiff: error: no\/such\/plan\.json: no such file\n/],
     ['a directory', ['--plan-json', 'fixtures'], undefined, /^gitdiff: error: fixtures: is a directory, not a saved plan\n/],

@@ -1,16 +1,16 @@
-// SensitiveStrings finds marked strings inside any string about to be shown,
+// SensitiveValues finds marked strings inside any string about to be shown,
 // through an index by their first characters: it must answer exactly as
 // testing every secret with includes() would.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SensitiveStrings } from '../../../src/sources/terraform/sensitive.js';
+import { SensitiveValues } from '../../../src/sources/terraform/sensitive.js';
 
 /** The plain reading: the whole value is a secret, or holds one of four characters or more. */
 function revealsByScan(secrets: string[], value: string): boolean {
   return secrets.includes(value) && value !== '' ? true : secrets.some((secret) => secret.length >= 4 && value.includes(secret));
 }
 
-describe('SensitiveStrings', () => {
+describe('SensitiveValues', () => {
   it.each([
     ['hunter22', 'hunter22', true],
     ['hunter22', 'password=hunter22;', true],
@@ -21,7 +21,7 @@ describe('SensitiveStrings', () => {
     ['😀😀', 'a😀😀b', true],
     ['secret-a', 'secret-b secret-a', true],
   ])('secret %j in %j: %s', (secret, value, expected) => {
-    const strings = new SensitiveStrings();
+    const strings = new SensitiveValues();
     strings.add(secret);
     expect(strings.reveals(value)).toBe(expected);
   });
@@ -29,7 +29,7 @@ describe('SensitiveStrings', () => {
   it('answers as a scan of every secret does, for secrets sharing their first characters', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'b', '-', 'é', '😀'), maxLength: 12 });
     fc.assert(fc.property(fc.array(text, { maxLength: 12 }), fc.array(text, { maxLength: 12 }), (secrets, values) => {
-      const strings = new SensitiveStrings();
+      const strings = new SensitiveValues();
       for (const secret of secrets) strings.add(secret);
       for (const value of [...values, ...secrets]) expect(strings.reveals(value)).toBe(revealsByScan(secrets, value));
     }), { numRuns: 1000 });

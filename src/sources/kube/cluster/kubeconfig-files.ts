@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
+import { yamlErrorText, yamlSyntaxProblem } from '../../../yaml-syntax.js';
 import { GitdiffError, messageOf } from '../../../errors.js';
 import { isRecord } from '../objects.js';
 import { YAML_OPTIONS } from '../documents.js';
@@ -66,8 +67,9 @@ function readKubeconfigFile(file: string): KubeconfigEntry {
   try {
     parsed = load(readFileSync(file, 'utf8'), YAML_OPTIONS);
   } catch (error) {
-    // The first line only: js-yaml's snippet would quote the file, tokens included.
-    throw new GitdiffError(`kubeconfig ${file}: ${messageOf(error).split('\n')[0]}`, { hint });
+    // In gitdiff's words: js-yaml's message quotes the file (its snippet, an unknown tag's text), tokens included.
+    const problem = yamlSyntaxProblem(error);
+    throw new GitdiffError(`kubeconfig ${file}: ${problem ? yamlErrorText(problem) : messageOf(error).split('\n')[0]}`, { hint });
   }
   if (expandsTooFar(aliasExpansion(parsed))) throw new GitdiffError(`kubeconfig ${file}: YAML aliases expand too far: refused (an alias bomb?)`, { hint });
   if (parsed === undefined || parsed === null) return {};

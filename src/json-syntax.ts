@@ -2,7 +2,8 @@
 // is not usable as is: in Node 20 it often has no position, and it quotes a
 // snippet of the file, which in a plan may be a secret. This checker runs only
 // after JSON.parse has failed; it is iterative, so deep nesting cannot
-// overflow the stack, and it never quotes more than the one unexpected character.
+// overflow the stack, and it never quotes the text: a character of a plan, a
+// result or a manifest may be the first of a secret. Reasons are its own words.
 
 export interface JsonSyntaxError {
   /** 0-based offset of the problem. */
@@ -47,7 +48,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
           expect = afterValue(stack);
         } else {
           const end = scanScalar(text, i);
-          if (end === undefined) return fail(i, `unexpected ${JSON.stringify(c)} where a value belongs`);
+          if (end === undefined) return fail(i, 'an unexpected character where a value belongs');
           i = end;
           expect = afterValue(stack);
         }
@@ -63,10 +64,10 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
           if (typeof end !== 'number') return fail(end.position, end.reason);
           i = end;
           expect = 'colon';
-        } else return fail(i, `unexpected ${JSON.stringify(c)} where a property name belongs`);
+        } else return fail(i, 'an unexpected character where a property name belongs (a quoted string)');
         break;
       case 'colon':
-        if (c !== ':') return fail(i, `expected ':' after a property name, found ${JSON.stringify(c)}`);
+        if (c !== ':') return fail(i, "a missing ':' after a property name");
         i++;
         expect = 'value';
         break;
@@ -79,7 +80,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
           stack.pop();
           i++;
           expect = afterValue(stack);
-        } else return fail(i, `expected ',' or '${top === OBJECT ? '}' : ']'}', found ${JSON.stringify(c)}`);
+        } else return fail(i, `a missing ',' or '${top === OBJECT ? '}' : ']'}'`);
         break;
       }
       case 'end':
