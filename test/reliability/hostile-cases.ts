@@ -151,6 +151,13 @@ export const hostileCases: HostileCase[] = [
   plan('empty.json', /is empty, expected the output of `terraform show -json PLANFILE`/),
   plan('future-format.json', /plan format_version 9\.0 is not supported/),
   plan('errored.json', /the plan is marked errored/),
+  // JSON terraform prints that is not a plan: read as one, each would be an empty plan, in sync.
+  plan('show-json-no-state.json', /found an empty Terraform state .*, not a plan/),
+  plan('validate-output.json', /found `terraform validate -json` output .*, not a plan/),
+  plan('version-output.json', /found `terraform version -json` output, not a plan/),
+  plan('no-planned-values.json', /found JSON without planned_values, which every plan has .*, not a plan/),
+  plan('planned-values-null.json', /found JSON without planned_values/),
+  plan('redacted-without-provider-format.json', /found JSON without provider_format_version/),
   plan('nested-20000.json', /values nested more than 1000 levels deep: refused/),
   plan('proto-keys.json', { code: 1, stdout: /^ {4}input\.__proto__:\n-\s+old\n\+\s+new\n/m }),
   // Invalid bytes inside a value do not matter to the verdict: the actions say no-op.
