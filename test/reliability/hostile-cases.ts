@@ -172,6 +172,8 @@ export const hostileCases: HostileCase[] = [
   results('truncated.events.jsonl', /: line 10 is not complete JSON \(the file was cut short or corrupted\)/, true),
   results('corrupt-line.events.jsonl', /: line 5 is not complete JSON/, true),
   results('no-stats.events.jsonl', /: incomplete results: the run ended before ansible's final stats/, true),
+  // A complete run, then one killed half-way, appended to the same file: the first run's stats must not vouch for the second.
+  results('two-runs.events.jsonl', /: holds 2 runs \(one start event each\): a results file must hold one run/, true),
   results('future-format.events.jsonl', /: unsupported events format gitdiff-ansible-events\/9/, true),
   results('nested-20000.events.jsonl', /: line 5 nests more than 1000 levels deep: not read/, true),
   results('truncated.json', / is cut short: the json callback's output does not parse/),
