@@ -4,10 +4,10 @@
 // found. The same checks for a plan that is one: a target that matches, a
 // refresh-only plan of a target that did not drift, stay in sync.
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it as plainIt } from 'vitest';
 import { itWith } from '../../support/binaries.js';
 import { repoRoot, runGitdiff, type CliResult } from '../../support/run-cli.js';
 
@@ -128,5 +128,32 @@ describe('--target that matches nothing checked nothing', () => {
     const result = await gitdiff([basic, '--refresh-only', '--target', 'terraform_data.nope']);
     expect(result.code, result.stdout + result.stderr).toBe(2);
     expect(result.stdout).toMatch(/--target terraform_data\.nope matched no resource/);
+  });
+});
+
+describe('a misbehaving terraform whose `show -json` prints something other than a plan', () => {
+  /** A terraform that plans successfully, then shows `shown` for the plan file. */
+  async function fakeTerraform(shown: string): Promise<string> {
+    const dir = await mkdtemp(path.join(scratch, 'fake-'));
+    const bin = path.join(dir, 'terraform');
+    await writeFile(path.join(dir, 'shown.json'), shown);
+    await writeFile(bin, `#!/bin/sh\nfor a in "$@"; do case "$a" in plan) exit 0;; show) cat "${path.join(dir, 'shown.json')}"; exit 0;; esac; done\nexit 0\n`);
+    await chmod(bin, 0o755);
+    return bin;
+  }
+
+  plainIt.each([
+    ['an empty state', '{"format_version":"1.0"}', /found an empty Terraform state/],
+    ['state', '{"format_version":"1.0","terraform_version":"1.11.4","values":{"root_module":{}}}', /found Terraform state as `terraform show -json` prints it/],
+    ['a validation result', '{"format_version":"1.0","valid":true,"error_count":0,"warning_count":0,"diagnostics":[]}', /found `terraform validate -json` output/],
+    ['nothing at all', '', /is empty/],
+  ])('%s: exit 2 within bounds, naming what it printed', async (_name, shown, found) => {
+    const bin = await fakeTerraform(shown);
+    const started = Date.now();
+    const result = await runGitdiff(['terraform', path.join(configs, 'basic'), '--bin', bin], { cwd: scratch, env: { HOME: scratch }, timeoutMs: 30_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/^gitdiff: error: terraform show -json \(plan of .*basic\): /);
+    expect(result.stderr).toMatch(found);
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
