@@ -181,6 +181,8 @@ export const hostileCases: HostileCase[] = [
   results('wrong-shapes.json', /: plays\[0\] has no tasks list/, true),
   results('nested-20000.json', / nests more than 1000 levels deep: not ansible results/),
   results('truncated.log', /: no PLAY RECAP: the log is incomplete/, true),
+  // A log captured with 2>&1: ansible could not parse one inventory source, skipped the play whose hosts were there, and exited 0.
+  results('unparsed-inventory.log', /: ansible-playbook could not parse inventory source \/srv\/inventory\/db-hosts\.ini: its hosts were not checked/, true),
   results('empty.log', / is empty: no results/),
   results('binary.log', / is not ansible results/),
   results('shell-noise.log', / is not ansible results/),

@@ -13,7 +13,7 @@ import type { PlaybookOutcome } from './playbook-run.js';
 import { parseEvents } from './parse-events.js';
 import { parseResults } from './read-results.js';
 import type { PlaybookResults } from './results.js';
-import { inventoryFailures, stderrMessages, summarizeError } from './stderr.js';
+import { inventoryErrors, stderrMessages, summarizeError } from './stderr.js';
 import { buildReport } from './verdict.js';
 
 interface AnsibleOptions {
@@ -88,9 +88,6 @@ function readVarsFile(file: string, cwd: string): string | undefined {
 
 const HOSTS_FAILED_EXIT = new Set([2, 4]);
 
-/** How much of ansible's words about an unparsed inventory a hint carries. */
-const INVENTORY_SAID_LIMIT = 600;
-
 /**
  * What ansible-playbook's exit and stderr add to the results: its ERROR! (the
  * playbook or inventory could not be used: ansible's own message), an
@@ -104,13 +101,7 @@ export function runErrors(outcome: PlaybookOutcome, results: PlaybookResults | u
     message: `ansible-playbook: ${summarizeError(block)}`,
     hint: "gitdiff ansible -v shows ansible-playbook's whole output",
   }));
-  for (const failure of inventoryFailures(warnings)) {
-    const said = failure.said.join('; ');
-    errors.push({
-      message: `ansible-playbook could not parse inventory source ${failure.source}: its hosts were not checked`,
-      hint: `ansible said: ${said.length > INVENTORY_SAID_LIMIT ? `${said.slice(0, INVENTORY_SAID_LIMIT)}...` : said}`,
-    });
-  }
+  errors.push(...inventoryErrors(warnings));
   if (outcome.signal) {
     errors.push({ message: `ansible-playbook was killed by ${outcome.signal}`, hint: 'was it out of memory, or stopped by a timeout?' });
   } else if (outcome.exitCode !== 0 && errors.length === 0) {

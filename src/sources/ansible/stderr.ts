@@ -4,6 +4,7 @@
 // not parse. Messages wrap onto several lines. What ansible prints may quote an
 // inventory script's stderr: control characters are escaped as they are read,
 // so no message can recolor a terminal or start a line of its own.
+import type { ReportError } from '../../report.js';
 
 /** Messages as ansible printed them, each with its continuation lines joined. */
 export function stderrMessages(lines: string[]): { errors: string[][]; warnings: string[] } {
@@ -58,8 +59,25 @@ function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** How much of ansible's words about an unparsed inventory a hint carries. */
+const INVENTORY_SAID_LIMIT = 600;
+
+/**
+ * The run-level errors for the inventory sources ansible could not parse: a
+ * run (its stderr) or a log (2>&1) that shows one could not tell.
+ */
+export function inventoryErrors(warnings: string[]): ReportError[] {
+  return inventoryFailures(warnings).map((failure) => {
+    const said = failure.said.join('; ');
+    return {
+      message: `ansible-playbook could not parse inventory source ${failure.source}: its hosts were not checked`,
+      hint: `ansible said: ${said.length > INVENTORY_SAID_LIMIT ? `${said.slice(0, INVENTORY_SAID_LIMIT)}...` : said}`,
+    };
+  });
+}
+
 /** An inventory source ansible could not parse, and what it said about it. */
-export interface InventoryFailure {
+interface InventoryFailure {
   source: string;
   /** ansible's warnings about the source: each plugin's reason, then "Unable to parse". */
   said: string[];
@@ -75,7 +93,7 @@ const PLUGIN_FAILED = /^\* Failed to parse (.+?) with [\w.]+ plugin: /;
  * default /etc/ansible/hosts gets no such warning: a localhost-only playbook
  * run without -i is not one.
  */
-export function inventoryFailures(warnings: string[]): InventoryFailure[] {
+function inventoryFailures(warnings: string[]): InventoryFailure[] {
   const failures: InventoryFailure[] = [];
   const reasons = new Map<string, string[]>();
   for (const warning of warnings) {
