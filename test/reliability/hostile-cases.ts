@@ -186,7 +186,7 @@ export const hostileCases: HostileCase[] = [
   kubeconfig('unknown-context.yaml', 'no context "ghost"', /kubeconfig has no context "ghost" \(contexts: c\)/),
   kubeconfig('context-without-cluster.yaml', 'context "lonely"', /names no cluster server/),
   kubeconfig('alias-bomb.yaml', undefined, /YAML aliases expand too far: refused/),
-  kubeconfig('malformed.yaml', undefined, /bad indentation of a sequence entry \(4:4\)/),
+  kubeconfig('malformed.yaml', undefined, /invalid YAML at line 4, column 4: bad indentation$/),
 
   // Manifest folders made at test time.
   folder('link-loop', () => ({ code: 0, stdout: IN_SYNC })),
@@ -221,6 +221,13 @@ export const hostileCases: HostileCase[] = [
   plan('empty.json', /is empty, expected the output of `terraform show -json PLANFILE`/),
   plan('future-format.json', /plan format_version 9\.0 is not supported/),
   plan('errored.json', /the plan is marked errored/),
+  // JSON terraform prints that is not a plan: read as one, each would be an empty plan, in sync.
+  plan('show-json-no-state.json', /found an empty Terraform state .*, not a plan/),
+  plan('validate-output.json', /found `terraform validate -json` output .*, not a plan/),
+  plan('version-output.json', /found `terraform version -json` output, not a plan/),
+  plan('no-planned-values.json', /found JSON without planned_values, which every plan has .*, not a plan/),
+  plan('planned-values-null.json', /found JSON without planned_values/),
+  plan('redacted-without-provider-format.json', /found JSON without provider_format_version/),
   plan('nested-20000.json', /values nested more than 1000 levels deep: refused/),
   plan('proto-keys.json', { code: 1, stdout: /^ {4}input\.__proto__:\n-\s+old\n\+\s+new\n/m }),
   // Invalid bytes inside a value do not matter to the verdict: the actions say no-op.
@@ -235,6 +242,8 @@ export const hostileCases: HostileCase[] = [
   results('truncated.events.jsonl', /: line 10 is not complete JSON \(the file was cut short or corrupted\)/, true),
   results('corrupt-line.events.jsonl', /: line 5 is not complete JSON/, true),
   results('no-stats.events.jsonl', /: incomplete results: the run ended before ansible's final stats/, true),
+  // A complete run, then one killed half-way, appended to the same file: the first run's stats must not vouch for the second.
+  results('two-runs.events.jsonl', /: holds 2 runs \(one start event each\): a results file must hold one run/, true),
   results('future-format.events.jsonl', /: unsupported events format gitdiff-ansible-events\/9/, true),
   results('nested-20000.events.jsonl', /: line 5 nests more than 1000 levels deep: not read/, true),
   results('truncated.json', / is cut short: the json callback's output does not parse/),
@@ -242,6 +251,8 @@ export const hostileCases: HostileCase[] = [
   results('wrong-shapes.json', /: plays\[0\] has no tasks list/, true),
   results('nested-20000.json', / nests more than 1000 levels deep: not ansible results/),
   results('truncated.log', /: no PLAY RECAP: the log is incomplete/, true),
+  // A log captured with 2>&1: ansible could not parse one inventory source, skipped the play whose hosts were there, and exited 0.
+  results('unparsed-inventory.log', /: ansible-playbook could not parse inventory source \/srv\/inventory\/db-hosts\.ini: its hosts were not checked/, true),
   results('empty.log', / is empty: no results/),
   results('binary.log', / is not ansible results/),
   results('shell-noise.log', / is not ansible results/),

@@ -100,7 +100,7 @@ function prepareGeneratedCases(): void {
   writeFileSync(path.join(dir, 'big-declared.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  namespace: hostile\ndata:\n  blob: "${big}"\n`);
   writeFileSync(path.join(dir, 'big-live.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: 'hostile' }, data: { blob: big } }] }));
   const change = { actions: ['update'], before: { input: big }, after: { input: `${big}!` }, before_sensitive: {}, after_sensitive: {}, after_unknown: {} };
-  writeFileSync(path.join(dir, 'big-plan.json'), JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'terraform_data.big', mode: 'managed', type: 'terraform_data', name: 'big', change }] }));
+  writeFileSync(path.join(dir, 'big-plan.json'), JSON.stringify({ format_version: '1.2', planned_values: {}, resource_changes: [{ address: 'terraform_data.big', mode: 'managed', type: 'terraform_data', name: 'big', change }] }));
   const events = [
     { event: 'start', format: 'gitdiff-ansible-events/1', ansible_version: '2.14.18' },
     { event: 'play', play: 'big', check_mode: true },

@@ -34,7 +34,7 @@ export function looksLikeEvents(text: string): boolean {
 
 export function parseEvents(text: string): PlaybookResults {
   const parsed = emptyResults();
-  let sawStart = false;
+  let starts = 0;
   let sawStats = false;
   const lines = text.split('\n');
   lines.forEach((line, index) => {
@@ -53,7 +53,7 @@ export function parseEvents(text: string): PlaybookResults {
     }
     switch (event.event) {
       case 'start':
-        sawStart = true;
+        starts++;
         if (event.format !== EVENTS_FORMAT) {
           // Named only when it is a format name: the file's text is not repeated otherwise.
           const format = typeof event.format === 'string' && /^gitdiff-ansible-events\/\d{1,4}$/.test(event.format) ? event.format : 'of another shape';
@@ -88,7 +88,11 @@ export function parseEvents(text: string): PlaybookResults {
         break; // play/task starts only drive progress
     }
   });
-  if (!sawStart) parsed.problems.push('no start event: not the output of gitdiff\'s ansible callback');
+  if (starts === 0) parsed.problems.push('no start event: not the output of gitdiff\'s ansible callback');
+  // The callback writes its file afresh for each run; several runs in one file
+  // (appended by hand, or by an older callback) would let one run's final stats
+  // vouch for another's results.
+  if (starts > 1) parsed.problems.push(`holds ${starts} runs (one start event each): a results file must hold one run`);
   if (!sawStats) parsed.problems.push('incomplete results: the run ended before ansible\'s final stats (interrupted, or a callback error?)');
   parsed.problems.push(...checkAgainstRecap(parsed));
   return parsed;

@@ -5,6 +5,7 @@
 // A text log says less than the structured formats: the module is not named,
 // and a skip's reason only shows with -v; see verdict.ts for how that is read.
 import { checkAgainstRecap, emptyResults, type DiffEntry, type HostTaskResult, type Outcome, type PlaybookResults } from './results.js';
+import { inventoryErrors, stderrMessages } from './stderr.js';
 import { parseUnifiedDiff } from './unified-diff.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -64,6 +65,8 @@ export function parseTextLog(text: string): PlaybookResults {
     parsed.notes.push('this log is not from a --check run (check-mode markers but no DRY RUN banner): tasks without [CHECK MODE] really ran');
   }
   for (const error of state.errors) parsed.problems.push(`the log reports an error: ${error}`);
+  // A log captured with 2>&1 holds ansible's warnings: an inventory it could not parse left hosts unchecked.
+  for (const error of inventoryErrors(stderrMessages(lines).warnings)) parsed.problems.push(error.message);
   if (!parsed.recap) parsed.problems.push('no PLAY RECAP: the log is incomplete (the run was interrupted, or the log cut short)');
   parsed.problems.push(...checkAgainstRecap(parsed));
   return parsed;

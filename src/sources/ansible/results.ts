@@ -133,7 +133,8 @@ export function recapFrom(raw: unknown): HostRecap | undefined {
 
 /**
  * Ansible's stats count every changed result, so more changes in the recap
- * than in the results, or a failed host without a failed task, means results
+ * than in the results, a failed host without a failed task, or more hidden
+ * (ignored, rescued) failures than failed tasks, means results
  * were lost (a callback crash, a cut file, failures logged to stderr): the
  * record cannot be trusted to be complete.
  */
@@ -145,6 +146,13 @@ export function checkAgainstRecap(results: PlaybookResults): string[] {
     const changed = mine.filter(isChanged).length;
     if (recap.changed > changed) {
       problems.push(`incomplete results: ansible counted ${recap.changed} changed tasks on ${host}, the results show ${changed}`);
+    }
+    // Failures the play hid (ignore_errors, rescue) checked nothing: ansible counts them apart, and a
+    // record that shows fewer failed tasks lost them (a log whose failures went to stderr).
+    const hidden = recap.ignored + recap.rescued;
+    const failedShown = mine.filter((result) => result.outcome === 'failed').length;
+    if (hidden > failedShown) {
+      problems.push(`incomplete results: ansible counted ${hidden} failures the play hid on ${host} (ignore_errors, rescue), the results show ${failedShown} failed tasks`);
     }
     for (const [outcome, counted] of [['failed', recap.failures], ['unreachable', recap.unreachable]] as const) {
       if (counted > 0 && !mine.some((result) => result.outcome === outcome)) {

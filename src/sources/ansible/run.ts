@@ -13,7 +13,7 @@ import type { PlaybookOutcome } from './playbook-run.js';
 import { parseEvents } from './parse-events.js';
 import { parseResults } from './read-results.js';
 import type { PlaybookResults } from './results.js';
-import { stderrMessages, summarizeError } from './stderr.js';
+import { inventoryErrors, stderrMessages, summarizeError } from './stderr.js';
 import { buildReport } from './verdict.js';
 
 interface AnsibleOptions {
@@ -90,8 +90,10 @@ const HOSTS_FAILED_EXIT = new Set([2, 4]);
 
 /**
  * What ansible-playbook's exit and stderr add to the results: its ERROR! (the
- * playbook or inventory could not be used: ansible's own message), or a
- * failing exit status the results do not explain.
+ * playbook or inventory could not be used: ansible's own message), an
+ * inventory source it could not parse (only a warning to ansible, which then
+ * checks fewer hosts and still exits 0), or a failing exit status the results
+ * do not explain.
  */
 export function runErrors(outcome: PlaybookOutcome, results: PlaybookResults | undefined): { errors: ReportError[]; warnings: string[] } {
   const { errors: blocks, warnings } = stderrMessages(outcome.stderr);
@@ -99,6 +101,7 @@ export function runErrors(outcome: PlaybookOutcome, results: PlaybookResults | u
     message: `ansible-playbook: ${summarizeError(block)}`,
     hint: "gitdiff ansible -v shows ansible-playbook's whole output",
   }));
+  errors.push(...inventoryErrors(warnings));
   if (outcome.signal) {
     errors.push({ message: `ansible-playbook was killed by ${outcome.signal}`, hint: 'was it out of memory, or stopped by a timeout?' });
   } else if (outcome.exitCode !== 0 && errors.length === 0) {

@@ -3,10 +3,16 @@
 // command that "would have run", a raw task) is `unchecked`; a failed or
 // unreachable host is an `error`. ansible-playbook itself exits 0 whether or not
 // something would change, so the results are the only source of the verdict.
+//
+// Issue 14: what ansible lets pass is not a check either. A failure the play
+// hides (ignore_errors, rescue) and a host it lets be unreachable
+// (ignore_unreachable) checked nothing; a task that ran outside check mode
+// (check_mode: false) and changed the host made the host differ from what was
+// checked. Each is an `error`, so such a run is never in sync (exit 2).
 import path from 'node:path';
 import type { Change, Item, Report, ReportError, Status } from '../../report.js';
 import { changesFromDiffs } from './changes.js';
-import type { HostRecap, HostTaskResult, LoopItemResult, PlaybookResults } from './results.js';
+import { isChanged, type HostRecap, type HostTaskResult, type LoopItemResult, type PlaybookResults } from './results.js';
 
 const CHECK_MODE_TEXT = /check mode/i;
 /** Actions that never run in check mode and say so only by skipping (raw has no message at all). */
@@ -16,38 +22,52 @@ export interface Verdict {
   status: Status;
   /** Why, for error and unchecked items (and skipped in-sync ones, as a note). */
   reason?: string;
+  /** What the user can do, for error items. */
+  hint?: string;
 }
+
+const FAILED_HINT = 'a task that fails in check mode often depends on an earlier one that check mode did not really run';
+const HIDDEN_HINT = `${FAILED_HINT}; ignore_errors and rescue hide a failure from ansible's verdict, not from gitdiff's`;
 
 export function verdictFor(result: HostTaskResult, recap: HostRecap | undefined): Verdict {
   const why = result.noLog ? undefined : result.msg;
   const withWhy = (text: string) => (why ? `${text}: ${why}` : text);
   switch (result.outcome) {
     case 'unreachable':
-      // ignore_unreachable: ansible counts the host as ok, so the task was simply not evaluated.
-      if (recap && recap.unreachable === 0) return { status: 'unchecked', reason: withWhy('unreachable, ignored by the play') };
-      return { status: 'error', reason: withWhy('unreachable') };
+      // ignore_unreachable: ansible counts the host as ok and goes on; the task was not evaluated all the same.
+      if (recap && recap.unreachable === 0) return { status: 'error', reason: withWhy('unreachable, hidden by ignore_unreachable: not checked'), hint: UNREACHABLE_HINT };
+      return { status: 'error', reason: withWhy('unreachable'), hint: UNREACHABLE_HINT };
     case 'failed':
-      if (result.ignored) return { status: 'unchecked', reason: withWhy('failed, ignored by the play (ignore_errors)') };
+      if (result.ignored) return { status: 'error', reason: withWhy('failed, hidden by ignore_errors: not checked'), hint: HIDDEN_HINT };
       // The recap counts rescued and ignored failures apart from failures: none means the play went on.
-      if (recap && recap.failures === 0) return { status: 'unchecked', reason: withWhy('failed, and the play went on (ignore_errors or rescue)') };
-      return { status: 'error', reason: withWhy('failed') };
+      if (recap && recap.failures === 0) {
+        const how = recap.rescued > 0 ? 'hidden by a rescue' : 'and the play went on (ignore_errors or rescue)';
+        return { status: 'error', reason: withWhy(`failed, ${how}: not checked`), hint: HIDDEN_HINT };
+      }
+      return { status: 'error', reason: withWhy('failed'), hint: FAILED_HINT };
     case 'skipped': {
       const unchecked = checkModeSkip(result);
       if (unchecked) return { status: 'unchecked', reason: unchecked };
       return { status: 'in-sync', reason: `skipped: ${result.skipReason ?? result.items?.find((item) => item.skipReason)?.skipReason}` };
     }
     case 'changed':
-      if (result.checkMode === false) {
-        return { status: 'unchecked', reason: 'ran outside check mode (check_mode: false): its change says nothing about drift' };
-      }
-      return { status: 'diverged' };
     case 'ok': {
+      if (result.checkMode === false && isChanged(result)) {
+        return {
+          status: 'error',
+          reason: 'ran outside check mode (check_mode: false): changed the host, so the run is no check of it',
+          hint: 'a check_mode: false task must not change anything: give it changed_when: false if it only reads',
+        };
+      }
+      if (result.outcome === 'changed') return { status: 'diverged' };
       const skippedItem = result.items?.find((item) => item.outcome === 'skipped' && isCheckModeText(item));
       if (skippedItem) return { status: 'unchecked', reason: `an item was skipped: ${skippedItem.msg ?? skippedItem.skipReason}` };
       return { status: 'in-sync' };
     }
   }
 }
+
+const UNREACHABLE_HINT = 'check that the host is up and reachable with the inventory connection settings';
 
 function isCheckModeText(entry: Pick<LoopItemResult, 'msg' | 'skipReason'>): boolean {
   return CHECK_MODE_TEXT.test(entry.msg ?? '') || CHECK_MODE_TEXT.test(entry.skipReason ?? '');
@@ -149,11 +169,7 @@ function itemFor(result: HostTaskResult, recap: HostRecap | undefined, cwd: stri
       notes.push(result.msg ? `no diff recorded; the module says: ${result.msg}` : 'no diff recorded for this change');
     }
   }
-  if (verdict.status === 'error') {
-    item.hint = result.outcome === 'unreachable'
-      ? 'check that the host is up and reachable with the inventory connection settings'
-      : 'a task that fails in check mode often depends on an earlier one that check mode did not really run';
-  }
+  if (verdict.hint) item.hint = verdict.hint;
   if (notes.length > 0) item.notes = notes;
   return item;
 }
@@ -188,15 +204,17 @@ function recapLine(host: string, entries: Entry[]): string {
   const mine = entries.filter((entry) => entry.result.host === host);
   const count = (test: (entry: Entry) => boolean) => mine.filter(test).length;
   const status = (wanted: Status) => (entry: Entry) => entry.item.status === wanted;
-  const unreachable = count((entry) => entry.item.status === 'error' && entry.result.outcome === 'unreachable');
-  const failed = count(status('error')) - unreachable;
+  const outcome = (wanted: HostTaskResult['outcome']) => (entry: Entry) => entry.result.outcome === wanted;
   const unchecked = count(status('unchecked'));
+  // The other errors: tasks that ran outside check mode and changed the host.
+  const ranForReal = count((entry) => entry.item.status === 'error' && !outcome('failed')(entry) && !outcome('unreachable')(entry));
   const parts = [
     `${count(status('diverged'))} would change`,
     `${count(status('in-sync'))} ok`,
-    `${failed} failed`,
-    `${unreachable} unreachable`,
+    `${count(outcome('failed'))} failed`,
+    `${count(outcome('unreachable'))} unreachable`,
   ];
   if (unchecked > 0) parts.push(`${unchecked} unchecked`);
+  if (ranForReal > 0) parts.push(`${ranForReal} changed the host outside check mode`);
   return `${host}: ${parts.join(', ')}`;
 }

@@ -7,6 +7,7 @@
 // The happy path is one decode and one JSON.parse: no copies of a 100 MB plan.
 import { GitdiffError } from '../../errors.js';
 import { findJsonSyntaxError } from '../../json-syntax.js';
+import { notAPlan } from './document-kind.js';
 import { SUPPORTED_FORMAT_MAJORS, type Plan } from './plan-model.js';
 
 export interface ParsedPlan {
@@ -165,33 +166,19 @@ function uiLogError(name: string): GitdiffError {
 export function checkPlanShape(value: unknown, name: string): Plan {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    throw new GitdiffError(`${name}: found JSON ${found}, not a Terraform plan (an object with format_version and resource_changes)`, { hint: SAVE_AS_JSON_HINT });
+    throw new GitdiffError(`${name}: found JSON ${found}, not a Terraform plan (an object with format_version and planned_values)`, { hint: SAVE_AS_JSON_HINT });
   }
   const object = value as Record<string, unknown>;
-  if ('@message' in object || '@level' in object) throw uiLogError(name);
-  if ('lineage' in object && 'serial' in object) {
-    throw new GitdiffError(`${name}: found a Terraform state file (terraform.tfstate), not a plan`, { hint: SAVE_AS_JSON_HINT });
-  }
+  if (Object.hasOwn(object, '@message') || Object.hasOwn(object, '@level')) throw uiLogError(name);
   const version = object.format_version ?? object.plan_format_version;
-  const planKeys = ['resource_changes', 'resource_drift', 'output_changes', 'planned_values', 'errored'].some((key) => key in object);
-  if (version !== undefined && !planKeys && 'values' in object) {
-    throw new GitdiffError(`${name}: found Terraform state as \`terraform show -json\` prints it without a plan file, not a plan`, { hint: SAVE_AS_JSON_HINT });
-  }
-  if (version !== undefined && !planKeys && 'provider_schemas' in object) {
-    throw new GitdiffError(`${name}: found provider schemas (\`terraform providers schema -json\`), not a plan`, { hint: SAVE_AS_JSON_HINT });
-  }
-  if (typeof version !== 'string') {
-    // How many keys, not which: a JSON file of credentials has the secrets' names there.
-    const keys = Object.keys(object).length;
-    throw new GitdiffError(`${name}: found JSON without a format_version, not \`terraform show -json\` output (${keys} top-level ${keys === 1 ? 'key' : 'keys'})`, { hint: SAVE_AS_JSON_HINT });
-  }
-  const major = version.split('.')[0];
-  if (!(SUPPORTED_FORMAT_MAJORS as readonly string[]).includes(major)) {
-    const shown = /^\d{1,4}(\.\d{1,4}){0,2}$/.test(version) ? version : '(not a version number)';
-    throw new GitdiffError(`${name}: plan format_version ${shown} is not supported (gitdiff reads ${SUPPORTED_FORMAT_MAJORS.map((m) => `${m}.x`).join(' and ')})`, {
+  // A version this reader does not know may also move the members that make a plan: say so first.
+  if (typeof version === 'string' && !(SUPPORTED_FORMAT_MAJORS as readonly string[]).includes(version.split('.')[0])) {
+    throw new GitdiffError(`${name}: plan format_version ${/^\d{1,4}(\.\d{1,4}){0,2}$/.test(version) ? version : '(not a version number)'} is not supported (gitdiff reads ${SUPPORTED_FORMAT_MAJORS.map((m) => `${m}.x`).join(' and ')})`, {
       hint: 'a new major version may change the meaning of fields; check for a newer gitdiff',
     });
   }
+  const instead = notAPlan(object);
+  if (instead) throw new GitdiffError(`${name}: found ${instead.found}, not a plan`, { hint: SAVE_AS_JSON_HINT });
   if (object.errored === true) {
     throw new GitdiffError(`${name}: the plan is marked errored: terraform failed while planning, so it does not show every change`, {
       hint: 'run `terraform plan` and fix the errors it reports',

@@ -1,7 +1,8 @@
 // The parts of Terraform's machine-readable plan (`terraform show -json PLANFILE`)
 // that gitdiff reads. Reference: https://developer.hashicorp.com/terraform/internals/json-format
-// Everything is optional because the format grew over time (0.1 in terraform
-// 0.12 .. 1.2 in 1.5+) and third-party tools write subsets of it.
+// Members are optional because the format grew over time (0.1 in terraform
+// 0.12 .. 1.2 in 1.5+); what every plan must have to be read as one is decided
+// in document-kind.ts (format_version and planned_values).
 
 /**
  * Terraform's actions for one object: ["no-op"], ["create"], ["read"], ["update"],
@@ -60,6 +61,8 @@ export interface Plan {
   /** HCP Terraform's redacted plan (`/plans/:id/json-output-redacted`) names its version so. */
   plan_format_version?: string;
   terraform_version?: string;
+  /** The values after apply; every `show -json` plan has it. Its outputs' `sensitive` is where plans of format 0.x mark a sensitive output (their output_changes carry no masks). */
+  planned_values?: { outputs?: Record<string, { sensitive?: boolean; value?: unknown }> };
   /** Planned changes for every resource instance in configuration or state (no-op included). */
   resource_changes?: ResourceChange[];
   /** Changes Terraform found while refreshing: what happened outside Terraform. */
@@ -74,11 +77,18 @@ export interface Plan {
   errored?: boolean;
   /** False when the plan is partial (deferred changes): another plan/apply round is needed. */
   complete?: boolean;
+  /** The state the plan started from (refreshed): read only for the addresses it holds. */
+  prior_state?: { values?: { root_module?: StateModule } };
   /** Input variables with their values. Sensitive ones are in plain text here: never print them. */
   variables?: Record<string, { value?: unknown }>;
   configuration?: { root_module?: { variables?: Record<string, { sensitive?: boolean }>; outputs?: Record<string, { sensitive?: boolean }> } };
-  /** Root outputs after apply; `sensitive` is where plans of format 0.x mark a sensitive output (their output_changes carry no masks). */
-  planned_values?: { outputs?: Record<string, { sensitive?: boolean; value?: unknown }> };
+}
+
+/** A module of a state's values: its resources, and the modules it calls. */
+export interface StateModule {
+  address?: string;
+  resources?: { address?: string }[];
+  child_modules?: StateModule[];
 }
 
 /** The majors of `format_version` this reader understands. */

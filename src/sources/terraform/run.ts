@@ -23,7 +23,7 @@ export async function runTerraform(args: string[], options: Record<string, unkno
     source: 'terraform',
     target: settings.target,
     items: verdict.items,
-    errors: [],
+    errors: verdict.errors,
     notes: verdict.notes,
     headline: verdict.headline,
     noun: 'resource',
@@ -42,7 +42,7 @@ function verdictOf(parsed: ParsedPlan, settings: TerraformSettings): ReturnType<
     hint: 'no Terraform value nests that deep; is the plan JSON corrupted?',
   });
   try {
-    const verdict = planVerdict(parsed.plan, { refreshOnly: settings.refreshOnly });
+    const verdict = planVerdict(parsed.plan, { refreshOnly: settings.refreshOnly, targets: settings.targets });
     const values = verdict.items.flatMap((item) => item.changes.flatMap((change) => [change.declared, change.live]));
     if (!values.every((value) => nestingWithin(value))) throw tooDeep();
     return verdict;

@@ -9,12 +9,14 @@
 // - drift the plan would not act on (the configuration already matches the
 //   changed object, or ignore_changes covers it) is information: an in-sync
 //   item (listed with -v) and a note naming what changed; drift the plan would revert is shown in the drift group with
-//   the plan's action and the differences between Git and the live object.
-import type { Change, Item } from '../../report.js';
+//   the plan's action and the differences between Git and the live object;
+// - a --target that covers no resource of the plan checked nothing: an error.
+import type { Change, Item, ReportError } from '../../report.js';
 import { attributeChanges, formatPath, type Orientation } from './attribute-diff.js';
 import { classifyActions, describeReason, driftLabel, driftStatus, isChange, plannedStatus, type ActionKind } from './actions.js';
 import type { Plan, PlanChange, ResourceChange } from './plan-model.js';
 import { collectSensitiveValues, sensitiveOutputs, type SensitiveValues } from './sensitive.js';
+import { unmatchedTargets } from './targets.js';
 
 export const DRIFT_GROUP = 'Changes outside Terraform (drift)';
 export const PLANNED_GROUP = 'Planned changes';
@@ -25,11 +27,15 @@ export interface PlanVerdict {
   /** `Drift: 1 changed outside Terraform. Plan: 1 to add, 2 to change, 0 to destroy.` */
   headline: string;
   notes: string[];
+  /** What makes the plan no answer at all (a --target that matched nothing). */
+  errors: ReportError[];
 }
 
 export interface VerdictOptions {
   /** Judge by drift only, as for `terraform plan -refresh-only`. */
   refreshOnly?: boolean;
+  /** The --target addresses the plan was made with: each must have covered something. */
+  targets?: string[];
 }
 
 /** How many drifted attribute paths a planned item names before "and N more". */
@@ -80,7 +86,11 @@ export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdi
   if (invocations > 0) notes.push(`the plan also invokes ${invocations} provider action${invocations === 1 ? '' : 's'} (action blocks): they run on apply and are not drift`);
   if (plan.complete === false) notes.push('the plan is partial (made with -target, or with deferred changes): resources outside it were not checked');
 
-  return { items, headline: headline(plan, drift, refreshOnly), notes };
+  const errors = unmatchedTargets(plan, options.targets ?? []).map((target) => ({
+    message: `--target ${target} matched no resource in the plan: nothing was checked for it`,
+    hint: 'name a resource (aws_instance.web), an instance (aws_instance.web[0]) or a module (module.app); `terraform state list` shows the addresses',
+  }));
+  return { items, headline: headline(plan, drift, refreshOnly), notes, errors };
 }
 
 /** Deposed objects share their address with the current object. */

@@ -15,13 +15,15 @@ describe('verdictFor', () => {
     ['ok', result({}), recap(), 'in-sync'],
     ['changed in check mode', result({ outcome: 'changed', changed: true, checkMode: true }), recap(), 'diverged'],
     ['changed, check mode unknown (text log)', result({ outcome: 'changed', changed: true }), recap(), 'diverged'],
-    ['changed by a check_mode: false task', result({ outcome: 'changed', changed: true, checkMode: false }), recap(), 'unchecked'],
+    ['changed by a check_mode: false task (it changed the host)', result({ outcome: 'changed', changed: true, checkMode: false }), recap(), 'error'],
+    ['ok, check_mode: false, a loop item changed', result({ outcome: 'ok', checkMode: false, items: [{ outcome: 'changed', diffs: [] }] }), recap(), 'error'],
+    ['ok, check_mode: false, nothing changed', result({ outcome: 'ok', checkMode: false }), recap(), 'in-sync'],
     ['failed', result({ outcome: 'failed', msg: 'boom' }), recap({ failures: 1 }), 'error'],
     ['failed, no recap', result({ outcome: 'failed' }), undefined, 'error'],
-    ['failed, ignore_errors', result({ outcome: 'failed', ignored: true }), recap({ failures: 0 }), 'unchecked'],
-    ['failed, rescued (recap: no failures)', result({ outcome: 'failed' }), recap({ failures: 0, rescued: 1 }), 'unchecked'],
+    ['failed, ignore_errors (not checked)', result({ outcome: 'failed', ignored: true }), recap({ failures: 0, ignored: 1 }), 'error'],
+    ['failed, rescued (recap: no failures; not checked)', result({ outcome: 'failed' }), recap({ failures: 0, rescued: 1 }), 'error'],
     ['unreachable', result({ outcome: 'unreachable' }), recap({ unreachable: 1 }), 'error'],
-    ['unreachable, ignore_unreachable', result({ outcome: 'unreachable' }), recap({ unreachable: 0 }), 'unchecked'],
+    ['unreachable, ignore_unreachable (not checked)', result({ outcome: 'unreachable' }), recap({ unreachable: 0 }), 'error'],
     ['command skipped in check mode', result({ outcome: 'skipped', action: 'command', msg: 'Command would have run if not in check mode' }), recap(), 'unchecked'],
     ['module without check mode', result({ outcome: 'skipped', msg: 'remote module (x.y.z) does not support check mode' }), recap(), 'unchecked'],
     ['raw, skipped silently', result({ outcome: 'skipped', action: 'ansible.builtin.raw' }), recap(), 'unchecked'],
@@ -36,7 +38,7 @@ describe('verdictFor', () => {
   });
 
   it('never puts a no_log message in the reason', () => {
-    expect(verdictFor(result({ outcome: 'failed', noLog: true, msg: 'password=hunter2' }), recap({ failures: 1 }))).toEqual({ status: 'error', reason: 'failed' });
+    expect(verdictFor(result({ outcome: 'failed', noLog: true, msg: 'password=hunter2' }), recap({ failures: 1 }))).toMatchObject({ status: 'error', reason: 'failed' });
   });
 });
 

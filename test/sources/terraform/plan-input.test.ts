@@ -5,6 +5,7 @@ import { parsePlanBytes } from '../../../src/sources/terraform/plan-input.js';
 const plan = {
   format_version: '1.2',
   terraform_version: '1.11.4',
+  planned_values: { root_module: {} },
   resource_changes: [{ address: 'terraform_data.a', change: { actions: ['update'], before: { input: 'é ü 日本' }, after: { input: 'x' } } }],
 };
 const json = JSON.stringify(plan);
@@ -59,18 +60,18 @@ describe('parsePlanBytes says what it found instead of a plan', () => {
     ['a JSON array', '[1, 2]', /found JSON an array, not a Terraform plan/],
     ['JSON null', 'null', /found JSON null/],
     ['a JSON number', '42', /found JSON a number/],
-    ['an object without format_version', JSON.stringify({ resource_changes: [], name: 'x' }), /without a format_version.*\(2 top-level keys\)/],
+    ['an object without format_version', JSON.stringify({ resource_changes: [], name: 'x' }), /without a format_version \(2 top-level keys\)/],
     ['format_version 2.0', JSON.stringify({ format_version: '2.0', resource_changes: [] }), /format_version 2\.0 is not supported \(gitdiff reads 0\.x and 1\.x\)/],
-    ['an errored plan', JSON.stringify({ format_version: '1.2', errored: true }), /marked errored/],
+    ['an errored plan', JSON.stringify({ format_version: '1.2', planned_values: {}, errored: true }), /marked errored/],
     ['malformed JSON', '{\n  "format_version": "1.2",\n  "resource_changes": [,]\n}', /not valid JSON \(an unexpected character where a value belongs at line 3, column 24\)/],
     ['truncated JSON', pretty.slice(0, 60), /not valid JSON \(.*cut short.*\)/],
     ['stray closing braces (not a shorter plan)', `{\n  "format_version": "1.2",\n  "variables": {"a": {}}}},\n  "resource_changes": []\n}\n`, /not valid JSON \(unexpected text after the end of the JSON document at line 3, column 26\)/],
     ['20,000-deep nesting, cut short', `{"format_version": "1.2", "x": ${'['.repeat(20000)}${']'.repeat(19999)}}`, /not valid JSON \(a missing ',' or ']' at line 1, column 40031\)/],
     ['a raw line break in a string', '{"format_version": "1.2", "x": "a\nb"}', /control character .* at line 1, column 34/],
-    ['resource_changes not a list', JSON.stringify({ format_version: '1.2', resource_changes: {} }), /resource_changes is not a list/],
-    ['a change without actions', JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'a.b', change: {} }] }), /resource_changes\[0\] \(a\.b\) has no change\.actions list/],
-    ['a change without address', JSON.stringify({ format_version: '1.2', resource_drift: [{ change: { actions: ['update'] } }] }), /resource_drift\[0\] has no address/],
-    ['output_changes of the wrong shape', JSON.stringify({ format_version: '1.2', output_changes: { x: { before: 1 } } }), /output_changes\.x has no actions list/],
+    ['resource_changes not a list', JSON.stringify({ format_version: '1.2', planned_values: {}, resource_changes: {} }), /resource_changes is not a list/],
+    ['a change without actions', JSON.stringify({ format_version: '1.2', planned_values: {}, resource_changes: [{ address: 'a.b', change: {} }] }), /resource_changes\[0\] \(a\.b\) has no change\.actions list/],
+    ['a change without address', JSON.stringify({ format_version: '1.2', planned_values: {}, resource_drift: [{ change: { actions: ['update'] } }] }), /resource_drift\[0\] has no address/],
+    ['output_changes of the wrong shape', JSON.stringify({ format_version: '1.2', planned_values: {}, output_changes: { x: { before: 1 } } }), /output_changes\.x has no actions list/],
   ])('%s', (_name, input, message) => {
     const bytes = typeof input === 'string' ? Buffer.from(input) : input;
     let error: unknown;

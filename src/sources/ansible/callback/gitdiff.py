@@ -129,7 +129,9 @@ class CallbackModule(CallbackBase):
     def __init__(self, display=None):
         super(CallbackModule, self).__init__(display)
         path = os.environ.get(EVENTS_ENV)
-        self._events = open(path, 'a', encoding='utf-8') if path else sys.stdout
+        # Written afresh ('w'), never appended to: a file holds one run, so the final
+        # stats of an earlier run can never vouch for one killed half-way.
+        self._events = open(path, 'w', encoding='utf-8') if path else sys.stdout
         self._progress = bool(path)
         self._play = None
         self._emit({'event': 'start', 'format': FORMAT, 'ansible_version': _ANSIBLE_VERSION})
