@@ -303,9 +303,10 @@ describe('a server that is not a Kubernetes API server', () => {
   });
 
   it.each([
-    ['in plain text, as an ingress answers', { action: 'not-kubernetes' as const }],
-    ['as JSON that is not a Status', { status: 404, body: { error: 'no route' } }],
-  ])('a 404 %s for an object is not "absent"', async (_name, fault) => {
+    ['404 in plain text, as an ingress answers', { action: 'not-kubernetes' as const }],
+    ['404 as JSON that is not a Status', { status: 404, body: { error: 'no route' } }],
+    ['as a 200 that is not the object', { status: 200, body: {} }],
+  ])('an answer %s for an object is neither "absent" nor a verdict', async (_name, fault) => {
     const server = await startKubeApiServer({ objects: [settings] });
     try {
       server.addFault({ path: '/api/v1/namespaces/app/configmaps/settings', ...fault });

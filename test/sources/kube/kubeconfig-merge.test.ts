@@ -115,6 +115,14 @@ describe('environment proxies', () => {
     ['https://192.0.2.10:6443', '192.0.2.0/24'],
     ['https://192.0.2.10:6443', '192.0.2.11'],
     ['https://192.0.2.10:6443', '192.0.2.10'],
+    ['https://192.0.2.10:6443', '192.0.2.10:6443'],
+    ['https://192.0.2.10:6443', '2.10'],
+    ['https://192.0.2.10:6443', '.2.10'],
+    ['https://[2001:db8::5]:6443', '2001:db8::/32'],
+    ['https://[2001:db8::5]:6443', '[2001:db8::5]:6443'],
+    ['https://[2001:db8::5]:6443', '2001:db8::6'],
+    ['https://[::1]:6443', ''],
+    ['https://127.1.2.3:6443', ''],
     ['https://localhost:6443', ''],
   ])('proxies %s with NO_PROXY=%j as kubectl does', async (server, noProxy) => {
     const expected = await kubectlProxies(server, noProxy);

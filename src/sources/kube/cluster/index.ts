@@ -101,7 +101,14 @@ class ClusterLiveSide implements LiveSide {
     const apiPath = `${this.collectionPath(apiVersion, served, declared.namespace)}/${encodeURIComponent(metadata.name)}`;
     try {
       const response = await getJson(this.connection, apiPath, this.settings);
-      if (response.status === 200 && isRecord(response.body)) return { state: 'found', object: response.body as KubeObject };
+      if (response.status === 200) {
+        // The API server answers a GET with the object it names; anything else is not its answer.
+        const body = response.body;
+        if (!isRecord(body) || !isRecord(body.metadata) || body.metadata.name !== metadata.name) {
+          throw new NotKubernetesApiServer(this.connection, `GET ${apiPath} answered 200 without that object`);
+        }
+        return { state: 'found', object: body as KubeObject };
+      }
       if (response.status === 404) {
         if (!isKubernetesNotFound(response.body)) throw new NotKubernetesApiServer(this.connection, `GET ${apiPath} answered 404 without a Kubernetes Status`);
         return { state: 'absent' };

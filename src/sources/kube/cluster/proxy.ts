@@ -76,7 +76,8 @@ export function proxiedHost(server: URL, noProxy: string): boolean {
       if (net.isIP(host) && sameIp(host, entryHost)) return false;
       continue;
     }
-    // `example.com` matches it and its subdomains; `.example.com` and `*.example.com` only subdomains.
+    // `example.com` matches it and its subdomains; `.example.com` and `*.example.com` only subdomains. Never an IP host.
+    if (net.isIP(host)) continue;
     const domain = entryHost.replace(/^\*\./, '.');
     if (domain.startsWith('.') ? host.endsWith(domain) : host === domain || host.endsWith(`.${domain}`)) return false;
   }
