@@ -65,9 +65,12 @@ function walkRecord(declared: Record<string, unknown>, live: Record<string, unkn
   }
   for (const [key, value] of Object.entries(declared)) walk(value, ownValue(live, key), child(where, key), rules.child(key), context);
   // Data maps Git does not declare at all (labels on an object whose manifest has none, a nodeSelector) are additions too.
-  for (const [key, value] of Object.entries(live)) {
+  for (const key of Object.keys(live)) {
+    if (Object.hasOwn(declared, key)) continue;
+    const value = live[key];
+    if (!isRecord(value)) continue;
     const keyRules = rules.child(key);
-    if (!Object.hasOwn(declared, key) && isRecord(value) && keyRules.isDataMap) walk({}, value, child(where, key), keyRules, context);
+    if (keyRules.isDataMap) walk({}, value, child(where, key), keyRules, context);
   }
 }
 
