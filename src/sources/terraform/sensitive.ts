@@ -33,6 +33,7 @@ export class SensitiveValues {
   private readonly scalars = new Set<number | boolean>();
 
   add(value: string | number | boolean): void {
+    if (this.keyAnswers.size > 0) this.keyAnswers.clear();
     if (typeof value === 'number' || typeof value === 'boolean') {
       this.scalars.add(value);
       if (typeof value === 'boolean') this.exact.add(String(value));
@@ -61,9 +62,23 @@ export class SensitiveValues {
     return false;
   }
 
+  /**
+   * Each key's answer, once: the walk asks this of every map and object it
+   * passes, and their keys are mostly the same few attribute names.
+   */
+  private readonly keyAnswers = new Map<string, boolean>();
+
   /** True when a map has a key that is (or holds) a sensitive value: the map cannot be shown, nor a path through it. */
   revealsAKey(map: Record<string, unknown>): boolean {
-    for (const key of Object.keys(map)) if (this.reveals(key)) return true;
+    if (this.exact.size === 0) return false;
+    for (const key of Object.keys(map)) {
+      let answer = this.keyAnswers.get(key);
+      if (answer === undefined) {
+        answer = this.reveals(key);
+        this.keyAnswers.set(key, answer);
+      }
+      if (answer) return true;
+    }
     return false;
   }
 

@@ -35,3 +35,31 @@ describe('SensitiveValues', () => {
     }), { numRuns: 1000 });
   });
 });
+
+describe('SensitiveValues: numbers, bools and map keys', () => {
+  it.each([
+    [48213977, 48213977, true],
+    [48213977, '48213977', true],
+    [48213977, 'pin=48213977', true],
+    [48213977, 48213978, false],
+    [true, true, true],
+    [true, 'true', true],
+    [true, 'it is true', false],
+    [true, false, false],
+    ['hunter22', 48213977, false],
+  ])('secret %j reveals %j: %s', (secret, value, expected) => {
+    const values = new SensitiveValues();
+    values.add(secret);
+    expect(values.reveals(value)).toBe(expected);
+  });
+
+  it('a map with a key that is or holds a secret reveals it; other maps do not', () => {
+    const values = new SensitiveValues();
+    values.add('sensitive-key-7a3b9c');
+    expect(values.revealsAKey({ 'sensitive-key-7a3b9c': 'x' })).toBe(true);
+    expect(values.revealsAKey({ 'prefix-sensitive-key-7a3b9c': 'x' })).toBe(true);
+    expect(values.revealsAKey({ name: 'sensitive-key-7a3b9c' })).toBe(false);
+    values.add('name');
+    expect(values.revealsAKey({ name: 'x' })).toBe(true);
+  });
+});
