@@ -53,6 +53,7 @@ export function notAPlan(object: Json): NotAPlan | undefined {
     return { found: `JSON without a format_version (${keyCount(keys)})` };
   }
   if (has(object, 'format_version') && typeof object.format_version !== 'string') return { found: `JSON whose format_version is not a string (${keyCount(keys)})` };
+  if (has(object, 'planned_values') && !isObject(object.planned_values)) return { found: `JSON whose planned_values is not an object (${keyCount(keys)})` };
   const missing = has(object, 'plan_format_version') ? 'provider_format_version' : 'planned_values';
   return { found: `JSON without ${missing}, which every plan has (${keyCount(keys)})` };
 }

@@ -179,6 +179,8 @@ export function checkPlanShape(value: unknown, name: string): Plan {
   }
   const instead = notAPlan(object);
   if (instead) throw new GitdiffError(`${name}: found ${instead.found}, not a plan`, { hint: SAVE_AS_JSON_HINT });
+  // A plan that failed says so with `errored: true`; any other value than a boolean cannot be trusted to mean "no".
+  if (object.errored !== undefined && typeof object.errored !== 'boolean') throw shapeError(name, 'errored', 'is neither true nor false');
   if (object.errored === true) {
     throw new GitdiffError(`${name}: the plan is marked errored: terraform failed while planning, so it does not show every change`, {
       hint: 'run `terraform plan` and fix the errors it reports',

@@ -62,6 +62,8 @@ describe('parsePlanBytes says what it found instead of a plan', () => {
     ['a JSON number', '42', /found JSON a number/],
     ['an object without format_version', JSON.stringify({ resource_changes: [], name: 'x' }), /without a format_version \(2 top-level keys\)/],
     ['format_version 2.0', JSON.stringify({ format_version: '2.0', resource_changes: [] }), /format_version 2\.0 is not supported \(gitdiff reads 0\.x and 1\.x\)/],
+    ['errored that is not a boolean', JSON.stringify({ format_version: '1.2', planned_values: {}, errored: 'true' }), /not a valid plan: errored is neither true nor false/],
+    ['planned_values that is not an object', JSON.stringify({ format_version: '1.2', planned_values: [], resource_changes: [] }), /found JSON whose planned_values is not an object/],
     ['an errored plan', JSON.stringify({ format_version: '1.2', planned_values: {}, errored: true }), /marked errored/],
     ['malformed JSON', '{\n  "format_version": "1.2",\n  "resource_changes": [,]\n}', /not valid JSON \(an unexpected character where a value belongs at line 3, column 24\)/],
     ['truncated JSON', pretty.slice(0, 60), /not valid JSON \(.*cut short.*\)/],
