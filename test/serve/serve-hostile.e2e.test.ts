@@ -4,7 +4,7 @@
 // plus raw HTTP requests no browser would send. Whatever they do, the process
 // stays up, /healthz answers, the other checks keep running, and every log
 // line is gitdiff's own.
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,17 +12,10 @@ import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/run-cli.js';
 import { check, startServe, type ServeProcess } from '../support/serve-process.js';
+import { writeScript } from '../support/scripts.js';
 
 let scratch: string;
 let serve: ServeProcess;
-
-/** A shell script in the scratch folder, executable. */
-function script(name: string, body: string): string {
-  const file = path.join(scratch, name);
-  writeFileSync(file, `#!/bin/sh\n${body}\n`);
-  chmodSync(file, 0o755);
-  return file;
-}
 
 /** gitdiff's own callback output for one failed task whose message holds a newline and a forged serve line. */
 const FORGED = 'gitdiff serve: check forged: in sync: 0 diverged';
@@ -62,9 +55,9 @@ beforeAll(async () => {
   mkdirSync(path.join(scratch, 'infra'));
   writeFileSync(path.join(scratch, 'forged.events.jsonl'), forgingResults());
   // Ignores SIGTERM, and a grandchild keeps stdout open after SIGKILL: the tool's run never ends by itself.
-  const hang = script('hang.sh', 'trap "" TERM\nsleep 40 &\nsleep 40');
+  const hang = writeScript(scratch, 'hang.sh', 'trap "" TERM\nsleep 40 &\nsleep 40');
   // A failure, then megabytes of one line on stderr: the error must quote a bounded part of it.
-  const flood = script('flood.sh', 'echo "Error: flooded" >&2\nhead -c 5000000 /dev/zero | tr "\\0" "x" >&2\nexit 1');
+  const flood = writeScript(scratch, 'flood.sh', 'echo "Error: flooded" >&2\nhead -c 5000000 /dev/zero | tr "\\0" "x" >&2\nexit 1');
   const checks = [
     { name: 'snapshot', command: ['kube', 'manifests', '--live-from', 'live.yaml'], interval: '1s' },
     { name: 'hang', command: ['terraform', 'infra', '--bin', hang], interval: '1s', timeout: '2s' },
