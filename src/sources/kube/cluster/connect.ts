@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig as KubeConfigType } from '@kubernetes/client-node';
 import { GitdiffError, messageOf } from '../../../errors.js';
+import { splitUserinfo } from '../../../url-credentials.js';
 import { readPlainKubeconfig } from './plain-kubeconfig.js';
 
 export interface ConnectOptions {
@@ -145,17 +146,15 @@ function connection(clusterServer: string, contextName: string, namespace: strin
  * never printed.
  */
 function withoutUserinfo(server: string, contextName: string): { server: string; userinfo?: string } {
+  const split = splitUserinfo(server);
   let url: URL;
   try {
-    url = new URL(server);
+    url = new URL(split.bare);
   } catch {
     throw new GitdiffError(`kubeconfig context "${contextName}": the cluster server is not a URL`, { hint: 'kubectl config view shows the clusters; a server looks like https://HOST:6443' });
   }
-  if (url.username === '' && url.password === '') return { server: server.replace(/\/+$/, '') };
-  const userinfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-  url.username = '';
-  url.password = '';
-  return { server: url.href.replace(/\/+$/, ''), userinfo };
+  if (split.username === undefined) return { server: server.replace(/\/+$/, '') };
+  return { server: url.href.replace(/\/+$/, ''), userinfo: `${split.username}:${split.password ?? ''}` };
 }
 
 /**
