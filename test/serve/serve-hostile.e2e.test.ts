@@ -19,6 +19,7 @@ let serve: ServeProcess;
 
 /** gitdiff's own callback output for one failed task whose message holds a newline and a forged serve line. */
 const FORGED = 'gitdiff serve: check forged: in sync: 0 diverged';
+const SECRET = 'xv-S3cr3t-51d0';
 function forgingResults(): string {
   const events = [
     { event: 'start', format: 'gitdiff-ansible-events/1', ansible_version: '2.14.18' },
@@ -58,16 +59,23 @@ beforeAll(async () => {
   const hang = writeScript(scratch, 'hang.sh', 'trap "" TERM\nsleep 40 &\nsleep 40');
   // A failure, then megabytes of one line on stderr: the error must quote a bounded part of it.
   const flood = writeScript(scratch, 'flood.sh', 'echo "Error: flooded" >&2\nhead -c 5000000 /dev/zero | tr "\\0" "x" >&2\nexit 1');
+  const fakeAnsible = writeScript(scratch, 'ansible-playbook', 'exit 4');
   const checks = [
     { name: 'snapshot', command: ['kube', 'manifests', '--live-from', 'live.yaml'], interval: '1s' },
     { name: 'hang', command: ['terraform', 'infra', '--bin', hang], interval: '1s', timeout: '2s' },
     { name: 'flood', command: ['terraform', 'infra', '--bin', flood], interval: '1s', timeout: '30s' },
     { name: 'forged', command: ['ansible', '--results', 'forged.events.jsonl'], interval: '1s' },
+    // Extra vars in spellings ansible-playbook's argparse accepts, after `--`: masked on the page, the API and --debug.
+    {
+      name: 'secret-vars',
+      command: ['ansible', 'site.yml', '--bin', fakeAnsible, '-e', `token=${SECRET}`, '--', '--extra', `token=${SECRET}`, `--ext=token=${SECRET}`, '-ve', SECRET, `-Cetoken=${SECRET}`],
+      interval: '1s',
+    },
     // Longer than Node's timers hold (2^31-1 ms, 24.8 days): must wait its month, not run back to back.
     { name: 'monthly', command: ['kube', 'manifests', '--live-from', 'live.yaml'], interval: '720h', timeout: '720h' },
   ];
   writeFileSync(path.join(scratch, 'gitdiff.yaml'), dump({ concurrency: 5, checks }));
-  serve = await startServe(['--config', 'gitdiff.yaml', '--grace-period', '1s', '-v'], { cwd: scratch });
+  serve = await startServe(['--config', 'gitdiff.yaml', '--grace-period', '1s', '-v', '--debug'], { cwd: scratch });
 }, 60_000);
 
 afterAll(async () => {
@@ -99,7 +107,7 @@ describe('gitdiff serve among hostile checks and clients', () => {
     await serve.waitForChecks((each) => check(each, 'forged').runs >= 2, 'runs of the forging check');
     const lines = serve.stderr().split('\n').filter((line) => line !== '');
     expect(lines.some((line) => line.includes('check forged:'))).toBe(true);
-    for (const line of lines) expect(line).toMatch(/^(gitdiff serve: |  )/);
+    for (const line of lines) expect(line).toMatch(/^(gitdiff serve: |debug: |  )/);
     expect(lines.filter((line) => line.startsWith(FORGED))).toEqual([]);
     expect(serve.stderr()).not.toMatch(/[\r\u001b]/);
   }, 40_000);
@@ -109,6 +117,15 @@ describe('gitdiff serve among hostile checks and clients', () => {
     const monthly = check(await serve.checks(), 'monthly');
     expect(monthly.runs).toBe(1);
     expect(monthly.verdict).toBe('diverged');
+  }, 40_000);
+
+  it('extra vars in every spelling are masked on the page, in the API and in --debug lines', async () => {
+    await serve.waitForChecks((each) => check(each, 'secret-vars').runs >= 1, 'a run of the check with extra vars');
+    await serve.waitForStderr('running: ');
+    const api = await serve.get('/api/checks');
+    const page = await serve.get('/');
+    expect(JSON.stringify(check(JSON.parse(api.body), 'secret-vars').command)).toContain('token=***');
+    for (const shown of [api.body, page.body, serve.stderr()]) expect(shown).not.toContain(SECRET);
   }, 40_000);
 
   it.each([
