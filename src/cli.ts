@@ -10,9 +10,10 @@ import { exitCode, EXIT_ERROR, type Report } from './report.js';
 import { renderers } from './render/index.js';
 import { chalkFor, decideColorLevel } from './color.js';
 import { outputOptions, writeReport } from './output.js';
-import { GitdiffError, messageOf } from './errors.js';
+import { errorText, GitdiffError, messageOf } from './errors.js';
 import { defineServe } from './serve/command.js';
 import { parseDuration } from './duration.js';
+import { setLongTimeout, type LongTimer } from './timers.js';
 import { addMetricsOptions, exportRunMetrics, metricsOptionsFrom, type MetricsOptions, type RunOutcome } from './metrics/index.js';
 
 export interface Io {
@@ -108,7 +109,7 @@ async function runSource(source: Source, args: string[], options: Record<string,
   // A read of '-' would otherwise wait for stdin to close whatever happens: end it with the run.
   const endStdin = () => (io.stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
   runSignal.addEventListener('abort', endStdin, { once: true });
-  let deadlineTimer: NodeJS.Timeout | undefined;
+  let deadlineTimer: LongTimer | undefined;
 
   const stderrIsTTY = Boolean(io.stderr.isTTY);
   const context: RunContext = {
@@ -131,7 +132,7 @@ async function runSource(source: Source, args: string[], options: Record<string,
     const timeout = String(options.timeout ?? '0');
     const timeoutMs = parseDuration(timeout, '--timeout');
     if (timeoutMs > 0) {
-      deadlineTimer = setTimeout(() => deadline.abort(new GitdiffError(`gave up after --timeout ${timeout}: the run took too long`, {
+      deadlineTimer = setLongTimeout(() => deadline.abort(new GitdiffError(`gave up after --timeout ${timeout}: the run took too long`, {
         hint: 'raise --timeout (0 for no limit); --debug shows what was slow',
       })), timeoutMs);
     }
@@ -153,7 +154,7 @@ async function runSource(source: Source, args: string[], options: Record<string,
     await exportMetrics(metrics, { source: source.name, startedAt }, { ...context, signal: interrupt.signal }, io);
     return EXIT_ERROR;
   } finally {
-    clearTimeout(deadlineTimer);
+    deadlineTimer?.cancel();
     runSignal.removeEventListener('abort', endStdin);
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -197,19 +198,4 @@ function printError(error: unknown, io: Io, debug: boolean): void {
   io.stderr.write(`gitdiff: error: ${errorText(messageOf(error))}\n`);
   if (error instanceof GitdiffError && error.hint) io.stderr.write(`  hint: ${errorText(error.hint)}\n`);
   if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-}
-
-/**
- * Error text fit for a terminal and a log: control characters (a server's
- * message with terminal escapes, a carriage return in a file name) are written
- * as escapes, and every line after the first is indented, so an error can add
- * detail lines (terraform's) but can never forge a `gitdiff:` line of its own.
- */
-export function errorText(text: string): string {
-  const escapes: Record<string, string> = { '\r': '\\r', '\t': '\\t' };
-  return text
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (character) => escapes[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .split('\n')
-    .map((line, index) => (index === 0 || /^\s/.test(line) ? line : `  ${line}`))
-    .join('\n');
 }

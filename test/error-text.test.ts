@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorText } from '../src/cli.js';
+import { errorText } from '../src/errors.js';
 
 describe('errorText', () => {
   it.each([

@@ -1,7 +1,9 @@
-// Large values: a ConfigMap holding a 5 MB file that differs in one line, and
-// a Deployment with 500 containers, one of them drifted. Both are served by
-// the project's test API server (live objects with defaults, managedFields and
-// status, as a real server returns them) and read by `gitdiff kube` over HTTP.
+// Large values: a ConfigMap holding a 5 MB file that differs in one line, a
+// ConfigMap holding 100 KB whose every line ending changed (a diff would be
+// quadratic: a summary instead), and a Deployment with 500 containers, one of
+// them drifted. All are served by the project's test API server (live objects
+// with defaults, managedFields and status, as a real server returns them) and
+// read by `gitdiff kube` over HTTP.
 // Besides time, the output must stay readable: the changed lines with a little
 // context, never the whole value.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -36,6 +38,23 @@ function configMapCase(bytes: number): Case {
   });
   const size = (lines.join('\n').length / 1024 ** 2).toFixed(1);
   return { subject: `ConfigMap, one ${size} MB value, 1 line differs`, declared: configMap(lines.join('\n')), live: configMap(liveLines.join('\n')), mustShow: `setting.${changedLine} = edited-in-the-cluster` };
+}
+
+/** A config file of `bytes` bytes whose every line ending changed live (CRLF): too different to diff, shown as a summary. */
+function lineEndingsCase(bytes: number): Case {
+  const lines: string[] = [];
+  for (let size = 0; size < bytes; size += lines[lines.length - 1].length + 1) lines.push(`setting.${lines.length} = value ${lines.length}`);
+  const configMap = (text: string) => ({
+    apiVersion: 'v1', kind: 'ConfigMap',
+    metadata: { name: 'crlf-config', namespace: 'bench', labels: { app: 'crlf-config' } },
+    data: { 'app.properties': text },
+  });
+  return {
+    subject: `ConfigMap, one ${Math.round(bytes / 1024)} KB value, every line ending differs`,
+    declared: configMap(`${lines.join('\n')}\n`),
+    live: configMap(`${lines.join('\r\n')}\r\n`),
+    mustShow: 'only the line endings differ',
+  };
 }
 
 function deploymentCase(containers: number): Case {
@@ -73,7 +92,9 @@ export const largeValuesScenario: Scenario = {
   id: 'large-values',
   title: 'Large values',
   async run(context: BenchContext): Promise<ScenarioResult> {
-    const cases = context.quick ? [configMapCase(256 * 1024), deploymentCase(50)] : [configMapCase(5 * 1024 ** 2), deploymentCase(500)];
+    const cases = context.quick
+      ? [configMapCase(256 * 1024), lineEndingsCase(16 * 1024), deploymentCase(50)]
+      : [configMapCase(5 * 1024 ** 2), lineEndingsCase(100 * 1024), deploymentCase(500)];
     const server = await startKubeApiServer({ objects: cases.map((each) => each.live) });
     try {
       const kubeconfig = server.writeKubeconfig(path.join(context.workDir, 'large-values'));

@@ -1,11 +1,13 @@
 // The metrics flags every subcommand takes, and their validation. This module
 // is imported by the CLI at start-up, so it stays light: the writers are
 // imported only when a metrics flag is given (see ./index.ts).
+import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { GitdiffError } from '../errors.js';
 import { LABEL_NAME, type Labels } from './metric-set.js';
 import { repeatable } from '../options.js';
+import { maskUserinfo, splitUserinfo } from '../url-credentials.js';
 
 export interface PushgatewayEndpoint {
   /** The base URL without credentials: safe to print. */
@@ -53,28 +55,54 @@ export function addMetricsOptions(command: Command): void {
 /** Labels gitdiff sets itself, or that Prometheus and the Pushgateway own. */
 const RESERVED_LABELS = new Set(['source', 'target', 'status', 'job', 'instance', 'le', 'quantile']);
 
-/** Masks the userinfo of a URL-like string, for messages about a URL that did not parse. */
-export function withoutUserinfo(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
-}
-
 function parsePushgateway(text: string, env: NodeJS.ProcessEnv): PushgatewayEndpoint {
+  const split = splitUserinfo(text);
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(split.bare);
   } catch {
-    throw new GitdiffError(`--pushgateway ${withoutUserinfo(text)}: not a URL`, { hint: 'give the base URL, e.g. http://pushgateway:9091' });
+    throw new GitdiffError(`--pushgateway ${maskUserinfo(text)}: not a URL`, { hint: 'give the base URL, e.g. http://pushgateway:9091' });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new GitdiffError(`--pushgateway: ${url.protocol} is not supported`, { hint: 'use an http:// or https:// URL' });
   }
-  const username = url.username ? decodeURIComponent(url.username) : env.GITDIFF_PUSHGATEWAY_USERNAME;
-  const password = url.username || url.password ? decodeURIComponent(url.password) : env.GITDIFF_PUSHGATEWAY_PASSWORD;
-  url.username = '';
-  url.password = '';
+  const inUrl = split.username !== undefined || split.password !== undefined;
+  const username = inUrl ? split.username : env.GITDIFF_PUSHGATEWAY_USERNAME;
+  const password = inUrl ? split.password : env.GITDIFF_PUSHGATEWAY_PASSWORD;
   url.search = '';
   url.hash = '';
   return { url, username: username || undefined, password: username ? password ?? '' : undefined };
+}
+
+/** What a path that is not a regular file is, in words. */
+function kindOf(info: Stats): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isDirectory()) return 'a directory';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return 'not a file';
+}
+
+export function notRegularTextfile(file: string, info: Stats): GitdiffError {
+  return new GitdiffError(`metrics textfile ${file}: not a regular file (${kindOf(info)})`, {
+    hint: 'give the path of a .prom file in the collector\'s directory; gitdiff replaces that file on each run',
+  });
+}
+
+/**
+ * Refuses a textfile path that holds something other than a regular file, before
+ * the run: opening a FIFO waits for a reader for ever (SIGTERM and --timeout
+ * included), and node_exporter reads only files. An absent path is fine.
+ */
+function requireRegularOrAbsent(file: string): void {
+  let info: Stats;
+  try {
+    info = statSync(file);
+  } catch {
+    return; // absent, or unreachable: the write says what is wrong
+  }
+  if (!info.isFile()) throw notRegularTextfile(file, info);
 }
 
 /** `--metrics-label` pairs, validated (also for the checks of `gitdiff serve`). */
@@ -123,8 +151,10 @@ export function metricsOptionsFrom(options: Record<string, unknown>, cwd: string
     });
   }
   if (job !== undefined && job.trim() === '') throw new GitdiffError('--metrics-job: the job name is empty');
+  const textfilePath = textfile === undefined ? undefined : path.resolve(cwd, textfile);
+  if (textfilePath !== undefined) requireRegularOrAbsent(textfilePath);
   return {
-    textfile: textfile === undefined ? undefined : path.resolve(cwd, textfile),
+    textfile: textfilePath,
     pushgateway: pushgateway === undefined ? undefined : parsePushgateway(pushgateway, env),
     job: job ?? 'gitdiff',
     target,

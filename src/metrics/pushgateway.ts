@@ -64,17 +64,22 @@ async function attempt(request: PushRequest, url: URL): Promise<AttemptFailure |
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
   try {
-    const response = await fetch(url, { method: request.method, headers, body: request.body, signal });
+    // Never followed: a 301-303 would turn the PUT into a GET (the metrics silently lost), and any
+    // redirect would carry the credentials to wherever it points.
+    const response = await fetch(url, { method: request.method, headers, body: request.body, signal, redirect: 'manual' });
     if (response.ok) {
       await response.body?.cancel();
       return undefined;
     }
-    const text = (await response.text().catch(() => '')).trim().split('\n')[0].slice(0, 200);
+    const text = (await errorBodyStart(response)).trim().split('\n')[0].slice(0, 200);
     const denied = response.status === 401 || response.status === 403;
+    const redirected = response.status >= 300 && response.status < 400;
     return {
       message: `HTTP ${response.status}${text ? `: ${text}` : ''}`,
       retry: response.status >= 500,
-      hint: denied ? 'check the credentials (URL userinfo, or GITDIFF_PUSHGATEWAY_USERNAME / _PASSWORD)' : undefined,
+      hint: denied
+        ? 'check the credentials (URL userinfo, or GITDIFF_PUSHGATEWAY_USERNAME / _PASSWORD)'
+        : redirected ? 'gitdiff does not follow redirects: give the URL the Pushgateway answers at (its base path included)' : undefined,
     };
   } catch (error) {
     if (request.signal?.aborted) return { message: 'interrupted', retry: false };
@@ -84,6 +89,30 @@ async function attempt(request: PushRequest, url: URL): Promise<AttemptFailure |
     const reason = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : cause?.message ?? (error as Error).message;
     return { message: code && !reason.includes(code) ? `${reason} (${code})` : reason, retry: true };
   }
+}
+
+/** The most of an error body gitdiff reads: its first line is all a message quotes. */
+const ERROR_BODY_BYTES = 4096;
+
+/** The start of the response's body, at most ERROR_BODY_BYTES; the rest is never read (an endless body ends here). */
+async function errorBodyStart(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  try {
+    while (bytes < ERROR_BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      bytes += value.length;
+    }
+  } catch {
+    // what was read is enough to quote
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, ERROR_BODY_BYTES).toString('utf8');
 }
 
 /** Sends one push; a network failure, timeout or 5xx is tried once more. Throws a GitdiffError naming the server. */

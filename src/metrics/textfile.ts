@@ -6,9 +6,10 @@
 // the write, so an interrupted gitdiff never leaves a temp file behind; one left
 // by a SIGKILL is removed by the next run.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { GitdiffError } from '../errors.js';
+import { notRegularTextfile } from './options.js';
 
 const FILE_MODE = 0o644;
 
@@ -33,13 +34,24 @@ function textfileError(file: string, action: string, error: unknown): GitdiffErr
   });
 }
 
-/** The file's text, or undefined when there is none yet. */
+/**
+ * The file's text, or undefined when there is none yet. Opened without
+ * blocking and checked again, so a FIFO put there since the run started
+ * cannot hang it either.
+ */
 export function readTextfile(file: string): string | undefined {
+  let descriptor: number | undefined;
   try {
-    return readFileSync(file, 'utf8');
+    descriptor = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = fstatSync(descriptor);
+    if (!info.isFile()) throw notRegularTextfile(file, info);
+    return readFileSync(descriptor, 'utf8');
   } catch (error) {
+    if (error instanceof GitdiffError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw textfileError(file, 'read the previous values', error);
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
   }
 }
 

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { GitdiffError } from '../errors.js';
 import { addMetricsOptions, parseMetricLabels } from '../metrics/options.js';
 import type { Labels } from '../metrics/metric-set.js';
+import { sources } from '../sources/index.js';
 import type { Source } from '../sources/types.js';
 
 export interface CheckCommand {
@@ -74,37 +75,16 @@ export function parseCheckCommand(command: readonly string[], sources: readonly 
   return { source, args: parser.args, options, labels, perObject: Boolean(options.metricsPerObject) };
 }
 
-/** Flags whose values may hold secrets (terraform variables, ansible extra vars): masked wherever serve shows a command. */
-const SECRET_VALUE_FLAGS = new Set(['--var', '-e', '--extra-vars']);
-const MASK = '***';
-
-function maskValue(value: string): string {
-  if (value.startsWith('@')) return value; // a file name (`-e @vars.yaml`), not the values
-  const equals = value.indexOf('=');
-  return equals > 0 && !value.trimStart().startsWith('{') ? `${value.slice(0, equals)}=${MASK}` : MASK;
-}
-
 /**
- * The command as the page and the API show it: the values of --var and
- * -e/--extra-vars are masked (`--var db_password=***`), since a status page
- * is read by more people than the config file.
+ * The command as the page and the API show it: each source masks the values
+ * that may hold secrets by its own parser's rules (`--var db_password=***`;
+ * ansible's extra vars in every spelling argparse accepts), since a status
+ * page is read by more people than the config file.
  */
-export function shownCommand(command: readonly string[]): string[] {
-  const shown: string[] = [];
-  for (let index = 0; index < command.length; index++) {
-    const argument = command[index];
-    const equals = argument.indexOf('=');
-    if (argument.startsWith('--') && equals > 0 && SECRET_VALUE_FLAGS.has(argument.slice(0, equals))) {
-      shown.push(`${argument.slice(0, equals)}=${maskValue(argument.slice(equals + 1))}`);
-    } else if (SECRET_VALUE_FLAGS.has(argument) && index + 1 < command.length) {
-      shown.push(argument, maskValue(command[++index]));
-    } else if (/^-e./.test(argument) && !argument.startsWith('--')) {
-      shown.push(`-e${maskValue(argument.slice(2))}`); // -eKEY=VALUE, commander's attached short form
-    } else {
-      shown.push(argument);
-    }
-  }
-  return shown;
+export function shownCommand(command: readonly string[], sourceList: readonly Source[] = sources): string[] {
+  const [name, ...rest] = command;
+  const source = sourceList.find((each) => each.name === name);
+  return [name, ...(source?.maskArguments?.(rest) ?? rest)];
 }
 
 /** A command line a person can read and paste: arguments with spaces or shell characters single-quoted. */

@@ -66,18 +66,28 @@ async function route(routes: Routes, pathname: string): Promise<Reply> {
   }
 }
 
-async function handle(routes: Routes, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  let reply: Reply;
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    reply = { ...text(405, 'only GET and HEAD\n'), headers: { Allow: 'GET, HEAD' } };
-  } else {
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-    try {
-      reply = await route(routes, pathname);
-    } catch (error) {
-      reply = text(500, `gitdiff serve: ${messageOf(error)}\n`);
-    }
+/** The request's path; a target no URL parser accepts (`GET http://[::1`) is answered 400, never thrown. */
+function pathnameOf(request: IncomingMessage): string | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
   }
+}
+
+async function replyTo(routes: Routes, request: IncomingMessage): Promise<Reply> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return { ...text(405, 'only GET and HEAD\n'), headers: { Allow: 'GET, HEAD' } };
+  const pathname = pathnameOf(request);
+  if (pathname === undefined) return text(400, 'bad request target\n');
+  try {
+    return await route(routes, pathname);
+  } catch (error) {
+    return text(500, `gitdiff serve: ${messageOf(error)}\n`);
+  }
+}
+
+async function handle(routes: Routes, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const reply = await replyTo(routes, request);
   response.writeHead(reply.status, {
     ...SECURITY_HEADERS,
     ...reply.headers,
@@ -94,8 +104,14 @@ export interface HttpServer {
 }
 
 export async function startHttpServer(address: ListenAddress, routes: Routes): Promise<HttpServer> {
+  // Anyone who can reach the port can send anything: no request, however malformed, may stop the
+  // process. A failure while answering ends that one connection; an unparsable request gets a 400.
   const server: Server = createServer((request, response) => {
-    void handle(routes, request, response);
+    handle(routes, request, response).catch(() => response.destroy());
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable && !socket.writableEnded) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
   // Scrapes and page loads are short; an idle keep-alive connection must not hold up shutdown.
   server.keepAliveTimeout = 5000;

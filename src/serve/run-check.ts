@@ -5,6 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { Readable } from 'node:stream';
 import { GitdiffError, messageOf } from '../errors.js';
 import type { RunContext } from '../sources/types.js';
+import { setLongTimeout } from '../timers.js';
 import type { Check } from './config.js';
 import { runRecord, type RunRecord } from './state.js';
 
@@ -22,7 +23,7 @@ export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord>
   const controller = new AbortController();
   // Every request in flight listens to it (a large kube check: more than Node's 10 before it warns).
   setMaxListeners(100, controller.signal);
-  const timer = setTimeout(() => {
+  const timer = setLongTimeout(() => {
     controller.abort(new GitdiffError(`timed out after ${formatMs(check.timeoutMs)}`, {
       hint: 'raise the check\'s timeout in the config, or find what is slow with `gitdiff serve --debug`',
     }));
@@ -45,16 +46,23 @@ export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord>
     cwd: io.cwd,
     env: io.env,
   };
+  // A run ends when its source returns or when it is aborted, whichever comes first: a source that
+  // never settles (a tool whose grandchild holds its output open) must not hold the check's slot for
+  // ever. Its late result, if any, is dropped.
+  const abandoned = new Promise<never>((_resolve, reject) => {
+    if (controller.signal.aborted) reject(controller.signal.reason);
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
   const startedAt = Date.now();
   try {
-    const report = await check.source.run(check.args, check.options, context);
+    const report = await Promise.race([check.source.run(check.args, check.options, context), abandoned]);
     if (controller.signal.aborted) return runRecord(startedAt, Date.now(), { error: errorOf(controller.signal.reason) });
     return runRecord(startedAt, Date.now(), { report });
   } catch (error) {
     // When the run was aborted, the reason (timeout, shutdown) says more than the error it caused.
     return runRecord(startedAt, Date.now(), { error: errorOf(controller.signal.aborted ? controller.signal.reason : error) });
   } finally {
-    clearTimeout(timer);
+    timer.cancel();
     io.signal.removeEventListener('abort', onAbort);
   }
 }

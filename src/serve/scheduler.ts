@@ -3,6 +3,7 @@
 // interval is followed by the next one as soon as it ends); at most
 // `concurrency` checks run at once, the others wait in the order they fell due.
 // The scheduler knows names and intervals only; what a run does is the caller's.
+import { setLongTimeout, type LongTimer } from '../timers.js';
 
 export interface ScheduledCheck {
   name: string;
@@ -12,7 +13,7 @@ export interface ScheduledCheck {
 interface Entry {
   intervalMs: number;
   state: 'waiting' | 'queued' | 'running';
-  timer?: ReturnType<typeof setTimeout>;
+  timer?: LongTimer;
   /** When it is next due (waiting), or fell due (queued). */
   dueAt: number;
   lastStartedAt?: number;
@@ -44,7 +45,7 @@ export class Scheduler {
     const wanted = new Set(checks.map((check) => check.name));
     for (const [name, entry] of this.entries) {
       if (wanted.has(name)) continue;
-      clearTimeout(entry.timer);
+      entry.timer?.cancel();
       this.entries.delete(name);
       this.dequeue(name);
     }
@@ -79,7 +80,7 @@ export class Scheduler {
   /** Schedules nothing more; resolves when the runs in flight have ended. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const entry of this.entries.values()) clearTimeout(entry.timer);
+    for (const entry of this.entries.values()) entry.timer?.cancel();
     this.queue.length = 0;
     await Promise.all([...this.inFlight]);
   }
@@ -89,7 +90,7 @@ export class Scheduler {
   }
 
   private wait(name: string, entry: Entry, dueAt: number): void {
-    clearTimeout(entry.timer);
+    entry.timer?.cancel();
     entry.timer = undefined;
     entry.dueAt = dueAt;
     if (dueAt <= Date.now()) {
@@ -97,7 +98,7 @@ export class Scheduler {
       return;
     }
     entry.state = 'waiting';
-    entry.timer = setTimeout(() => {
+    entry.timer = setLongTimeout(() => {
       entry.timer = undefined;
       this.enqueue(name);
       this.pump();

@@ -3,12 +3,12 @@
 // refused (stderr, the page, gitdiff_serve_config_last_reload_successful 0) and
 // the running one kept. The process's only long-lived state is here.
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '../duration.js';
-import { GitdiffError, messageOf } from '../errors.js';
+import { errorText, GitdiffError, messageOf } from '../errors.js';
 import { plainSummaryLine } from '../render/plain.js';
 import type { ReportError } from '../report.js';
 import { sources } from '../sources/index.js';
+import { delay } from '../timers.js';
 import type { CheckView, ServeView } from './api.js';
 import { loadServeConfig, type ServeConfig } from './config.js';
 import { parseListen, startHttpServer } from './http.js';
@@ -48,10 +48,12 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   const address = parseListen(options.listen);
   const graceMs = parseDuration(options.gracePeriod, '--grace-period');
   const file = path.resolve(io.cwd, options.config);
-  const log = (line: string) => io.stderr.write(`gitdiff serve: ${line}\n`);
+  // Lines carry text from hosts and clusters (a task's failure message, a server's error): escaped as
+  // the CLI's error lines are, so none can add a line of its own (`check x: in sync`).
+  const log = (line: string) => io.stderr.write(`gitdiff serve: ${errorText(line)}\n`);
   const logError = (error: ReportError, prefix = '') => {
-    io.stderr.write(`gitdiff serve: error: ${prefix}${error.message}\n`);
-    if (error.hint) io.stderr.write(`  hint: ${error.hint}\n`);
+    log(`error: ${prefix}${error.message}`);
+    if (error.hint) io.stderr.write(`  hint: ${errorText(error.hint)}\n`);
   };
 
   let config: ServeConfig = loadServeConfig(file, sources);
@@ -72,7 +74,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     const controller = new AbortController();
     inFlight.set(name, controller);
     statuses.set(name, { ...status, runningSince: Date.now() });
-    const debugLog = options.debug ? (line: string) => io.stderr.write(`debug: ${line}\n`) : undefined;
+    const debugLog = options.debug ? (line: string) => io.stderr.write(`debug: ${errorText(line)}\n`) : undefined;
     const run = await runCheck(check, { cwd: config.dir, env: io.env, debugLog, signal: controller.signal });
     if (inFlight.get(name) === controller) inFlight.delete(name);
     const current = statuses.get(name);
@@ -188,7 +190,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   const grace = new AbortController();
   const finishedInTime = await Promise.race([
     stopped.then(() => true),
-    sleep(graceMs, false, { signal: grace.signal }).catch(() => false),
+    delay(graceMs, grace.signal).then(() => false),
     interrupted.then(() => false),
   ]);
   grace.abort();
@@ -196,7 +198,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     log(`${signal}: aborting ${inFlight.size === 1 ? 'the running check' : `${checks(inFlight.size)} running`}: ${[...inFlight.keys()].join(', ')}`);
     for (const controller of inFlight.values()) controller.abort(new GitdiffError(`interrupted by ${signal}`));
     const wait = new AbortController();
-    await Promise.race([stopped, sleep(ABORT_WAIT_MS, undefined, { signal: wait.signal }).catch(() => {})]);
+    await Promise.race([stopped, delay(ABORT_WAIT_MS, wait.signal)]);
     wait.abort();
   }
   await http.close();

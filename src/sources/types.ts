@@ -58,4 +58,11 @@ export interface Source {
    * light: import heavy modules (the Kubernetes client, execa) inside run().
    */
   run(args: string[], options: Record<string, unknown>, context: RunContext): Promise<Report>;
+  /**
+   * The subcommand's command-line arguments as anything that shows a command
+   * shows them (serve's page and API): every value that may be secret masked
+   * with maskedAssignment, by the rules of the parser that reads it. Absent
+   * when no argument can hold a secret.
+   */
+  maskArguments?(args: readonly string[]): string[];
 }

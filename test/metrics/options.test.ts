@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { addMetricsOptions, metricsOptionsFrom, withoutUserinfo } from '../../src/metrics/options.js';
+import { addMetricsOptions, metricsOptionsFrom } from '../../src/metrics/options.js';
+import { maskUserinfo } from '../../src/url-credentials.js';
 
 /** Parses `args` the way the CLI does: the source's own options first, then the common ones. */
 function parse(args: string[], env: NodeJS.ProcessEnv = {}, defineSource: (command: Command) => void = () => {}) {
@@ -63,7 +64,7 @@ describe('metrics flags', () => {
 
   it('never echoes the credentials of a URL it cannot parse', () => {
     expect(() => parse(['--pushgateway', 'http://alice:hunter2@pgw:notaport'])).toThrow(/^--pushgateway http:\/\/\*\*\*@pgw:notaport: not a URL$/);
-    expect(withoutUserinfo('https://a:b@c/d@e')).toBe('https://***@c/d@e');
+    expect(maskUserinfo('https://a:b@c/d@e')).toBe('https://***@e');
   });
 
   it('keeps a source\'s own --target (terraform plan -target) and names the label flag --metrics-target', () => {

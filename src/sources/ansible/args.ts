@@ -47,27 +47,59 @@ export function refuseUnsafeArgs(run: Pick<PlaybookRun, 'extraVars' | 'extraArgs
   }
 }
 
-/** The values of -e / --extra-vars (and argparse abbreviations of it) among extra arguments. */
-export function extraVarsIn(args: string[]): string[] {
-  const values: string[] = [];
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    const [name, inline] = splitLongOption(arg);
-    if (arg === '-e' || (name.length >= 4 && '--extra-vars'.startsWith(name) && inline === undefined)) {
-      if (index + 1 < args.length) values.push(args[++index]);
-    } else if (name.length >= 4 && '--extra-vars'.startsWith(name)) {
-      values.push(inline ?? '');
-    } else if (arg.startsWith('-e') && !arg.startsWith('--')) {
-      values.push(arg.slice(2));
-    }
-  }
-  return values;
+/** Where an argument carries extra vars: `args[index].slice(offset)` is the value. */
+interface ExtraVarsAt {
+  index: number;
+  offset: number;
 }
 
-function splitLongOption(arg: string): [string, string | undefined] {
-  if (!arg.startsWith('--')) return [arg, undefined];
-  const equals = arg.indexOf('=');
-  return equals < 0 ? [arg, undefined] : [arg.slice(0, equals), arg.slice(equals + 1)];
+/**
+ * Where extra vars are among ansible-playbook arguments, found by argparse's
+ * own rules, so no spelling it accepts slips past the check-mode refusal or
+ * the masking: a long option is any unambiguous prefix of its name (`--e` to
+ * `--extra-vars`; no other ansible-playbook option starts with `--e`), with
+ * its value after `=` or in the next argument; short options cluster, so in
+ * `-vvve VALUE` or `-veVALUE` the `e` takes the rest or the next argument.
+ * Erring towards more: every other letter in a cluster counts as a flag (a
+ * `-u` that takes `edward` reads as `-u -e dward`), which masks and checks a
+ * little more than argparse would read, never less. `--` is no stop either:
+ * gitdiff's own command line has one before ansible-playbook's arguments.
+ */
+function extraVarsPositions(args: readonly string[]): ExtraVarsAt[] {
+  const found: ExtraVarsAt[] = [];
+  const valueAt = (index: number, offset: number) => {
+    if (offset < args[index].length) found.push({ index, offset });
+    else if (index + 1 < args.length) found.push({ index: index + 1, offset: 0 });
+  };
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg.startsWith('--')) {
+      const equals = arg.indexOf('=');
+      const name = equals < 0 ? arg : arg.slice(0, equals);
+      if (name.length < 3 || !'--extra-vars'.startsWith(name)) continue;
+      valueAt(index, equals < 0 ? arg.length : equals + 1);
+    } else if (arg.startsWith('-')) {
+      const cluster = /^-[A-Za-z]*?e/.exec(arg);
+      if (!cluster) continue;
+      valueAt(index, cluster[0].length);
+    } else {
+      continue;
+    }
+    if (found.at(-1)?.index === index + 1) index++; // the value is consumed, whatever it looks like
+  }
+  return found;
+}
+
+/** The values of -e / --extra-vars, in every spelling argparse accepts, among ansible-playbook arguments. */
+export function extraVarsIn(args: readonly string[]): string[] {
+  return extraVarsPositions(args).map(({ index, offset }) => args[index].slice(offset));
+}
+
+/** The arguments with each extra-vars value replaced by `mask(value)`: for anything that shows a command line. */
+export function maskExtraVars(args: readonly string[], mask: (value: string) => string): string[] {
+  const shown = [...args];
+  for (const { index, offset } of extraVarsPositions(args)) shown[index] = args[index].slice(0, offset) + mask(args[index].slice(offset));
+  return shown;
 }
 
 /** ansible-playbook's arguments, check and diff mode first. */
@@ -85,20 +117,7 @@ export function playbookArgv(run: PlaybookRun): string[] {
   ];
 }
 
-/** The command line for --debug logs: extra-vars values may hold secrets, so they are masked. */
+/** The command line for --debug logs: extra-vars values may hold secrets, so they are masked whole. */
 export function describeArgv(bin: string, argv: string[]): string {
-  const shown: string[] = [];
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index];
-    shown.push(arg);
-    if (arg === '-e' || arg === '--extra-vars') {
-      if (index + 1 < argv.length) {
-        shown.push('***');
-        index++;
-      }
-    } else if (/^(-e.+|--extra-vars=.*)$/.test(arg)) {
-      shown[shown.length - 1] = arg.startsWith('--') ? '--extra-vars=***' : '-e***';
-    }
-  }
-  return [bin, ...shown].join(' ');
+  return [bin, ...maskExtraVars(argv, () => '***')].join(' ');
 }

@@ -2,7 +2,9 @@
 // per-task verdict. This module only declares the command; the work (and its
 // imports: execa, the parsers) live in run.ts.
 import type { Command } from 'commander';
+import { maskedAssignment } from '../../masked.js';
 import { repeatable } from '../../options.js';
+import { maskExtraVars } from './args.js';
 import type { Source } from '../types.js';
 
 export const ansible: Source = {
@@ -22,4 +24,6 @@ export const ansible: Source = {
     const { runAnsible } = await import('./run.js');
     return runAnsible(args, options, context);
   },
+  // gitdiff's -e/--extra-vars and ansible-playbook's own spellings after `--`: one rule, argparse's.
+  maskArguments: (args) => maskExtraVars(args, maskedAssignment),
 };

@@ -2,6 +2,7 @@
 // This module only declares the command; the work (and its imports) live in run.ts.
 import type { Command } from 'commander';
 import type { Source } from '../types.js';
+import { maskedAssignment } from '../../masked.js';
 import { repeatable } from '../../options.js';
 
 
@@ -24,4 +25,16 @@ export const terraform: Source = {
     const { runTerraform } = await import('./run.js');
     return runTerraform(args, options, context);
   },
+  maskArguments: maskVarValues,
 };
+
+/** commander reads `--var NAME=VALUE` and `--var=NAME=VALUE`; nothing after `--` reaches terraform. */
+function maskVarValues(args: readonly string[]): string[] {
+  const shown: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '--var' && index + 1 < args.length) shown.push(arg, maskedAssignment(args[++index]));
+    else shown.push(arg.startsWith('--var=') ? `--var=${maskedAssignment(arg.slice('--var='.length))}` : arg);
+  }
+  return shown;
+}

@@ -13,6 +13,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { capture } from '../../captured-output.js';
 import { GitdiffError } from '../../errors.js';
 import type { RunContext } from '../types.js';
 import { decodePlanBytes, type DecodedPlan } from './plan-input.js';
@@ -103,11 +104,15 @@ async function terraform(settings: TerraformSettings, dir: string, args: string[
   context.log(`run: ${displayCommand(settings.bin, fullArgs)}`);
   const write = context.verbose ? context.progress : context.debug ? context.log : undefined;
   const forward = write && ((line: string) => write(`terraform: ${line}`));
+  // Only show's stdout (the plan) is read whole; init's and plan's stdout and every stderr are only
+  // quoted when a step fails, so gitdiff keeps a bounded start and end of them (a flood costs nothing).
+  const planOnStdout = options.stream === 'none';
   const child = execa(settings.bin, fullArgs, {
     env: { ...context.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
     extendEnv: false,
     stdin: 'ignore',
     encoding: 'buffer',
+    buffer: { stdout: planOnStdout, stderr: false },
     maxBuffer: MAX_OUTPUT_BYTES,
     reject: false,
     cancelSignal: context.signal,
@@ -115,40 +120,52 @@ async function terraform(settings: TerraformSettings, dir: string, args: string[
     // re-raise the signal once the CLI's one-shot handler has run, killing gitdiff before its finally blocks.
     cleanup: false,
   });
+  // A process terraform started (a provider plugin) can keep its output open after terraform is
+  // stopped: once the run is aborted, stop reading, or gitdiff would wait for it for ever.
+  const stopReading = () => {
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  };
+  context.signal.addEventListener('abort', stopReading, { once: true });
   if (forward) {
     if (options.stream === 'text') forwardLines(child.stdout, forward);
     if (options.stream === 'json-ui') forwardLines(child.stdout, (line) => forward(uiMessage(line)));
     forwardLines(child.stderr, forward);
   }
-  const result = await child;
-  if (result.isCanceled) throw context.signal.reason ?? new GitdiffError(`terraform ${args[0]} was interrupted`);
+  const stderr = capture(child.stderr);
+  const stdoutTail = planOnStdout ? undefined : capture(child.stdout);
+  const result = await child.finally(() => context.signal.removeEventListener('abort', stopReading));
+  if (result.isCanceled || context.signal.aborted) throw context.signal.reason ?? new GitdiffError(`terraform ${args[0]} was interrupted`);
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT' || code === 'EACCES') {
     throw new GitdiffError(`${settings.bin}: ${code === 'ENOENT' ? 'not found' : 'not executable'}`, {
       hint: 'install terraform, or pass --bin PATH (or set GITDIFF_TERRAFORM_BIN), e.g. --bin tofu',
     });
   }
-  const stdout = Buffer.from(result.stdout.buffer, result.stdout.byteOffset, result.stdout.byteLength);
+  const stdout = planOnStdout ? Buffer.from(result.stdout.buffer, result.stdout.byteOffset, result.stdout.byteLength) : Buffer.alloc(0);
   if (result.exitCode !== undefined && (options.okCodes ?? [0]).includes(result.exitCode)) return stdout;
   throw terraformFailureError({
     step: args[0],
     dir: settings.label,
     exitCode: result.exitCode,
     signal: result.signal,
-    stderr: Buffer.from(result.stderr).toString('utf8'),
+    stderr: (await stderr).text(),
     // show's stdout is (part of) a plan; only init's and plan's may be quoted.
-    stdout: options.stream === 'none' ? '' : stdout.toString('utf8'),
+    stdout: stdoutTail ? (await stdoutTail).text() : '',
     initRan: settings.init,
   });
 }
+
+/** A line forwarded with -v / --debug: a flood without newlines is cut, not gathered whole. */
+const MAX_FORWARDED_LINE = 4096;
 
 function forwardLines(stream: NodeJS.ReadableStream | null, write: (line: string) => void): void {
   if (!stream) return;
   let pending = '';
   stream.on('data', (chunk: Buffer) => {
     const lines = (pending + chunk.toString('utf8')).split(/\r?\n/);
-    pending = lines.pop() ?? '';
-    for (const line of lines) if (line.trim() !== '') write(line);
+    pending = (lines.pop() ?? '').slice(0, MAX_FORWARDED_LINE);
+    for (const line of lines) if (line.trim() !== '') write(line.slice(0, MAX_FORWARDED_LINE));
   });
   stream.on('end', () => {
     if (pending.trim() !== '') write(pending);

@@ -19,6 +19,12 @@ export interface TerraformFailure {
 
 /** Terraform's diagnostics after the summary line, at most this many. */
 const DETAIL_LINES = 12;
+/** A quoted line longer than this is cut: one line of a flood must not become a 30 MB error. */
+const LINE_CHARS = 400;
+
+function clipped(line: string): string {
+  return line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)} ... (${line.length - LINE_CHARS} more characters)` : line;
+}
 
 export function terraformFailureError(failure: TerraformFailure): GitdiffError {
   // `plan -json` reports its diagnostics as JSON lines on stdout; anything else (init, show, crashes) is text.
@@ -27,8 +33,8 @@ export function terraformFailureError(failure: TerraformFailure): GitdiffError {
   const lines = [...fromJson, ...text];
   const errorAt = lines.findIndex((line) => /^Error:/.test(line));
   const shown = errorAt >= 0 ? lines.slice(errorAt) : lines.slice(-DETAIL_LINES);
-  const summary = shown.length > 0 ? shown[0].replace(/^Error:\s*/, '') : 'no error message';
-  const details = shown.slice(1, 1 + DETAIL_LINES).map((line) => `  ${line}`);
+  const summary = shown.length > 0 ? clipped(shown[0].replace(/^Error:\s*/, '')) : 'no error message';
+  const details = shown.slice(1, 1 + DETAIL_LINES).map((line) => `  ${clipped(line)}`);
   const status = failure.exitCode !== undefined ? `exit ${failure.exitCode}` : `killed by ${failure.signal ?? 'a signal'}`;
   const message = [`terraform ${failure.step} failed in ${failure.dir} (${status}): ${summary}`, ...details].join('\n');
   return new GitdiffError(message, { hint: hintFor(lines.join('\n'), failure) });

@@ -16,6 +16,7 @@ import { GitdiffError, messageOf } from '../../../errors.js';
 import { chooseContext, kubeconfigDocument, kubeconfigFiles, loadKubeconfig, type ChosenContext } from './kubeconfig-files.js';
 import { plainSettings } from './plain-kubeconfig.js';
 import { proxyRoute, tunnelingAgent, type ProxyRoute } from './proxy.js';
+import { splitUserinfo } from '../../../url-credentials.js';
 
 export interface ConnectOptions {
   kubeconfig?: string;
@@ -173,17 +174,15 @@ function connection(clusterServer: string, contextName: string, namespace: strin
  * never printed.
  */
 function withoutUserinfo(server: string, contextName: string): { server: string; userinfo?: string } {
+  const split = splitUserinfo(server);
   let url: URL;
   try {
-    url = new URL(server);
+    url = new URL(split.bare);
   } catch {
     throw new GitdiffError(`kubeconfig context "${contextName}": the cluster server is not a URL`, { hint: 'kubectl config view shows the clusters; a server looks like https://HOST:6443' });
   }
-  if (url.username === '' && url.password === '') return { server: server.replace(/\/+$/, '') };
-  const userinfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-  url.username = '';
-  url.password = '';
-  return { server: url.href.replace(/\/+$/, ''), userinfo };
+  if (split.username === undefined) return { server: server.replace(/\/+$/, '') };
+  return { server: url.href.replace(/\/+$/, ''), userinfo: `${split.username}:${split.password ?? ''}` };
 }
 
 /**

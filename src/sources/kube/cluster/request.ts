@@ -9,6 +9,7 @@ import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitdiffError, messageOf } from '../../../errors.js';
 import { parseJsonExact } from '../../../exact-integers.js';
+import { MAX_TIMER_MS } from '../../../timers.js';
 import type { Connection } from './connect.js';
 import { backoffMs, MAX_ATTEMPTS, retryAfterMs, retryableStatus } from './retry.js';
 
@@ -139,7 +140,9 @@ function attemptRequest(connection: Connection, apiPath: string, settings: Reque
       },
     );
     if (settings.timeoutMs > 0) {
-      request.setTimeout(settings.timeoutMs, () => request.destroy(new TimeoutError()));
+      // An idle socket's timeout is one Node timer: past MAX_TIMER_MS (24.8 days) it would fire at once;
+      // 24.8 days of silence is as good as any longer wait.
+      request.setTimeout(Math.min(settings.timeoutMs, MAX_TIMER_MS), () => request.destroy(new TimeoutError()));
     }
     request.on('error', (error) => reject(unreachable(connection, method, url, error, settings)));
     request.end(shape.body);
