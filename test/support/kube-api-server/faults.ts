@@ -2,7 +2,8 @@
 // Status body a real server would send for it, or a given one), after an optional
 // delay, a limited number of times; or fails the way networks and dying servers
 // do: the connection cut in the middle of the body, a 200 whose JSON body ends
-// half-way, or no answer at all. (TLS with an untrusted certificate is a server
+// half-way, or no answer at all; or answers the way a hostile or broken server
+// might, through a `respond` function (hostile-answers.ts has them). (TLS with an untrusted certificate is a server
 // option plus a kubeconfig without its CA: see `tls` and `certificateAuthority`.)
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { statusForCode, type ForbiddenRequest } from './status-bodies.js';
@@ -12,8 +13,12 @@ import { statusForCode, type ForbiddenRequest } from './status-bodies.js';
  * reset: send the headers and half of the real body, then destroy the connection.
  * truncate: answer 200 with the real body cut in half, ending the response cleanly.
  * hang: read the request and never answer (until the client or the server closes).
+ * respond: let `respond` write the whole answer (a body of any size, at any pace).
  */
-export type FaultAction = 'status' | 'reset' | 'truncate' | 'hang';
+export type FaultAction = 'status' | 'reset' | 'truncate' | 'hang' | 'respond';
+
+/** Writes a whole answer; resolves once it is done (or the client went away). */
+export type Responder = (response: ServerResponse, query: Record<string, string>) => Promise<void>;
 
 export interface Fault {
   /** Only requests with this method (GET, PATCH...); any method when absent. */
@@ -32,8 +37,10 @@ export interface Fault {
   delayMs?: number;
   /** The user a 403 names; default a service account, as RBAC denials usually show. */
   user?: string;
-  /** What to do; default 'status' when `status` is given. */
+  /** What to do; default 'status' when `status` is given, 'respond' when `respond` is. */
   action?: FaultAction;
+  /** With 'respond': writes the answer instead of the server. */
+  respond?: Responder;
 }
 
 export const DEFAULT_FORBIDDEN_USER = 'system:serviceaccount:default:gitdiff';
@@ -69,12 +76,17 @@ export type FaultEffect = 'answered' | 'serve' | { cut: 'reset' | 'truncate' };
  * request should be served normally; `{ cut }` means serve it, but through a
  * response that `cutResponse` breaks.
  */
-export async function answerWithFault(fault: Fault, request: Omit<ForbiddenRequest, 'user'>, response: ServerResponse): Promise<FaultEffect> {
+export async function answerWithFault(fault: Fault, request: Omit<ForbiddenRequest, 'user'>, response: ServerResponse,
+  query: Record<string, string> = {}): Promise<FaultEffect> {
   if (fault.delayMs) await sleep(fault.delayMs);
-  const action = fault.action ?? (fault.status === undefined ? undefined : 'status');
+  const action = fault.action ?? (fault.respond ? 'respond' : fault.status === undefined ? undefined : 'status');
   switch (action) {
     case undefined:
       return 'serve';
+    case 'respond':
+      if (!fault.respond) throw new Error('test API server: a respond fault without its respond function');
+      await fault.respond(response, query);
+      return 'answered';
     case 'status': {
       const code = fault.status ?? 500;
       const body = fault.body ?? statusForCode(code, { ...request, user: fault.user ?? DEFAULT_FORBIDDEN_USER }, fault.retryAfterSeconds);

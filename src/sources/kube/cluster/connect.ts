@@ -14,12 +14,15 @@ import path from 'node:path';
 import type { KubeConfig as KubeConfigType } from '@kubernetes/client-node';
 import { GitdiffError, messageOf } from '../../../errors.js';
 import { readPlainKubeconfig } from './plain-kubeconfig.js';
+import { execPluginsUnder } from './exec-plugin.js';
 
 export interface ConnectOptions {
   kubeconfig?: string;
   context?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The run's signal (--timeout, serve's check timeout, SIGTERM): exec credential plugins are killed when it fires. */
+  signal?: AbortSignal;
 }
 
 export interface Connection {
@@ -62,6 +65,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
 async function connectWithClient(options: ConnectOptions, kubeconfigFiles: string[], homeConfig: string): Promise<Connection> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
+  if (options.signal) execPluginsUnder(config, options.signal);
   let inCluster = false;
   try {
     if (kubeconfigFiles.length > 0) {
@@ -105,6 +109,8 @@ async function connectWithClient(options: ConnectOptions, kubeconfigFiles: strin
   try {
     await config.applyToHTTPSOptions(requestOptions);
   } catch (error) {
+    // An exec plugin killed at the deadline: the deadline is the reason, not the plugin.
+    if (options.signal?.aborted) throw options.signal.reason;
     // For a plain-http server the client refuses to build its agent, after it has
     // already set the auth headers; that refusal does not concern us (we build our own agent).
     if (!cluster.server.startsWith('http:')) {

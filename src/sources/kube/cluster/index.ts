@@ -10,6 +10,8 @@ import { groupOf } from '../kinds.js';
 import { connect, type ConnectOptions, type Connection } from './connect.js';
 import { discoverGroupVersion, groupVersionPath, type GroupVersionDiscovery, type ServedKind } from './discovery.js';
 import { ACCEPT_METADATA, getJson, type RequestSettings } from './request.js';
+import { trustedAnswer, type Asked } from './answers.js';
+import { parseLabelSelector } from '../selector.js';
 import { apiFailure } from './status.js';
 import { runBounded } from './pool.js';
 import { readOpenApi } from './openapi.js';
@@ -18,15 +20,36 @@ import type { OpenApiRead } from '../schema/schema-set.js';
 
 const CONCURRENCY = 8;
 const PAGE_SIZE = 500;
+/**
+ * 1,000 pages of 500 are half a million objects of one kind, three times the
+ * largest cluster Kubernetes supports (150,000 Pods): a LIST that goes on is a
+ * broken or hostile server.
+ */
+const MAX_LIST_PAGES = 1000;
+/**
+ * What the listed objects kept for the run (orphans, autoscalers, the declared
+ * objects of each LIST) may weigh as JSON: a few times this once parsed, and far
+ * past what real clusters send (10,000 objects of 10 KB are 100 MB).
+ */
+const MAX_KEPT_BYTES = 256 * 1024 * 1024;
+
+interface ListOptions {
+  labelSelector?: string;
+  metadataOnly?: boolean;
+  /** Which listed objects to keep (all when absent); every item is checked all the same. */
+  keep?: (object: KubeObject) => boolean;
+}
 
 export async function connectLiveCluster(options: ConnectOptions & { namespace?: string; settings: RequestSettings }): Promise<LiveSide> {
-  const connection = await connect(options);
+  const connection = await connect({ ...options, signal: options.settings.signal });
   return new ClusterLiveSide(connection, options.namespace ?? connection.namespace, options.settings);
 }
 
 class ClusterLiveSide implements LiveSide {
   private readonly discovered = new Map<string, GroupVersionDiscovery>();
   private openApi?: Promise<OpenApiRead>;
+  /** The bytes of the listed objects kept so far, each counted at its share of its page. */
+  private keptBytes = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -101,7 +124,10 @@ class ClusterLiveSide implements LiveSide {
     const apiPath = `${this.collectionPath(apiVersion, served, declared.namespace)}/${encodeURIComponent(metadata.name)}`;
     try {
       const response = await getJson(this.connection, apiPath, this.settings);
-      if (response.status === 200 && isRecord(response.body)) return { state: 'found', object: response.body as KubeObject };
+      if (response.status === 200 && isRecord(response.body)) {
+        const asked = { verb: 'GET', path: apiPath, apiVersion, kind: declared.object.kind, namespaced: served.namespaced, namespace: declared.namespace, name: metadata.name } as const;
+        return { state: 'found', object: trustedAnswer(this.connection.server, response.body, asked) };
+      }
       if (response.status === 404) return { state: 'absent' };
       return {
         state: 'error',
@@ -115,7 +141,9 @@ class ClusterLiveSide implements LiveSide {
   private async listGroup(group: DeclaredObject[], served: ServedKind): Promise<LiveLookup[]> {
     const { apiVersion, kind } = group[0].object;
     const namespace = group[0].namespace;
-    const listed = await this.listAll(apiVersion, kind, served, namespace);
+    // Only the declared objects are kept of each page: a namespace of thousands costs the memory of the few compared.
+    const declaredNames = new Set(group.map((declared) => declared.object.metadata.name));
+    const listed = await this.listAll(apiVersion, kind, served, namespace, { keep: (object) => declaredNames.has(object.metadata.name) });
     if (listed === 'forbidden') {
       // Some roles allow get but not list: fall back to one GET per object.
       return Promise.all(group.map((declared) => this.getOne(declared, served)));
@@ -128,36 +156,61 @@ class ClusterLiveSide implements LiveSide {
     });
   }
 
-  /** Every object of a kind in one namespace (or all, or cluster-scoped), page by page. */
-  private async listAll(apiVersion: string, kind: string, served: ServedKind, namespace: string | undefined, labelSelector?: string, metadataOnly = false): Promise<ListResult | 'forbidden'> {
+  /**
+   * Every object of a kind in one namespace (or all, or cluster-scoped), page by page,
+   * each item checked against what was asked (answers.ts). Paging is bounded: a
+   * `continue` token seen before is a loop, and a LIST past MAX_LIST_PAGES does not end.
+   */
+  private async listAll(apiVersion: string, kind: string, served: ServedKind, namespace: string | undefined, options: ListOptions = {}): Promise<ListResult | 'forbidden'> {
     const basePath = served.namespaced && namespace === undefined
       ? `${groupVersionPath(apiVersion)}/${served.resource}`
       : this.collectionPath(apiVersion, served, namespace);
+    const asked: Asked = {
+      verb: 'LIST', path: basePath, apiVersion, kind, namespaced: served.namespaced, namespace,
+      labels: options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined, metadataOnly: options.metadataOnly,
+    };
     const objects: KubeObject[] = [];
+    const tokensSeen = new Set<string>();
     let continueToken: string | undefined;
     try {
       do {
+        if (tokensSeen.size >= MAX_LIST_PAGES) throw this.untrustedPaging(basePath, `did not end after ${MAX_LIST_PAGES} pages`);
         const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-        if (labelSelector) query.set('labelSelector', labelSelector);
+        if (options.labelSelector) query.set('labelSelector', options.labelSelector);
         if (continueToken) query.set('continue', continueToken);
-        const response = await getJson(this.connection, `${basePath}?${query}`, this.settings, metadataOnly ? ACCEPT_METADATA : undefined);
+        const response = await getJson(this.connection, `${basePath}?${query}`, this.settings, options.metadataOnly ? ACCEPT_METADATA : undefined);
         if (response.status === 403) return 'forbidden';
         if (response.status !== 200 || !isRecord(response.body)) {
           const failure = apiFailure(this.connection, response, { verb: 'list', path: basePath, resource: this.resourceName(apiVersion, served), namespace });
           return { error: failure.message, hint: failure.hint };
         }
         const body = response.body;
-        for (const item of Array.isArray(body.items) ? body.items : []) {
-          // Items of a LIST carry no apiVersion/kind: they are the list's.
-          if (isRecord(item) && isRecord(item.metadata)) objects.push({ ...item, apiVersion, kind } as KubeObject);
+        const items: unknown[] = Array.isArray(body.items) ? body.items : [];
+        let kept = 0;
+        for (const item of items) {
+          const object = trustedAnswer(this.connection.server, item, asked);
+          if (!options.keep || options.keep(object)) {
+            objects.push(object);
+            kept += 1;
+          }
+        }
+        this.keptBytes += kept === 0 ? 0 : ((response.bytes ?? 0) * kept) / items.length;
+        if (this.keptBytes > MAX_KEPT_BYTES) {
+          throw this.untrustedPaging(basePath, `brought more than ${MAX_KEPT_BYTES / 1024 / 1024} MiB of objects to hold`, 'list fewer objects at once: fewer --prune-kinds, or namespaces instead of -A');
         }
         continueToken = isRecord(body.metadata) && typeof body.metadata.continue === 'string' && body.metadata.continue ? body.metadata.continue : undefined;
+        if (continueToken !== undefined && tokensSeen.has(continueToken)) throw this.untrustedPaging(basePath, 'repeated a continue token: its pages loop');
+        if (continueToken !== undefined) tokensSeen.add(continueToken);
       } while (continueToken);
     } catch (error) {
       const failure = lookupError(error);
       return failure.state === 'error' ? { error: failure.message, hint: failure.hint } : { objects };
     }
     return { objects };
+  }
+
+  private untrustedPaging(path: string, what: string, hint = 'a Kubernetes API server ends every LIST: is a proxy or an aggregated API server in the way?'): GitdiffError {
+    return new GitdiffError(`server ${this.connection.server}: LIST ${path} ${what}`, { hint });
   }
 
   async list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string, metadataOnly = false): Promise<ListResult> {
@@ -167,7 +220,7 @@ class ClusterLiveSide implements LiveSide {
     const served = discovery.state === 'served' ? discovery.kinds.get(kind) : undefined;
     if (!served) return { objects: [] };
     const scopes = served.namespaced && namespaces !== undefined ? namespaces : [undefined];
-    const results = await runBounded(scopes.map((namespace) => () => this.listAll(apiVersion, kind, served, namespace, labelSelector, metadataOnly)), CONCURRENCY);
+    const results = await runBounded(scopes.map((namespace) => () => this.listAll(apiVersion, kind, served, namespace, { labelSelector, metadataOnly })), CONCURRENCY);
     const objects: KubeObject[] = [];
     for (const [index, result] of results.entries()) {
       if (result === 'forbidden') {
