@@ -14,6 +14,9 @@ import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitdiffBin, type CliResult } from '../support/run-cli.js';
 import { startKubeApiServer, type Fault, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { parseServeConfig } from '../../src/serve/config.js';
+import { runCheck } from '../../src/serve/run-check.js';
+import { sources } from '../../src/sources/index.js';
 import { configMapItem, drip, endlessContinue, hugeList, jsonAnswer, repeatingContinue, textAnswer } from '../support/kube-api-server/hostile-answers.js';
 
 const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'app', labels: { team: 'web' } }, data: { key: name } });
@@ -152,30 +155,53 @@ describe.concurrent('--request-timeout bounds the whole answer, not the silence 
   });
 });
 
+/** A kubeconfig whose user's token comes from an exec plugin that sleeps two minutes; its pid lands in `pidFile`. */
+function sleepingPluginKubeconfig(server: KubeApiServer): { kubeconfig: string; pidFile: string; pluginDir: string } {
+  const pluginDir = mkdtempSync(path.join(dir, 'exec-'));
+  const pidFile = path.join(pluginDir, 'pid');
+  const plugin = path.join(pluginDir, 'credential-plugin.sh');
+  writeFileSync(plugin, `#!/bin/sh\necho $$ > '${pidFile}'\nsleep 120\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"late"}}'\n`);
+  chmodSync(plugin, 0o755);
+  const kubeconfig = path.join(pluginDir, 'kubeconfig');
+  writeFileSync(kubeconfig, dump({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'exec',
+    clusters: [{ name: 'exec', cluster: { server: server.url } }],
+    users: [{ name: 'exec', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } } }],
+    contexts: [{ name: 'exec', context: { cluster: 'exec', user: 'exec' } }],
+  }));
+  return { kubeconfig, pidFile, pluginDir };
+}
+
+/** The plugin itself is gone, not left running behind gitdiff. */
+function expectKilled(pidFile: string): void {
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
+  expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+}
+
 describe.concurrent('a kubeconfig exec plugin runs under the run\'s deadline', () => {
   it('kills a plugin that never returns when --timeout expires, and says so', async () => {
     const server = await serverWith([]);
-    const pluginDir = mkdtempSync(path.join(dir, 'exec-'));
-    const pidFile = path.join(pluginDir, 'pid');
-    const plugin = path.join(pluginDir, 'credential-plugin.sh');
-    writeFileSync(plugin, `#!/bin/sh\necho $$ > '${pidFile}'\nsleep 120\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"late"}}'\n`);
-    chmodSync(plugin, 0o755);
-    const kubeconfig = path.join(pluginDir, 'kubeconfig');
-    writeFileSync(kubeconfig, dump({
-      apiVersion: 'v1', kind: 'Config', 'current-context': 'exec',
-      clusters: [{ name: 'exec', cluster: { server: server.url } }],
-      users: [{ name: 'exec', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } } }],
-      contexts: [{ name: 'exec', context: { cluster: 'exec', user: 'exec' } }],
-    }));
+    const { kubeconfig, pidFile } = sleepingPluginKubeconfig(server);
     const result = await runMeasured(['kube', manifests, '--kubeconfig', kubeconfig, '--timeout', '1500ms'], 50_000);
     expect(result.code, result.stderr).toBe(2);
     // Far below the plugin's two minutes (the bound leaves room for a loaded machine's start-up).
     expect(result.seconds).toBeLessThan(30);
     expect(result.stderr).toMatch(/^gitdiff: error: .*gave up after --timeout 1500ms: the run took too long$/m);
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    // The plugin itself is gone, not left running behind gitdiff.
-    const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
-    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    expectKilled(pidFile);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('kills it when a serve check reaches its timeout', async () => {
+    const server = await serverWith([]);
+    const { kubeconfig, pidFile, pluginDir } = sleepingPluginKubeconfig(server);
+    const config = parseServeConfig(dump({ checks: [{ name: 'exec', command: ['kube', manifests, '--kubeconfig', kubeconfig], timeout: '1500ms' }] }),
+      path.join(pluginDir, 'gitdiff.yaml'), sources);
+    const started = performance.now();
+    const run = await runCheck(config.checks[0], { cwd: pluginDir, env: { PATH: process.env.PATH, HOME: dir }, signal: new AbortController().signal });
+    expect(run.verdict).toBe('error');
+    expect(run.error?.message).toBe('timed out after 1.5s');
+    expect((performance.now() - started) / 1000).toBeLessThan(30);
+    expectKilled(pidFile);
   });
 });
