@@ -6,7 +6,7 @@ import { dump } from 'js-yaml';
 import type { ChalkInstance } from 'chalk';
 import { summarize, SENSITIVE, type Change, type Item, type Report, type Summary } from '../report.js';
 import type { Renderer, RenderOptions } from './types.js';
-import { declaredAt } from './plain.js';
+import { declaredAt, visibleText } from './plain.js';
 
 const MARK: Record<Item['status'], string> = {
   'in-sync': '=',
@@ -110,10 +110,12 @@ function textDiffLines(live: string, declared: string, chalk: ChalkInstance): st
   for (const hunk of patch.hunks) {
     lines.push(chalk.cyan(`      @@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
     for (const line of hunk.lines) {
-      if (line.startsWith('-')) lines.push(chalk.red(`-     ${line.slice(1)}`));
-      else if (line.startsWith('+')) lines.push(chalk.green(`+     ${line.slice(1)}`));
+      // The lines of a value are printed as they are, but for control characters (a live value is the server's to choose).
+      const text = visibleText(line.slice(1), true);
+      if (line.startsWith('-')) lines.push(chalk.red(`-     ${text}`));
+      else if (line.startsWith('+')) lines.push(chalk.green(`+     ${text}`));
       else if (line.startsWith('\\')) lines.push(chalk.dim(`      ${line}`));
-      else lines.push(`      ${line.slice(1)}`);
+      else lines.push(`      ${text}`);
     }
   }
   return lines;

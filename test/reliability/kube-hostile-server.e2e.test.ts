@@ -147,6 +147,21 @@ describe.concurrent('a server answer gitdiff cannot trust ends in exit 2', () =>
   });
 });
 
+describe.concurrent('a live value reaches no output raw', () => {
+  it.each(['text', 'markdown', 'github'])('a multi-line value with terminal escapes, in -o %s: shown escaped', async (format) => {
+    const declared = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'motd', namespace: 'app' }, data: { motd: 'welcome\nbye\n' } };
+    const server = await serverWith([{ path: '/api/v1/namespaces/app/configmaps/motd', respond: jsonAnswer(() => ({
+      ...declared, metadata: { ...declared.metadata, uid: 'u', resourceVersion: '1' }, data: { motd: 'welcome\n\u001b]0;owned\u0007\u001b[2J\r::error::forged\u009b\nbye\n' },
+    })) }]);
+    const file = path.join(mkdtempSync(path.join(dir, 'motd-')), 'motd.yaml');
+    writeFileSync(file, dump(declared));
+    const result = await runMeasured(['kube', file, '--kubeconfig', kubeconfigOf(server), '-o', format]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toContain('\\x1b]0;owned\\x07\\x1b[2J\\x0d::error::forged\\x9b');
+    expect(result.stdout + result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+});
+
 describe.concurrent('--request-timeout bounds the whole answer, not the silence between bytes', () => {
   it('cuts a server that drips its body a byte at a time', async () => {
     const server = await serverWith([{ path: GET, respond: drip(200) }]);
