@@ -4,6 +4,7 @@
 import { chalkFor } from '../color.js';
 import { summarize, type Item, type Report } from '../report.js';
 import { changeLines, summaryLine } from './text.js';
+import { visibleText } from '../visible-text.js';
 
 const PLAIN = chalkFor(0);
 
@@ -22,17 +23,6 @@ export function declaredAt(item: Item): string | undefined {
   if (!item.file) return undefined;
   const file = visibleFileName(item.file);
   return item.line ? `${file}:${item.line}` : file;
-}
-
-/**
- * Text from outside as it can be shown: control characters (legal in a Unix file name, in a
- * ConfigMap's value, in a server's answer) become `\xNN`, so that a name from a repository or a
- * value from a cluster cannot move the cursor, recolor a terminal or start a CI log command.
- * A tab may be kept (`keepTabs`) where it is layout, as in the lines of a config file.
- */
-export function visibleText(text: string, keepTabs = false): string {
-  const control = keepTabs ? /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g : /[\u0000-\u001f\u007f-\u009f]/g;
-  return text.replace(control, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** A file name as it can be shown (see visibleText). */

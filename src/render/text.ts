@@ -6,7 +6,8 @@ import { dump } from 'js-yaml';
 import type { ChalkInstance } from 'chalk';
 import { summarize, SENSITIVE, type Change, type Item, type Report, type Summary } from '../report.js';
 import type { Renderer, RenderOptions } from './types.js';
-import { declaredAt, visibleText } from './plain.js';
+import { declaredAt } from './plain.js';
+import { visibleText } from '../visible-text.js';
 
 const MARK: Record<Item['status'], string> = {
   'in-sync': '=',

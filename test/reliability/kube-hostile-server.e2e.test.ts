@@ -126,6 +126,10 @@ describe.concurrent('a server answer gitdiff cannot trust ends in exit 2', () =>
       // As text: JSON.stringify of such a value would itself overflow the stack.
       `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"app"},"spec":{"replicas":2,"x":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`,
     ) }, /GET .*nested more than \d+ levels deep/],
+    ['a Status message with terminal escapes and line breaks', { path: GET, status: 500, body: {
+      kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 500, message: 'boom\u001b[2J\r\ngitdiff: forged\u009b',
+    } }, /failed with HTTP 500: boom\\x1b\[2J gitdiff: forged\\x9b \(4 attempts\)$/],
+    ['a GET answered with null', { path: GET, respond: textAnswer('null') }, /GET .*an object without metadata/],
   ] as [string, Fault, RegExp][])('%s', async (_case, fault, said) => {
     const server = await serverWith([fault]);
     const result = await runMeasured(['kube', manifests, '--kubeconfig', kubeconfigOf(server), '--request-timeout', '20s', '--timeout', '50s']);

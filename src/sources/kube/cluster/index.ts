@@ -124,7 +124,7 @@ class ClusterLiveSide implements LiveSide {
     const apiPath = `${this.collectionPath(apiVersion, served, declared.namespace)}/${encodeURIComponent(metadata.name)}`;
     try {
       const response = await getJson(this.connection, apiPath, this.settings);
-      if (response.status === 200 && isRecord(response.body)) {
+      if (response.status === 200) {
         const asked = { verb: 'GET', path: apiPath, apiVersion, kind: declared.object.kind, namespaced: served.namespaced, namespace: declared.namespace, name: metadata.name } as const;
         return { state: 'found', object: trustedAnswer(this.connection.server, response.body, asked) };
       }
@@ -185,7 +185,9 @@ class ClusterLiveSide implements LiveSide {
           return { error: failure.message, hint: failure.hint };
         }
         const body = response.body;
-        const items: unknown[] = Array.isArray(body.items) ? body.items : [];
+        // A server sends `items: []` for an empty list: a list without items was not read, not empty.
+        if (!Array.isArray(body.items)) throw this.untrustedPaging(basePath, 'answered without an items list');
+        const items: unknown[] = body.items;
         let kept = 0;
         for (const item of items) {
           const object = trustedAnswer(this.connection.server, item, asked);
