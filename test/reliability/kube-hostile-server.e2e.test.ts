@@ -129,6 +129,15 @@ describe.concurrent('a server answer gitdiff cannot trust ends in exit 2', () =>
     ['a Status message with terminal escapes and line breaks', { path: GET, status: 500, body: {
       kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 500, message: 'boom\u001b[2J\r\ngitdiff: forged\u009b',
     } }, /failed with HTTP 500: boom\\x1b\[2J gitdiff: forged\\x9b \(4 attempts\)$/],
+    ['a LIST with one object twice, in two versions', { path: LIST, respond: jsonAnswer(() => ({
+      kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: '1' },
+      items: [sameNameElsewhere('settings', 'app'), sameNameElsewhere('features', 'app'), configMapItem('features', 'app', { key: 'changed' })],
+    })) }, /LIST .*answered with the same object twice/],
+    ['a LIST without items', { path: LIST, respond: jsonAnswer(() => ({ kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: '1' } })) },
+      /LIST .*answered without an items list/],
+    ['a discovery resource name that leaves its path', { path: '/api/v1', respond: jsonAnswer(() => ({
+      kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: '..', singularName: '', namespaced: true, kind: 'ConfigMap', verbs: ['get', 'list'] }],
+    })) }, /GET \/api\/v1 answered with a resource name that is not a Kubernetes resource name/],
     ['a GET answered with null', { path: GET, respond: textAnswer('null') }, /GET .*an object without metadata/],
   ] as [string, Fault, RegExp][])('%s', async (_case, fault, said) => {
     const server = await serverWith([fault]);

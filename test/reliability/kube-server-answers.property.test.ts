@@ -108,7 +108,7 @@ describe('an answer that is not what was asked is never trusted', () => {
     }), { numRuns: 30 });
   });
 
-  it('paging through a cycle of continue tokens of any length: exit 2, the loop named', async () => {
+  it('paging through a cycle of continue tokens of any length: exit 2, the loop or its repeated objects named', async () => {
     await fc.assert(fc.asyncProperty(names, fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 6 }), fc.nat(), async (declared, cycle, entry) => {
       const run = await runAgainst(declared, (live) => [{ path: LIST, respond: jsonAnswer((query) => {
         // The first page, then each token leads to the next, the last back into the cycle.
@@ -116,7 +116,8 @@ describe('an answer that is not what was asked is never trusted', () => {
         const next = at === -1 ? cycle[entry % cycle.length] : cycle[(at + 1) % cycle.length];
         return listOf(live, declared, { resourceVersion: '1', continue: next });
       }) }]);
-      expectCouldNotTell(run, /LIST \S+ repeated a continue token/);
+      // Pages that loop repeat their items too: either is named, whichever shows first.
+      expectCouldNotTell(run, /LIST \S+ (repeated a continue token|answered with the same object twice)/);
     }), { numRuns: 30 });
   });
 });

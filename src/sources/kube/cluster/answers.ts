@@ -29,6 +29,8 @@ export interface Asked {
   metadataOnly?: boolean;
 }
 
+export const ANSWER_HINT = 'a Kubernetes API server answers with what was asked: is a proxy or an aggregated API server in the way?';
+
 const PARTIAL_METADATA = { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata' };
 
 /**
@@ -65,7 +67,7 @@ export function trustedAnswer(server: string, value: unknown, asked: Asked): Kub
   const problem = answerProblem(value, asked);
   if (problem) {
     throw new GitdiffError(`server ${server}: ${asked.verb} ${asked.path} answered with ${problem}: the answer is not trusted`, {
-      hint: 'a Kubernetes API server answers with what was asked: is a proxy or an aggregated API server in the way?',
+      hint: ANSWER_HINT,
     });
   }
   return { ...(value as KubeObject), apiVersion: asked.apiVersion, kind: asked.kind };

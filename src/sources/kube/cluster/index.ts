@@ -10,7 +10,7 @@ import { groupOf } from '../kinds.js';
 import { connect, type ConnectOptions, type Connection } from './connect.js';
 import { discoverGroupVersion, groupVersionPath, type GroupVersionDiscovery, type ServedKind } from './discovery.js';
 import { ACCEPT_METADATA, getJson, type RequestSettings } from './request.js';
-import { trustedAnswer, type Asked } from './answers.js';
+import { ANSWER_HINT, trustedAnswer, type Asked } from './answers.js';
 import { parseLabelSelector } from '../selector.js';
 import { apiFailure } from './status.js';
 import { runBounded } from './pool.js';
@@ -171,6 +171,7 @@ class ClusterLiveSide implements LiveSide {
     };
     const objects: KubeObject[] = [];
     const tokensSeen = new Set<string>();
+    const listedIdentities = new Set<string>();
     let continueToken: string | undefined;
     try {
       do {
@@ -187,10 +188,18 @@ class ClusterLiveSide implements LiveSide {
         const body = response.body;
         // A server sends `items: []` for an empty list: a list without items was not read, not empty.
         if (!Array.isArray(body.items)) throw this.untrustedPaging(basePath, 'answered without an items list');
+        // The token first: pages that loop also repeat their items, and the loop is the better name for it.
+        continueToken = isRecord(body.metadata) && typeof body.metadata.continue === 'string' && body.metadata.continue ? body.metadata.continue : undefined;
+        if (continueToken !== undefined && tokensSeen.has(continueToken)) throw this.untrustedPaging(basePath, 'repeated a continue token: its pages loop');
+        if (continueToken !== undefined) tokensSeen.add(continueToken);
         const items: unknown[] = body.items;
         let kept = 0;
         for (const item of items) {
           const object = trustedAnswer(this.connection.server, item, asked);
+          // One object twice, perhaps in two versions: which one is live cannot be told.
+          const identity = `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+          if (listedIdentities.has(identity)) throw this.untrustedPaging(basePath, 'answered with the same object twice', ANSWER_HINT);
+          listedIdentities.add(identity);
           if (!options.keep || options.keep(object)) {
             objects.push(object);
             kept += 1;
@@ -200,9 +209,6 @@ class ClusterLiveSide implements LiveSide {
         if (this.keptBytes > MAX_KEPT_BYTES) {
           throw this.untrustedPaging(basePath, `brought more than ${MAX_KEPT_BYTES / 1024 / 1024} MiB of objects to hold`, 'list fewer objects at once: fewer --prune-kinds, or namespaces instead of -A');
         }
-        continueToken = isRecord(body.metadata) && typeof body.metadata.continue === 'string' && body.metadata.continue ? body.metadata.continue : undefined;
-        if (continueToken !== undefined && tokensSeen.has(continueToken)) throw this.untrustedPaging(basePath, 'repeated a continue token: its pages loop');
-        if (continueToken !== undefined) tokensSeen.add(continueToken);
       } while (continueToken);
     } catch (error) {
       const failure = lookupError(error);
