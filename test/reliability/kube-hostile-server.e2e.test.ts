@@ -141,11 +141,12 @@ describe.concurrent('a server answer gitdiff cannot trust ends in exit 2', () =>
     ['a GET answered with null', { path: GET, respond: textAnswer('null') }, /GET .*an object without metadata/],
   ] as [string, Fault, RegExp][])('%s', async (_case, fault, said) => {
     const server = await serverWith([fault]);
-    const result = await runMeasured(['kube', manifests, '--kubeconfig', kubeconfigOf(server), '--request-timeout', '20s', '--timeout', '50s']);
-    expectRefused(result, server, said, 40);
+    // Generous bounds: a thousand pages on a loaded machine take a while; a hang or a crash still fails.
+    const result = await runMeasured(['kube', manifests, '--kubeconfig', kubeconfigOf(server), '--request-timeout', '20s', '--timeout', '150s'], 170_000);
+    expectRefused(result, server, said, 160);
     // The rest of the report is still there: what could be read was compared.
     expect(result.stdout).toMatch(/\d+ errors?, \d+ in sync \(3 objects/);
-  });
+  }, 180_000);
 
   it('refuses an orphan whose name holds control characters instead of printing it', async () => {
     const server = await serverWith([{ path: LIST, respond: jsonAnswer(() => ({
@@ -178,8 +179,8 @@ describe.concurrent('a live value reaches no output raw', () => {
 describe.concurrent('--request-timeout bounds the whole answer, not the silence between bytes', () => {
   it('cuts a server that drips its body a byte at a time', async () => {
     const server = await serverWith([{ path: GET, respond: drip(200) }]);
-    const result = await runMeasured(['kube', manifests, '--kubeconfig', kubeconfigOf(server), '--request-timeout', '1s', '--timeout', '0'], 25_000);
-    expectRefused(result, server, /GET \S+ did not complete within 1 s \(4 attempts\)$/, 15);
+    const result = await runMeasured(['kube', manifests, '--kubeconfig', kubeconfigOf(server), '--request-timeout', '3s', '--timeout', '0'], 55_000);
+    expectRefused(result, server, /GET \S+ did not complete within 3 s \(4 attempts\)$/, 45);
   });
 });
 
@@ -223,13 +224,13 @@ describe.concurrent('a kubeconfig exec plugin runs under the run\'s deadline', (
   it('kills it when a serve check reaches its timeout', async () => {
     const server = await serverWith([]);
     const { kubeconfig, pidFile, pluginDir } = sleepingPluginKubeconfig(server);
-    const config = parseServeConfig(dump({ checks: [{ name: 'exec', command: ['kube', manifests, '--kubeconfig', kubeconfig], timeout: '12s' }] }),
+    const config = parseServeConfig(dump({ checks: [{ name: 'exec', command: ['kube', manifests, '--kubeconfig', kubeconfig], timeout: '25s' }] }),
       path.join(pluginDir, 'gitdiff.yaml'), sources);
     const started = performance.now();
     const run = await runCheck(config.checks[0], { cwd: pluginDir, env: { PATH: process.env.PATH, HOME: dir }, signal: new AbortController().signal });
     expect(run.verdict).toBe('error');
-    expect(run.error?.message).toBe('timed out after 12s');
-    expect((performance.now() - started) / 1000).toBeLessThan(50);
+    expect(run.error?.message).toBe('timed out after 25s');
+    expect((performance.now() - started) / 1000).toBeLessThan(60);
     expectKilled(pidFile);
-  });
+  }, 120_000);
 });
