@@ -4,6 +4,7 @@
 import { chalkFor } from '../color.js';
 import { summarize, type Item, type Report } from '../report.js';
 import { changeLines, summaryLine } from './text.js';
+import { visibleText } from '../visible-text.js';
 
 const PLAIN = chalkFor(0);
 
@@ -22,15 +23,6 @@ export function declaredAt(item: Item): string | undefined {
   if (!item.file) return undefined;
   const file = visibleText(item.file);
   return item.line ? `${file}:${item.line}` : file;
-}
-
-/**
- * Text from outside as it can be shown outside a quoted value (a file name, legal in Unix with
- * control characters; a field manager's name; a note): control characters become `\xNN`, so
- * it cannot move the cursor, recolor a terminal or start a CI log command.
- */
-export function visibleText(file: string): string {
-  return file.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** The changed paths for a one-line message, at most `limit` of them. */

@@ -6,7 +6,8 @@ import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
 import type { ChalkInstance } from 'chalk';
 import { summarize, SENSITIVE, type Change, type Item, type Report, type Summary } from '../report.js';
 import type { Renderer, RenderOptions } from './types.js';
-import { declaredAt, visibleText } from './plain.js';
+import { declaredAt } from './plain.js';
+import { visibleText } from '../visible-text.js';
 
 /** Values as YAML; an integer beyond 2^53 (a BigInt, see exact-integers.ts) as its digits, where js-yaml would throw. */
 const VALUE_SCHEMA = DEFAULT_SCHEMA.extend({
@@ -132,10 +133,12 @@ function textDiffLines(live: string, declared: string, chalk: ChalkInstance): st
   for (const hunk of patch.hunks) {
     lines.push(chalk.cyan(`      @@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
     for (const line of hunk.lines) {
-      if (line.startsWith('-')) lines.push(chalk.red(`-     ${line.slice(1)}`));
-      else if (line.startsWith('+')) lines.push(chalk.green(`+     ${line.slice(1)}`));
+      // The lines of a value are printed as they are, but for control characters (a live value is the server's to choose).
+      const text = visibleText(line.slice(1), true);
+      if (line.startsWith('-')) lines.push(chalk.red(`-     ${text}`));
+      else if (line.startsWith('+')) lines.push(chalk.green(`+     ${text}`));
       else if (line.startsWith('\\')) lines.push(chalk.dim(`      ${line}`));
-      else lines.push(`      ${line.slice(1)}`);
+      else lines.push(`      ${text}`);
     }
   }
   return lines;

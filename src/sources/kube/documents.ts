@@ -3,7 +3,7 @@
 import { load, YAMLException, type LoadOptions } from 'js-yaml';
 import { GitdiffError } from '../../errors.js';
 import { parseJsonExact } from '../../exact-integers.js';
-import { isRecord, type KubeObject } from './objects.js';
+import { isPlainName, isRecord, type KubeObject } from './objects.js';
 import { KUBECTL_YAML_SCHEMA } from './yaml-schema.js';
 import { aliasExpansion, expandsTooFar } from './input-limits.js';
 import { MAX_NESTING, nestingWithin } from '../../limits.js';
@@ -245,7 +245,7 @@ export function checkObject(value: unknown, where: string): KubeObject {
   const { name, namespace } = metadata as Record<string, unknown>;
   const identity = { apiVersion: value.apiVersion, kind: value.kind, 'metadata.name': name, 'metadata.namespace': namespace };
   for (const [field, text] of Object.entries(identity)) {
-    if (typeof text === 'string' && /[\s\u0000-\u001f\u007f-\u009f]/.test(text)) {
+    if (typeof text === 'string' && !isPlainName(text)) {
       throw new GitdiffError(`${where}: ${field} ${JSON.stringify(text)} holds spaces or control characters, which no Kubernetes name may`, {
         hint: 'names are lowercase letters, digits, "-" and "."',
       });

@@ -18,7 +18,7 @@ export const kube: Source = {
       .option('-k, --kustomize <dir>', 'render a kustomization with `kubectl kustomize DIR` and compare the result (repeatable)', repeatable)
       .option('--rev <ref>', 'read the manifest paths as they are at a Git revision (no checkout needed)')
       .option('--live-from <file>', "compare with a saved snapshot (kubectl get -o yaml|json) instead of a server; '-' reads stdin")
-      .addOption(new Option('--request-timeout <duration>', 'timeout per request (5s, 1m; 0 for none)').default('30s'))
+      .addOption(new Option('--request-timeout <duration>', 'deadline per request, body included (5s, 1m; 0 for none)').default('30s'))
       .option('--config <file>', 'ignore rules and settings (default: the nearest .gitdiff.yaml at or above the manifests)')
       .option('--ignore <kind:path>', 'ignore differences at PATH in objects of KIND (glob); repeatable', repeatable)
       .option('--strict', 'also report what the cluster holds beyond the manifest (extra labels, annotations, containers, env vars, ports...)')

@@ -29,6 +29,16 @@ export function titleOf(apiVersion: string, kind: string, namespace: string | un
   return `${apiVersion} ${kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
 
+/**
+ * Whether a name (apiVersion, kind, name, namespace) is one the API could hold:
+ * no spaces, no control characters. Names reach every output as titles, where a
+ * hostile one could move the cursor, recolor a terminal or forge a CI log line;
+ * declared (documents.ts) and live (cluster/answers.ts) objects are held to it alike.
+ */
+export function isPlainName(text: string): boolean {
+  return !/[\s\u0000-\u001f\u007f-\u009f]/.test(text);
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

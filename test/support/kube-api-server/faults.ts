@@ -2,7 +2,8 @@
 // Status body a real server would send for it, or a given one), after an optional
 // delay, a limited number of times; or fails the way networks and dying servers
 // do: the connection cut in the middle of the body, a 200 whose JSON body ends
-// half-way, or no answer at all. (TLS with an untrusted certificate is a server
+// half-way, or no answer at all; or answers the way a hostile or broken server
+// might, through a `respond` function (hostile-answers.ts has them). (TLS with an untrusted certificate is a server
 // option plus a kubeconfig without its CA: see `tls` and `certificateAuthority`.)
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { statusForCode, type ForbiddenRequest } from './status-bodies.js';
@@ -14,8 +15,12 @@ import { statusForCode, type ForbiddenRequest } from './status-bodies.js';
  * hang: read the request and never answer (until the client or the server closes).
  * not-kubernetes: answer as something else on that address would (a web server, an
  *   ingress, Go's default mux): 404 `404 page not found` in plain text, no Status.
+ * respond: let `respond` write the whole answer (a body of any size, at any pace).
  */
-export type FaultAction = 'status' | 'reset' | 'truncate' | 'hang' | 'not-kubernetes';
+export type FaultAction = 'status' | 'reset' | 'truncate' | 'hang' | 'not-kubernetes' | 'respond';
+
+/** Writes a whole answer; resolves once it is done (or the client went away). */
+export type Responder = (response: ServerResponse, query: Record<string, string>) => Promise<void>;
 
 export interface Fault {
   /** Only requests with this method (GET, PATCH...); any method when absent. */
@@ -34,10 +39,12 @@ export interface Fault {
   delayMs?: number;
   /** The user a 403 names; default a service account, as RBAC denials usually show. */
   user?: string;
-  /** What to do; default 'status' when `status` is given. */
+  /** What to do; default 'status' when `status` is given, 'respond' when `respond` is. */
   action?: FaultAction;
   /** More response headers with a status answer: a `Location` makes a redirect. */
   headers?: Record<string, string>;
+  /** With 'respond': writes the answer instead of the server. */
+  respond?: Responder;
 }
 
 export const DEFAULT_FORBIDDEN_USER = 'system:serviceaccount:default:gitdiff';
@@ -73,12 +80,17 @@ export type FaultEffect = 'answered' | 'serve' | { cut: 'reset' | 'truncate' };
  * request should be served normally; `{ cut }` means serve it, but through a
  * response that `cutResponse` breaks.
  */
-export async function answerWithFault(fault: Fault, request: Omit<ForbiddenRequest, 'user'>, response: ServerResponse): Promise<FaultEffect> {
+export async function answerWithFault(fault: Fault, request: Omit<ForbiddenRequest, 'user'>, response: ServerResponse,
+  query: Record<string, string> = {}): Promise<FaultEffect> {
   if (fault.delayMs) await sleep(fault.delayMs);
-  const action = fault.action ?? (fault.status === undefined ? undefined : 'status');
+  const action = fault.action ?? (fault.respond ? 'respond' : fault.status === undefined ? undefined : 'status');
   switch (action) {
     case undefined:
       return 'serve';
+    case 'respond':
+      if (!fault.respond) throw new Error('test API server: a respond fault without its respond function');
+      await fault.respond(response, query);
+      return 'answered';
     case 'status': {
       const code = fault.status ?? 500;
       const body = fault.body ?? statusForCode(code, { ...request, user: fault.user ?? DEFAULT_FORBIDDEN_USER }, fault.retryAfterSeconds);

@@ -236,7 +236,7 @@ export async function handleRequest(state: ServerState, request: IncomingMessage
     : {};
   const fault = state.faults.take(method, url.pathname);
   if (fault) {
-    const effect = await answerWithFault(fault, { verb: verbFor(method, route, query), path: url.pathname, ...resource }, response);
+    const effect = await answerWithFault(fault, { verb: verbFor(method, route, query), path: url.pathname, ...resource }, response, query);
     if (effect === 'answered') return;
     if (effect !== 'serve') cutResponse(response, effect.cut);
   }

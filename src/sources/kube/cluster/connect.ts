@@ -17,12 +17,15 @@ import { chooseContext, kubeconfigDocument, kubeconfigFiles, loadKubeconfig, typ
 import { plainSettings } from './plain-kubeconfig.js';
 import { proxyRoute, tunnelingAgent, type ProxyRoute } from './proxy.js';
 import { splitUserinfo } from '../../../url-credentials.js';
+import { execPluginsUnder } from './exec-plugin.js';
 
 export interface ConnectOptions {
   kubeconfig?: string;
   context?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The run's signal (--timeout, serve's check timeout, SIGTERM): exec credential plugins are killed when it fires. */
+  signal?: AbortSignal;
 }
 
 export interface Connection {
@@ -70,13 +73,15 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   }
   const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
+  // Exec credential plugins run under the run's deadline (--timeout, serve's per-check timeout) and are killed at it.
+  if (options.signal) execPluginsUnder(config, options.signal);
   try {
     // JSON is YAML: the merged kubeconfig, its paths already absolute, handed to the client as one file.
     config.loadFromString(JSON.stringify(kubeconfigDocument(kubeconfig, chosen.name)));
   } catch (error) {
     throw new GitdiffError(`kubeconfig ${files.join(path.delimiter)}: ${firstLine(messageOf(error))}`, { hint: 'check the file (kubectl config view --kubeconfig FILE)' });
   }
-  return connectWithClient(config, chosen.name, chosen.context.namespace, route);
+  return connectWithClient(config, chosen.name, chosen.context.namespace, route, options.signal);
 }
 
 /**
@@ -124,7 +129,7 @@ async function connectInCluster(options: ConnectOptions): Promise<Connection> {
   return connectWithClient(config, 'in-cluster', config.getContextObject(config.getCurrentContext())?.namespace, route);
 }
 
-async function connectWithClient(config: KubeConfigType, contextName: string, namespace: unknown, route: ProxyRoute | undefined): Promise<Connection> {
+async function connectWithClient(config: KubeConfigType, contextName: string, namespace: unknown, route: ProxyRoute | undefined, signal?: AbortSignal): Promise<Connection> {
   const cluster = config.getCurrentCluster();
   if (!cluster?.server) {
     throw new GitdiffError(`kubeconfig context "${contextName}" names no cluster server`, { hint: 'kubectl config view shows the contexts and clusters' });
@@ -133,6 +138,8 @@ async function connectWithClient(config: KubeConfigType, contextName: string, na
   try {
     await config.applyToHTTPSOptions(requestOptions);
   } catch (error) {
+    // An exec plugin killed at the deadline: the deadline is the reason, not the plugin.
+    if (signal?.aborted) throw signal.reason;
     // For a plain-http server (with no credentials: refused above) the client refuses to
     // build its agent; that refusal does not concern us (we build our own agent).
     if (!cluster.server.startsWith('http:')) {

@@ -16,6 +16,9 @@ export type GroupVersionDiscovery =
   | { state: 'not-served' }
   | { state: 'error'; message: string; hint?: string };
 
+/** A resource's plural name, as the API requires of it (a DNS-1035 label; CRDs' plurals too). */
+const RESOURCE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 export function groupVersionPath(apiVersion: string): string {
   return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
@@ -39,6 +42,14 @@ export async function discoverGroupVersion(connection: Connection, apiVersion: s
     // Subresources (deployments/status, pods/log) share the kind; the top-level resource is the one we read.
     if (!isRecord(resource) || typeof resource.name !== 'string' || resource.name.includes('/')) continue;
     if (typeof resource.kind !== 'string') continue;
+    // The name becomes a segment of every request's path: `..`, `?` or `#` there would send gitdiff's reads elsewhere.
+    if (!RESOURCE_NAME.test(resource.name)) {
+      return {
+        state: 'error',
+        message: `server ${connection.server}: GET ${apiPath} answered with a resource name that is not a Kubernetes resource name: the answer is not trusted`,
+        hint: 'a Kubernetes API server names resources in lowercase letters, digits and "-": is a proxy or an aggregated API server in the way?',
+      };
+    }
     kinds.set(resource.kind, {
       resource: resource.name,
       namespaced: resource.namespaced === true,

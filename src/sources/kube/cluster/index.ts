@@ -11,6 +11,8 @@ import { connect, type ConnectOptions, type Connection } from './connect.js';
 import { discoverGroupVersion, groupVersionPath, type GroupVersionDiscovery, type ServedKind } from './discovery.js';
 import { ACCEPT_METADATA, getJson, type RequestSettings } from './request.js';
 import { apiFailure, isKubernetesNotFound, NotKubernetesApiServer } from './status.js';
+import { ANSWER_HINT, trustedAnswer, type Asked } from './answers.js';
+import { parseLabelSelector } from '../selector.js';
 import { runBounded } from './pool.js';
 import { readOpenApi } from './openapi.js';
 import { dryRunApply } from './dry-run.js';
@@ -18,15 +20,36 @@ import type { OpenApiRead } from '../schema/schema-set.js';
 
 const CONCURRENCY = 8;
 const PAGE_SIZE = 500;
+/**
+ * 1,000 pages of 500 are half a million objects of one kind, three times the
+ * largest cluster Kubernetes supports (150,000 Pods): a LIST that goes on is a
+ * broken or hostile server.
+ */
+const MAX_LIST_PAGES = 1000;
+/**
+ * What the listed objects kept for the run (orphans, autoscalers, the declared
+ * objects of each LIST) may weigh as JSON: a few times this once parsed, and far
+ * past what real clusters send (10,000 objects of 10 KB are 100 MB).
+ */
+const MAX_KEPT_BYTES = 256 * 1024 * 1024;
+
+interface ListOptions {
+  labelSelector?: string;
+  metadataOnly?: boolean;
+  /** Which listed objects to keep (all when absent); every item is checked all the same. */
+  keep?: (object: KubeObject) => boolean;
+}
 
 export async function connectLiveCluster(options: ConnectOptions & { namespace?: string; settings: RequestSettings }): Promise<LiveSide> {
-  const connection = await connect(options);
+  const connection = await connect({ ...options, signal: options.settings.signal });
   return new ClusterLiveSide(connection, options.namespace ?? connection.namespace, options.settings);
 }
 
 class ClusterLiveSide implements LiveSide {
   private readonly discovered = new Map<string, GroupVersionDiscovery>();
   private openApi?: Promise<OpenApiRead>;
+  /** The bytes of the listed objects kept so far, each counted at its share of its page. */
+  private keptBytes = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -102,12 +125,8 @@ class ClusterLiveSide implements LiveSide {
     try {
       const response = await getJson(this.connection, apiPath, this.settings);
       if (response.status === 200) {
-        // The API server answers a GET with the object it names; anything else is not its answer.
-        const body = response.body;
-        if (!isRecord(body) || !isRecord(body.metadata) || body.metadata.name !== metadata.name) {
-          throw new NotKubernetesApiServer(this.connection, `GET ${apiPath} answered 200 without that object`);
-        }
-        return { state: 'found', object: body as KubeObject };
+        const asked = { verb: 'GET', path: apiPath, apiVersion, kind: declared.object.kind, namespaced: served.namespaced, namespace: declared.namespace, name: metadata.name } as const;
+        return { state: 'found', object: trustedAnswer(this.connection.server, response.body, asked) };
       }
       if (response.status === 404) {
         if (!isKubernetesNotFound(response.body)) throw new NotKubernetesApiServer(this.connection, `GET ${apiPath} answered 404 without a Kubernetes Status`);
@@ -125,7 +144,9 @@ class ClusterLiveSide implements LiveSide {
   private async listGroup(group: DeclaredObject[], served: ServedKind): Promise<LiveLookup[]> {
     const { apiVersion, kind } = group[0].object;
     const namespace = group[0].namespace;
-    const listed = await this.listAll(apiVersion, kind, served, namespace);
+    // Only the declared objects are kept of each page: a namespace of thousands costs the memory of the few compared.
+    const declaredNames = new Set(group.map((declared) => declared.object.metadata.name));
+    const listed = await this.listAll(apiVersion, kind, served, namespace, { keep: (object) => declaredNames.has(object.metadata.name) });
     if (listed === 'forbidden') {
       // Some roles allow get but not list: fall back to one GET per object.
       return Promise.all(group.map((declared) => this.getOne(declared, served)));
@@ -138,38 +159,69 @@ class ClusterLiveSide implements LiveSide {
     });
   }
 
-  /** Every object of a kind in one namespace (or all, or cluster-scoped), page by page. */
-  private async listAll(apiVersion: string, kind: string, served: ServedKind, namespace: string | undefined, labelSelector?: string, metadataOnly = false): Promise<ListResult | 'forbidden'> {
+  /**
+   * Every object of a kind in one namespace (or all, or cluster-scoped), page by page,
+   * each item checked against what was asked (answers.ts). Paging is bounded: a
+   * `continue` token seen before is a loop, and a LIST past MAX_LIST_PAGES does not end.
+   */
+  private async listAll(apiVersion: string, kind: string, served: ServedKind, namespace: string | undefined, options: ListOptions = {}): Promise<ListResult | 'forbidden'> {
     const basePath = served.namespaced && namespace === undefined
       ? `${groupVersionPath(apiVersion)}/${served.resource}`
       : this.collectionPath(apiVersion, served, namespace);
+    const asked: Asked = {
+      verb: 'LIST', path: basePath, apiVersion, kind, namespaced: served.namespaced, namespace,
+      labels: options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined, metadataOnly: options.metadataOnly,
+    };
     const objects: KubeObject[] = [];
+    const tokensSeen = new Set<string>();
+    const listedIdentities = new Set<string>();
     let continueToken: string | undefined;
     try {
       do {
+        if (tokensSeen.size >= MAX_LIST_PAGES) throw this.untrustedPaging(basePath, `did not end after ${MAX_LIST_PAGES} pages`);
         const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-        if (labelSelector) query.set('labelSelector', labelSelector);
+        if (options.labelSelector) query.set('labelSelector', options.labelSelector);
         if (continueToken) query.set('continue', continueToken);
-        const response = await getJson(this.connection, `${basePath}?${query}`, this.settings, metadataOnly ? ACCEPT_METADATA : undefined);
+        const response = await getJson(this.connection, `${basePath}?${query}`, this.settings, options.metadataOnly ? ACCEPT_METADATA : undefined);
         if (response.status === 403) return 'forbidden';
         if (response.status !== 200 || !isRecord(response.body)) {
           const failure = apiFailure(this.connection, response, { verb: 'list', path: basePath, resource: this.resourceName(apiVersion, served), namespace });
           return { error: failure.message, hint: failure.hint };
         }
         const body = response.body;
-        // An empty list still has its items: a 200 without them is not the API server's answer.
-        if (!Array.isArray(body.items)) throw new NotKubernetesApiServer(this.connection, `GET ${basePath} answered 200 without a list of items`);
-        for (const item of body.items) {
-          // Items of a LIST carry no apiVersion/kind: they are the list's.
-          if (isRecord(item) && isRecord(item.metadata)) objects.push({ ...item, apiVersion, kind } as KubeObject);
-        }
+        // A server sends `items: []` for an empty list: a list without items was not read, not empty.
+        if (!Array.isArray(body.items)) throw this.untrustedPaging(basePath, 'answered without an items list');
+        // The token first: pages that loop also repeat their items, and the loop is the better name for it.
         continueToken = isRecord(body.metadata) && typeof body.metadata.continue === 'string' && body.metadata.continue ? body.metadata.continue : undefined;
+        if (continueToken !== undefined && tokensSeen.has(continueToken)) throw this.untrustedPaging(basePath, 'repeated a continue token: its pages loop');
+        if (continueToken !== undefined) tokensSeen.add(continueToken);
+        const items: unknown[] = body.items;
+        let kept = 0;
+        for (const item of items) {
+          const object = trustedAnswer(this.connection.server, item, asked);
+          // One object twice, perhaps in two versions: which one is live cannot be told.
+          const identity = `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+          if (listedIdentities.has(identity)) throw this.untrustedPaging(basePath, 'answered with the same object twice', ANSWER_HINT);
+          listedIdentities.add(identity);
+          if (!options.keep || options.keep(object)) {
+            objects.push(object);
+            kept += 1;
+          }
+        }
+        this.keptBytes += kept === 0 ? 0 : ((response.bytes ?? 0) * kept) / items.length;
+        if (this.keptBytes > MAX_KEPT_BYTES) {
+          throw this.untrustedPaging(basePath, `brought more than ${MAX_KEPT_BYTES / 1024 / 1024} MiB of objects to hold`, 'list fewer objects at once: fewer --prune-kinds, or namespaces instead of -A');
+        }
       } while (continueToken);
     } catch (error) {
       const failure = lookupError(error);
       return failure.state === 'error' ? { error: failure.message, hint: failure.hint } : { objects };
     }
     return { objects };
+  }
+
+  private untrustedPaging(path: string, what: string, hint = 'a Kubernetes API server ends every LIST: is a proxy or an aggregated API server in the way?'): GitdiffError {
+    return new GitdiffError(`server ${this.connection.server}: LIST ${path} ${what}`, { hint });
   }
 
   async list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string, metadataOnly = false): Promise<ListResult> {
@@ -179,7 +231,7 @@ class ClusterLiveSide implements LiveSide {
     const served = discovery.state === 'served' ? discovery.kinds.get(kind) : undefined;
     if (!served) return { objects: [] };
     const scopes = served.namespaced && namespaces !== undefined ? namespaces : [undefined];
-    const results = await runBounded(scopes.map((namespace) => () => this.listAll(apiVersion, kind, served, namespace, labelSelector, metadataOnly)), CONCURRENCY);
+    const results = await runBounded(scopes.map((namespace) => () => this.listAll(apiVersion, kind, served, namespace, { labelSelector, metadataOnly })), CONCURRENCY);
     const objects: KubeObject[] = [];
     for (const [index, result] of results.entries()) {
       if (result === 'forbidden') {

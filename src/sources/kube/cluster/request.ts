@@ -3,7 +3,10 @@
 // GitdiffError naming the server when there is no usable answer. Reads are
 // idempotent, so a GET that fails in a way that looks transient is retried
 // (see retry.ts); the run's signal (SIGTERM, --timeout) stops a request and
-// any wait between attempts at once.
+// any wait between attempts at once. Answers are untrusted input: each attempt
+// has one deadline (--request-timeout) over connecting, the headers and the
+// whole body, so a server that drips its answer cannot hold a run; and a body
+// is read up to a bound, so a server cannot fill the memory.
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +19,8 @@ import { backoffMs, MAX_ATTEMPTS, retryAfterMs, retryableStatus } from './retry.
 export interface ApiResponse {
   status: number;
   body: unknown;
+  /** The size of the body as received, at most MAX_RESPONSE_BYTES. */
+  bytes?: number;
   /** How many requests it took (more than 1 after retries), for the error message. */
   attempts?: number;
   /** The Retry-After the server sent with its last answer, in seconds. */
@@ -23,12 +28,19 @@ export interface ApiResponse {
 }
 
 export interface RequestSettings {
-  /** Per request; 0 means none. */
+  /** Per attempt, from connecting to the last byte of the body; 0 means none. */
   timeoutMs: number;
   signal: AbortSignal;
   /** Debug log: method, URL and status only; never headers (they carry the token). */
   log: (line: string) => void;
 }
+
+/**
+ * The most of one answer gitdiff reads. A LIST page of 500 objects is a few MB
+ * (Pods of 5-15 KB); 64 KB per object on average is far past real clusters, and
+ * several requests in flight at this size still stay well under 1 GiB once parsed.
+ */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** Asks for object metadata only (PartialObjectMetadataList), falling back to whole objects on servers that cannot. */
 export const ACCEPT_METADATA = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
@@ -93,6 +105,12 @@ function attemptRequest(connection: Connection, apiPath: string, settings: Reque
   const started = performance.now();
   if (settings.signal.aborted) return Promise.reject(interrupted(settings));
   return new Promise((resolve, reject) => {
+    let answering = false;
+    /** Ends the attempt for gitdiff's own reason, which wins over the 'error' and 'close' that destroying brings. */
+    const stop = (reason: TimeoutError | TooLargeError) => {
+      reject(unreachable(connection, method, url, reason, settings));
+      request.destroy(reason);
+    };
     const request = transport.request(
       url,
       {
@@ -109,17 +127,31 @@ function attemptRequest(connection: Connection, apiPath: string, settings: Reque
         signal: settings.signal,
       },
       (response) => {
+        const declaredLength = Number(response.headers['content-length']);
+        answering = true;
+        if (declaredLength > MAX_RESPONSE_BYTES) {
+          stop(new TooLargeError());
+          return;
+        }
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          // Stop reading at once: a server streaming hundreds of MB must not get them into memory.
+          if (received > MAX_RESPONSE_BYTES) stop(new TooLargeError());
+          else chunks.push(chunk);
+        });
         response.on('error', (error) => reject(unreachable(connection, method, url, error, settings)));
         // A connection cut mid-body ends the response without 'end' (and, depending on timing, without 'error').
         response.on('close', () => {
           if (!response.complete) reject(unreachable(connection, method, url, Object.assign(new Error('cut'), { code: 'ECONNRESET' }), settings));
         });
         response.on('end', () => {
+          clearTimeout(deadline);
           const status = response.statusCode ?? 0;
           settings.log(`${method} ${url.pathname}${url.search} -> ${status} (${Math.round(performance.now() - started)} ms)`);
           const text = Buffer.concat(chunks).toString('utf8');
+          chunks.length = 0;
           const retryAfter = Number.parseInt(String(response.headers['retry-after'] ?? ''), 10);
           const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
           let body: unknown;
@@ -135,21 +167,25 @@ function attemptRequest(connection: Connection, apiPath: string, settings: Reque
             }
             body = { message: text.slice(0, 200) };
           }
-          resolve({ status, body, retryAfterSeconds });
+          resolve({ status, body, bytes: received, retryAfterSeconds });
         });
       },
     );
-    if (settings.timeoutMs > 0) {
-      // An idle socket's timeout is one Node timer: past MAX_TIMER_MS (24.8 days) it would fire at once;
-      // 24.8 days of silence is as good as any longer wait.
-      request.setTimeout(Math.min(settings.timeoutMs, MAX_TIMER_MS), () => request.destroy(new TimeoutError()));
-    }
+    // One deadline over the whole attempt (capped at Node's longest timer, 24.8 days, as good as any longer wait) (an idle timer would let a server dripping a byte a second run forever).
+    const deadline = settings.timeoutMs > 0 ? setTimeout(() => stop(new TimeoutError(answering)), Math.min(settings.timeoutMs, MAX_TIMER_MS)) : undefined;
+    request.on('close', () => clearTimeout(deadline));
     request.on('error', (error) => reject(unreachable(connection, method, url, error, settings)));
     request.end(shape.body);
   });
 }
 
-class TimeoutError extends Error {}
+class TimeoutError extends Error {
+  /** Whether the headers had come: a slow body, not a silent server. */
+  constructor(readonly answerStarted: boolean) {
+    super('timeout');
+  }
+}
+class TooLargeError extends Error {}
 
 /** The run's own reason to stop (a signal, --timeout), which says more than "aborted". */
 function interrupted(settings: RequestSettings): GitdiffError {
@@ -163,9 +199,16 @@ const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDO
 function unreachable(connection: Connection, method: string, url: URL, error: unknown, settings: RequestSettings): Error {
   if (settings.signal.aborted) return interrupted(settings);
   if (error instanceof TimeoutError) {
-    return new TransientFailure(new GitdiffError(`server ${connection.server}: no answer to ${method} ${url.pathname} within ${settings.timeoutMs / 1000} s`, {
+    const what = error.answerStarted ? `${method} ${url.pathname} did not complete` : `no answer to ${method} ${url.pathname}`;
+    return new TransientFailure(new GitdiffError(`server ${connection.server}: ${what} within ${settings.timeoutMs / 1000} s`, {
       hint: 'is the cluster reachable? raise --request-timeout if it is slow',
     }));
+  }
+  if (error instanceof TooLargeError) {
+    // Not retried: the same request gets the same answer.
+    return new GitdiffError(`server ${connection.server}: ${method} ${url.pathname} answered with more than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB: not read`, {
+      hint: 'no Kubernetes answer is that large: is --kubeconfig pointing at a Kubernetes API server, or is a proxy in the way?',
+    });
   }
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {

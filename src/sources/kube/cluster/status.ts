@@ -5,6 +5,7 @@ import { GitdiffError } from '../../../errors.js';
 import type { Connection } from './connect.js';
 import type { ApiResponse } from './request.js';
 import { isRecord } from '../objects.js';
+import { visibleText } from '../../../visible-text.js';
 
 export interface FailedRead {
   verb: 'get' | 'list' | 'patch';
@@ -23,9 +24,21 @@ export function apiFailure(connection: Connection, response: ApiResponse, read: 
   return response.attempts && response.attempts > 1 ? { ...failure, message: `${failure.message} (${response.attempts} attempts)` } : failure;
 }
 
+/** The most of a server's message a report repeats: an admission webhook's list of violations fits; a body of megabytes does not. */
+const MAX_SERVER_MESSAGE = 1000;
+
+/**
+ * A server's Status message as one line of an error: it is the server's to choose,
+ * so its line breaks become spaces, its control characters escapes, its length bounded.
+ */
+function serverWords(message: string): string {
+  const line = visibleText(message.trim().replace(/\s*[\r\n]+\s*/g, ' '));
+  return line.length > MAX_SERVER_MESSAGE ? `${line.slice(0, MAX_SERVER_MESSAGE)}...` : line;
+}
+
 function failureFor(connection: Connection, response: ApiResponse, read: FailedRead): { message: string; hint?: string } {
   const body = isRecord(response.body) ? response.body : {};
-  const serverMessage = typeof body.message === 'string' && !read.withoutServerMessage ? body.message : '';
+  const serverMessage = typeof body.message === 'string' && !read.withoutServerMessage ? serverWords(body.message) : '';
   const what = read.resource ? `${read.verb} ${read.resource}${read.name ? ` "${read.name}"` : ''}${read.namespace ? ` in namespace "${read.namespace}"` : ''}` : `GET ${read.path}`;
   switch (response.status) {
     case 401:
