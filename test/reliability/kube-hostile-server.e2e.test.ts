@@ -44,8 +44,8 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-async function serverWith(faults: Fault[]): Promise<KubeApiServer> {
-  const server = await startKubeApiServer({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } }, ...objects] });
+async function serverWith(faults: Fault[], tls = false): Promise<KubeApiServer> {
+  const server = await startKubeApiServer({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } }, ...objects], tls });
   servers.push(server);
   for (const fault of faults) server.addFault(fault);
   return server;
@@ -194,22 +194,35 @@ function sleepingPluginKubeconfig(server: KubeApiServer): { kubeconfig: string; 
   const kubeconfig = path.join(pluginDir, 'kubeconfig');
   writeFileSync(kubeconfig, dump({
     apiVersion: 'v1', kind: 'Config', 'current-context': 'exec',
-    clusters: [{ name: 'exec', cluster: { server: server.url } }],
+    // Over TLS: gitdiff sends no credentials (an exec plugin's token included) over plain http.
+    clusters: [{ name: 'exec', cluster: { server: server.url, 'certificate-authority-data': Buffer.from(server.caCertificate!).toString('base64') } }],
     users: [{ name: 'exec', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } } }],
     contexts: [{ name: 'exec', context: { cluster: 'exec', user: 'exec' } }],
   }));
   return { kubeconfig, pidFile, pluginDir };
 }
 
-/** The plugin itself is gone, not left running behind gitdiff. */
-function expectKilled(pidFile: string): void {
+/**
+ * The plugin itself is gone, not left running behind gitdiff. A serve check gives up at its
+ * timeout without waiting for the killed plugin to be reaped, so allow the reaping a moment.
+ */
+async function expectKilled(pidFile: string): Promise<void> {
   const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let waited = 0; alive() && waited < 5000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
 }
 
 describe.concurrent('a kubeconfig exec plugin runs under the run\'s deadline', () => {
   it('kills a plugin that never returns when --timeout expires, and says so', async () => {
-    const server = await serverWith([]);
+    const server = await serverWith([], true);
     const { kubeconfig, pidFile } = sleepingPluginKubeconfig(server);
     // Long enough for a loaded machine to start gitdiff and the plugin; far below the plugin's two minutes.
     const result = await runMeasured(['kube', manifests, '--kubeconfig', kubeconfig, '--timeout', '12s'], 55_000);
@@ -217,12 +230,12 @@ describe.concurrent('a kubeconfig exec plugin runs under the run\'s deadline', (
     expect(result.seconds).toBeLessThan(50);
     expect(result.stderr).toMatch(/^gitdiff: error: .*gave up after --timeout 12s: the run took too long$/m);
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    expectKilled(pidFile);
+    await expectKilled(pidFile);
     expect(server.requests).toHaveLength(0);
   });
 
   it('kills it when a serve check reaches its timeout', async () => {
-    const server = await serverWith([]);
+    const server = await serverWith([], true);
     const { kubeconfig, pidFile, pluginDir } = sleepingPluginKubeconfig(server);
     const config = parseServeConfig(dump({ checks: [{ name: 'exec', command: ['kube', manifests, '--kubeconfig', kubeconfig], timeout: '25s' }] }),
       path.join(pluginDir, 'gitdiff.yaml'), sources);
@@ -231,6 +244,6 @@ describe.concurrent('a kubeconfig exec plugin runs under the run\'s deadline', (
     expect(run.verdict).toBe('error');
     expect(run.error?.message).toBe('timed out after 25s');
     expect((performance.now() - started) / 1000).toBeLessThan(60);
-    expectKilled(pidFile);
+    await expectKilled(pidFile);
   }, 120_000);
 });
