@@ -45,7 +45,12 @@ export interface LiveSide {
   close(): void;
 }
 
-export type ListResult = { objects: KubeObject[] } | { error: string; hint?: string };
+/**
+ * `unread`: a snapshot that holds none of the kind cannot say it has none (it was most likely never
+ * saved). What looks for objects Git does not name (orphans) must not read that as "none"; autoscalers
+ * may (without them, replicas are compared: drift reported, never hidden).
+ */
+export type ListResult = { objects: KubeObject[]; unread?: { message: string; hint: string } } | { error: string; hint?: string };
 
 export type FoundGroup = (positions: number[], lookups: LiveLookup[]) => void;
 

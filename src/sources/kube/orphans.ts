@@ -44,6 +44,11 @@ export async function findOrphans(declared: DeclaredObject[], live: LiveSide, op
       errors.push({ message: `looking for orphaned ${kind} objects: ${listed.error}`, hint: listed.hint });
       continue;
     }
+    // "None in the snapshot" is not "no orphans" when the snapshot never saved the kind.
+    if (listed.unread) {
+      errors.push({ message: `looking for orphaned ${kind} objects: ${listed.unread.message}`, hint: listed.unread.hint });
+      continue;
+    }
     for (const object of listed.objects) {
       const namespace = object.metadata.namespace || undefined;
       if (declaredKeys.has(objectKey(apiVersion, kind, namespace, object.metadata.name))) continue;

@@ -114,17 +114,21 @@ export class SnapshotLiveSide implements LiveSide {
     found(objects.map((_declared, position) => position), objects.map((declared) => this.lookup(declared)));
   }
 
+  /** Why the snapshot cannot speak for a kind it holds none of (most likely never saved), or undefined when it read the kind. */
+  private unread(apiVersion: string, kind: string): { message: string; hint: string } | undefined {
+    if (this.kindsRead.has(groupKindOf(apiVersion, kind))) return undefined;
+    const resource = guessedResource(apiVersion, kind);
+    return {
+      message: `the snapshot ${this.shown} holds no ${kind} objects: not checked`,
+      hint: `include \`${resource}\` in the \`kubectl get\` that saves the snapshot (kubectl get ${resource},... -A -o yaml)`,
+    };
+  }
+
   /** Absent only where the snapshot read the kind; a kind it holds none of was most likely never saved: not checked. */
   private lookup(declared: DeclaredObject): LiveLookup {
     const { apiVersion, kind, metadata } = declared.object;
-    if (!this.kindsRead.has(groupKindOf(apiVersion, kind))) {
-      const resource = guessedResource(apiVersion, kind);
-      return {
-        state: 'error',
-        message: `the snapshot ${this.shown} holds no ${kind} objects: not checked`,
-        hint: `include \`${resource}\` in the \`kubectl get\` that saves the snapshot (kubectl get ${resource},... -A -o yaml)`,
-      };
-    }
+    const unread = this.unread(apiVersion, kind);
+    if (unread) return { state: 'error', ...unread };
     const entry = this.byKey.get(objectKey(apiVersion, kind, declared.namespace, metadata.name));
     return entry ? { state: 'found', object: entry.object } : { state: 'absent', reason: `not in the snapshot ${this.target}` };
   }
@@ -136,7 +140,8 @@ export class SnapshotLiveSide implements LiveSide {
       groupOf(object.apiVersion) === group && object.kind === kind &&
       (namespaces === undefined || !object.metadata.namespace || namespaces.includes(object.metadata.namespace)) &&
       selects(object.metadata.labels as Record<string, string> | undefined));
-    return { objects };
+    const unread = this.unread(apiVersion, kind);
+    return unread ? { objects, unread } : { objects };
   }
 
   close(): void {}

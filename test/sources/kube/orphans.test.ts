@@ -71,6 +71,14 @@ describe('gitdiff kube --prune-selector (snapshot)', () => {
     expect(result.stdout).toMatch(/3 extra, 1 in sync \(4 objects/);
   });
 
+  it('a prune kind the snapshot holds none of is not "no orphans": exit 2, naming the kind and how to save it', async () => {
+    const result = await runGitdiff([...base, '--prune-kinds', 'ConfigMap,ServiceAccount']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^gitdiff: error: looking for orphaned ServiceAccount objects: the snapshot .*live\.yaml holds no ServiceAccount objects: not checked$/m);
+    expect(result.stderr).toContain('include `serviceaccounts` in the `kubectl get`');
+    expect(result.stdout).toContain('- v1 ConfigMap shop/old: not declared');
+  });
+
   it('needs --prune-selector for -A', async () => {
     const result = await runGitdiff(['kube', path.join(dir, 'm.yaml'), '--live-from', path.join(dir, 'live.yaml'), '-A']);
     expect(result.code).toBe(2);
