@@ -59,7 +59,8 @@ describe('kube: a Secret however its apiVersion is spelled', () => {
     writeFileSync(liveFile, dump(live));
     for (const format of Object.keys(renderers)) {
       const result = await runInProcess(['kube', declaredFile, '--live-from', liveFile, '--strict', '-o', format, '-v']);
-      expect(result.code, `${format}: ${result.stderr}`).toBe(1);
+      // `core/v1` names a group no server serves: a snapshot of v1 Secrets holds none of that kind (not checked, exit 2).
+      expect(result.code, `${format}: ${result.stderr}`).toBe(name === 'apiVersion core/v1 declared, v1 live' ? 2 : 1);
       const leaked = SECRETS.filter((form) => (result.stdout + result.stderr).includes(form));
       expect(leaked, format).toEqual([]);
     }
