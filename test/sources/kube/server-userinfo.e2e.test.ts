@@ -16,7 +16,8 @@ let kube: KubeApiServer;
 
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'gitdiff-server-userinfo-'));
-  kube = await startKubeApiServer({ objects: [] });
+  // Over TLS: gitdiff sends no credentials over plain http (issue 14, class 16).
+  kube = await startKubeApiServer({ objects: [], tls: true });
 });
 afterAll(async () => {
   await kube?.close();
@@ -27,7 +28,7 @@ describe('credentials in the API server URL', () => {
   it.each([['6443/pw-K7'], ['pa/ss-K7'], ['pa#ss-K7'], ['pa?ss-K7']])('password %j: sent as basic auth, never printed', async (password) => {
     const kubeconfig = kube.writeKubeconfig(mkdtempSync(path.join(scratch, 'kc-')));
     const withUserinfo = `${kubeconfig}.userinfo`;
-    writeFileSync(withUserinfo, readFileSync(kubeconfig, 'utf8').replace('http://', `http://admin:${password}@`));
+    writeFileSync(withUserinfo, readFileSync(kubeconfig, 'utf8').replace('https://', `https://admin:${password}@`));
     const before = kube.requests.length;
     const result = await runGitdiff(['kube', manifests, '--kubeconfig', withUserinfo, '--debug']);
     expect(result.code).toBe(1); // the manifests are not in this cluster: diverged, so it was reached

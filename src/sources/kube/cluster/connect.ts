@@ -97,7 +97,7 @@ const CREDENTIAL_KEYS = ['token', 'token-file', 'username', 'password', 'client-
 function refuseCredentialsOverPlainHttp(server: URL, chosen: ChosenContext): void {
   if (server.protocol !== 'http:') return;
   const carried = CREDENTIAL_KEYS.filter((key) => Object.hasOwn(chosen.user, key) && chosen.user[key] !== '' && chosen.user[key] !== null);
-  if (server.username !== '' || server.password !== '') carried.push('a user and password in the server URL');
+  if (splitUserinfo(chosen.server).username !== undefined) carried.push('a user and password in the server URL');
   if (carried.length === 0) return;
   throw new GitdiffError(
     `kubeconfig context "${chosen.name}": refusing to send credentials (${carried.join(', ')}) over plain http to ${withoutUserinfo(server.href, chosen.name).server}`,
@@ -105,9 +105,10 @@ function refuseCredentialsOverPlainHttp(server: URL, chosen: ChosenContext): voi
   );
 }
 
+/** The server's URL without credentials written into it (split at the last `@`: a password may hold `/`, `#` or `?`). */
 function serverUrl(server: string, contextName: string): URL {
   try {
-    const url = new URL(server);
+    const url = new URL(splitUserinfo(server).bare);
     if (url.protocol === 'http:' || url.protocol === 'https:') return url;
   } catch { /* below */ }
   throw new GitdiffError(`kubeconfig context "${contextName}": the cluster server is not an http(s) URL`, { hint: 'kubectl config view shows the clusters; a server looks like https://HOST:6443' });
