@@ -1,0 +1,154 @@
+// Issue 15: "instantly alerting us if it is not, via Prometheus and Slack, and
+// informing us of the nature of the divergence". The whole way from a gitdiff
+// run to a Slack message, with the real pieces: gitdiff writes its metrics
+// textfile, promtool evaluates the shipped rules on it, a real Alertmanager
+// with the shipped route and template receives those alerts as Prometheus
+// would send them (POST /api/v2/alerts) and delivers to a stand-in for Slack.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { dump, load } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { parseExposition } from '../../src/metrics/exposition.js';
+import type { MetricFamily } from '../../src/metrics/metric-set.js';
+import { itWith } from '../support/binaries.js';
+import { repoRoot, runGitdiff } from '../support/run-cli.js';
+import { startAlertmanager, type Component } from '../metrics/components.js';
+import { alertsFiredBy, type FiredAlert } from './rule-evaluation.js';
+import { startSlackStandIn, type SlackMessage, type SlackStandIn } from './slack-stand-in.js';
+
+const shippedConfig = path.join(repoRoot, 'deploy/alertmanager/alertmanager.yml');
+const shippedTemplate = path.join(repoRoot, 'deploy/alertmanager/gitdiff.tmpl');
+const rulesFile = path.join(repoRoot, 'docs/prometheus/gitdiff-rules.yaml');
+const itAlertmanager = itWith(['prometheus-alertmanager', 'promtool'], 'apt-get install prometheus-alertmanager prometheus');
+
+const PAGE = 'https://gitdiff.example.internal/#check-live.yaml';
+
+interface AlertmanagerConfig {
+  route: { routes: { receiver: string; group_wait?: string; group_interval?: string }[] };
+  receivers: { name: string; slack_configs?: Record<string, unknown>[] }[];
+}
+
+/**
+ * The shipped configuration, unchanged but for what a test cannot wait for or
+ * reach: Slack's webhook is the stand-in, and the check's alerts are sent after
+ * a second instead of 30 s (and changes after a second instead of 5 minutes).
+ */
+function configForTest(directory: string, slackUrl: string): string {
+  const config = load(readFileSync(shippedConfig, 'utf8')) as AlertmanagerConfig;
+  const route = config.route.routes.find((each) => each.receiver === 'gitdiff-slack')!;
+  Object.assign(route, { group_wait: '1s', group_interval: '1s' });
+  const slack = config.receivers.find((each) => each.name === 'gitdiff-slack')!.slack_configs![0];
+  delete slack.api_url_file;
+  slack.api_url = slackUrl;
+  copyFileSync(shippedTemplate, path.join(directory, 'gitdiff.tmpl'));
+  const file = path.join(directory, 'alertmanager.yml');
+  writeFileSync(file, dump(config));
+  return file;
+}
+
+/** A second check's drift, named by a hostile ansible task: Slack must show it as text, not ping everyone. */
+const ANSIBLE_CHECK: MetricFamily[] = [
+  { name: 'gitdiff_diverged', help: '', type: 'gauge', samples: [{ labels: { source: 'ansible', target: 'site.yml' }, value: 1 }] },
+  {
+    name: 'gitdiff_object_diverged', help: '', type: 'gauge',
+    samples: [{ labels: { source: 'ansible', target: 'site.yml', host: 'web-1', task: 'Notify <!channel> & co' }, value: 1 }],
+  },
+];
+
+/** As Prometheus sends a firing alert (endsAt a few evaluation intervals ahead), or a resolved one (endsAt now). */
+async function postAlerts(alertmanager: Component, alerts: FiredAlert[], state: 'firing' | 'resolved'): Promise<void> {
+  const now = Date.now();
+  const body = alerts.map((alert) => ({
+    labels: alert.labels,
+    annotations: alert.annotations,
+    startsAt: new Date(now - 3_660_000).toISOString(),
+    endsAt: new Date(state === 'firing' ? now + 240_000 : now - 1000).toISOString(),
+    generatorURL: 'http://prometheus.example.internal:9090/graph',
+  }));
+  const response = await fetch(`${alertmanager.url}/api/v2/alerts`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  expect(response.status, await response.text()).toBe(200);
+}
+
+function messageAbout(messages: SlackMessage[], check: string, status = 'FIRING'): SlackMessage | undefined {
+  return messages.find((message) => message.attachments?.[0]?.title?.startsWith(`[${status}`) && message.attachments[0].title.endsWith(`gitdiff ${check}`));
+}
+
+describe('deploy/alertmanager: a drift found by gitdiff reaches Slack', () => {
+  let scratch: string;
+  let slack: SlackStandIn;
+  let alertmanager: Component | undefined;
+  let alerts: FiredAlert[] = [];
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(path.join(tmpdir(), 'gitdiff-alertmanager-'));
+    slack = await startSlackStandIn();
+  });
+
+  afterAll(async () => {
+    await alertmanager?.stop();
+    await slack?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  itAlertmanager('the shipped rules fire on what gitdiff exported: the drift, and the object by name', async () => {
+    const textfile = path.join(scratch, 'kube.prom');
+    const run = await runGitdiff(['kube', 'fixtures/example/manifests', '--live-from', 'fixtures/example/live.yaml', '--metrics-textfile', textfile, '--metrics-per-object']);
+    expect(run.code, run.stderr).toBe(1);
+    const families = [...parseExposition(readFileSync(textfile, 'utf8')), ...ANSIBLE_CHECK];
+    alerts = alertsFiredBy(rulesFile, families, { job: 'node', instance: 'host-a:9100' }, '61m');
+    expect(alerts.map((alert) => `${alert.labels.alertname} ${alert.labels.source} ${alert.annotations.object ?? ''}`).sort()).toEqual([
+      'GitdiffDriftPersists ansible ',
+      'GitdiffDriftPersists kube ',
+      'GitdiffObjectDiverged ansible web-1: Notify <!channel> & co',
+      'GitdiffObjectDiverged kube Deployment cache/redis (apps/v1)',
+    ]);
+  });
+
+  itAlertmanager('Alertmanager sends one Slack message per check, naming the check, the diverged object and the page', async () => {
+    expect(alerts).toHaveLength(4);
+    const storage = path.join(scratch, 'storage');
+    mkdirSync(storage);
+    alertmanager = await startAlertmanager(configForTest(scratch, slack.url), storage);
+    await postAlerts(alertmanager, alerts, 'firing');
+
+    const messages = await slack.waitForMessages(2, 20_000);
+    expect(messages, alertmanager.output()).toHaveLength(2);
+    const kube = messageAbout(messages, 'kube live.yaml')?.attachments?.[0];
+    expect(kube, JSON.stringify(messages)).toBeDefined();
+    expect(kube!.title).toBe('[FIRING:2] gitdiff kube live.yaml');
+    expect(kube!.title_link).toBe(PAGE);
+    expect(kube!.color).toBe('warning');
+    const lines = kube!.text!.split('\n');
+    expect(lines.slice(0, 2).sort()).toEqual([
+      '• Deployment cache/redis (apps/v1) differs from Git',
+      '• kube live.yaml has differed from Git for over an hour',
+    ]);
+    expect(lines.slice(2)).toEqual([`The diff: <${PAGE}|gitdiff serve's page>`]);
+
+    const ansible = messageAbout(messages, 'ansible site.yml')?.attachments?.[0];
+    expect(ansible, JSON.stringify(messages)).toBeDefined();
+    expect(ansible!.text).toContain('• web-1: Notify &lt;!channel&gt; &amp; co differs from Git');
+    expect(JSON.stringify(messages)).not.toContain('<!channel>');
+    expect(ansible!.title_link).toBe('https://gitdiff.example.internal/#check-site.yml');
+  });
+
+  itAlertmanager('an object no longer reported as differing is told as no longer firing, while the drift of the check still fires', async () => {
+    expect(alertmanager).toBeDefined();
+    const redis = alerts.filter((alert) => alert.annotations.object === 'Deployment cache/redis (apps/v1)');
+    expect(redis).toHaveLength(1);
+    const before = slack.messages.length;
+    await postAlerts(alertmanager!, redis, 'resolved');
+    const messages = await slack.waitForMessages(before + 1, 20_000);
+    const update = messages.slice(before).find((message) => message.attachments?.[0]?.title === '[FIRING:1] gitdiff kube live.yaml');
+    expect(update, JSON.stringify(messages.slice(before))).toBeDefined();
+    expect(update!.attachments![0].text!.split('\n')).toEqual([
+      '• kube live.yaml has differed from Git for over an hour',
+      'No longer firing:',
+      '• Deployment cache/redis (apps/v1)',
+      `The diff: <${PAGE}|gitdiff serve's page>`,
+    ]);
+  });
+});
