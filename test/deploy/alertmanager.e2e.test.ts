@@ -15,6 +15,7 @@ import { itWith } from '../support/binaries.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
 import { startAlertmanager, type Component } from '../metrics/components.js';
 import { alertsFiredBy, type FiredAlert } from './rule-evaluation.js';
+import { codeBlocks } from './doc-blocks.js';
 import { startSlackStandIn, type SlackMessage, type SlackStandIn } from './slack-stand-in.js';
 
 const shippedConfig = path.join(repoRoot, 'deploy/alertmanager/alertmanager.yml');
@@ -23,6 +24,19 @@ const rulesFile = path.join(repoRoot, 'docs/prometheus/gitdiff-rules.yaml');
 const itAlertmanager = itWith(['prometheus-alertmanager', 'promtool'], 'apt-get install prometheus-alertmanager prometheus');
 
 const PAGE = 'https://gitdiff.example.internal/#check-live.yaml';
+
+/** docs/alerting.md's example message: its title line, then its text. */
+function documentedMessage(): { title: string; text: string[] } {
+  const block = codeBlocks(path.join(repoRoot, 'docs/alerting.md')).filter((each) => each.text.startsWith('[FIRING:'));
+  expect(block).toHaveLength(1);
+  const [title, ...text] = block[0].text.trimEnd().split('\n');
+  return { title, text };
+}
+
+/** Alertmanager's order of a group's alerts is its own: the bullets are compared as a set. */
+function bulletsSorted(lines: string[]): string[] {
+  return [...lines.filter((line) => line.startsWith('• ')).sort(), ...lines.filter((line) => !line.startsWith('• '))];
+}
 
 interface AlertmanagerConfig {
   route: { routes: { receiver: string; group_wait?: string; group_interval?: string }[] };
@@ -122,11 +136,14 @@ describe('deploy/alertmanager: a drift found by gitdiff reaches Slack', () => {
     expect(kube!.title_link).toBe(PAGE);
     expect(kube!.color).toBe('warning');
     const lines = kube!.text!.split('\n');
-    expect(lines.slice(0, 2).sort()).toEqual([
+    expect(bulletsSorted(lines)).toEqual([
       '• Deployment cache/redis (apps/v1) differs from Git',
       '• kube live.yaml has differed from Git for over an hour',
+      `The diff: <${PAGE}|gitdiff serve's page>`,
     ]);
-    expect(lines.slice(2)).toEqual([`The diff: <${PAGE}|gitdiff serve's page>`]);
+    const documented = documentedMessage();
+    expect(documented.title).toBe(kube!.title);
+    expect(bulletsSorted(documented.text)).toEqual(bulletsSorted(lines));
 
     const ansible = messageAbout(messages, 'ansible site.yml')?.attachments?.[0];
     expect(ansible, JSON.stringify(messages)).toBeDefined();
