@@ -46,12 +46,12 @@ interface AlertmanagerConfig {
 /**
  * The shipped configuration, unchanged but for what a test cannot wait for or
  * reach: Slack's webhook is the stand-in, and the check's alerts are sent after
- * a second instead of 30 s (and changes after a second instead of 5 minutes).
+ * 2 seconds instead of 30 (and changes after a second instead of 5 minutes).
  */
 function configForTest(directory: string, slackUrl: string): string {
   const config = load(readFileSync(shippedConfig, 'utf8')) as AlertmanagerConfig;
   const route = config.route.routes.find((each) => each.receiver === 'gitdiff-slack')!;
-  Object.assign(route, { group_wait: '1s', group_interval: '1s' });
+  Object.assign(route, { group_wait: '2s', group_interval: '1s' });
   const slack = config.receivers.find((each) => each.name === 'gitdiff-slack')!.slack_configs![0];
   delete slack.api_url_file;
   slack.api_url = slackUrl;
@@ -70,13 +70,26 @@ const ANSIBLE_CHECK: MetricFamily[] = [
   },
 ];
 
-/** As Prometheus sends a firing alert (endsAt a few evaluation intervals ahead), or a resolved one (endsAt now). */
-async function postAlerts(alertmanager: Component, alerts: FiredAlert[], state: 'firing' | 'resolved'): Promise<void> {
+/** A third check with more drifted items than a message lists: the rest is on the page. */
+const TERRAFORM_CHECK: MetricFamily[] = [
+  { name: 'gitdiff_diverged', help: '', type: 'gauge', samples: [{ labels: { source: 'terraform', target: 'infra' }, value: 1 }] },
+  {
+    name: 'gitdiff_object_diverged', help: '', type: 'gauge',
+    samples: Array.from({ length: 30 }, (_, index) => ({ labels: { source: 'terraform', target: 'infra', address: `terraform_data.item[${index}]` }, value: 1 })),
+  },
+];
+
+/**
+ * As Prometheus sends an alert: startsAt when it began firing (`for` elapsed; an
+ * older startsAt would make Alertmanager skip group_wait), endsAt a few
+ * evaluation intervals ahead while it fires, or when it resolved.
+ */
+async function postAlerts(alertmanager: Component, alerts: FiredAlert[], state: 'firing' | 'resolved', firedAt: number): Promise<void> {
   const now = Date.now();
   const body = alerts.map((alert) => ({
     labels: alert.labels,
     annotations: alert.annotations,
-    startsAt: new Date(now - 3_660_000).toISOString(),
+    startsAt: new Date(firedAt).toISOString(),
     endsAt: new Date(state === 'firing' ? now + 240_000 : now - 1000).toISOString(),
     generatorURL: 'http://prometheus.example.internal:9090/graph',
   }));
@@ -95,6 +108,7 @@ describe('deploy/alertmanager: a drift found by gitdiff reaches Slack', () => {
   let slack: SlackStandIn;
   let alertmanager: Component | undefined;
   let alerts: FiredAlert[] = [];
+  let firedAt = 0;
 
   beforeAll(async () => {
     scratch = mkdtempSync(path.join(tmpdir(), 'gitdiff-alertmanager-'));
@@ -111,9 +125,11 @@ describe('deploy/alertmanager: a drift found by gitdiff reaches Slack', () => {
     const textfile = path.join(scratch, 'kube.prom');
     const run = await runGitdiff(['kube', 'fixtures/example/manifests', '--live-from', 'fixtures/example/live.yaml', '--metrics-textfile', textfile, '--metrics-per-object']);
     expect(run.code, run.stderr).toBe(1);
-    const families = [...parseExposition(readFileSync(textfile, 'utf8')), ...ANSIBLE_CHECK];
+    const families = [...parseExposition(readFileSync(textfile, 'utf8')), ...ANSIBLE_CHECK, ...TERRAFORM_CHECK];
     alerts = alertsFiredBy(rulesFile, families, { job: 'node', instance: 'host-a:9100' }, '61m');
-    expect(alerts.map((alert) => `${alert.labels.alertname} ${alert.labels.source} ${alert.annotations.object ?? ''}`).sort()).toEqual([
+    expect(alerts.filter((alert) => alert.labels.source === 'terraform')).toHaveLength(31);
+    const named = alerts.filter((alert) => alert.labels.source !== 'terraform');
+    expect(named.map((alert) => `${alert.labels.alertname} ${alert.labels.source} ${alert.annotations.object ?? ''}`).sort()).toEqual([
       'GitdiffDriftPersists ansible ',
       'GitdiffDriftPersists kube ',
       'GitdiffObjectDiverged ansible web-1: Notify <!channel> & co',
@@ -121,15 +137,16 @@ describe('deploy/alertmanager: a drift found by gitdiff reaches Slack', () => {
     ]);
   });
 
-  itAlertmanager('Alertmanager sends one Slack message per check, naming the check, the diverged object and the page', async () => {
-    expect(alerts).toHaveLength(4);
+  itAlertmanager('Alertmanager sends one Slack message per check, naming the check, the diverged objects (25 at most) and the page', async () => {
+    expect(alerts).toHaveLength(35);
     const storage = path.join(scratch, 'storage');
     mkdirSync(storage);
     alertmanager = await startAlertmanager(configForTest(scratch, slack.url), storage);
-    await postAlerts(alertmanager, alerts, 'firing');
+    firedAt = Date.now();
+    await postAlerts(alertmanager, alerts, 'firing', firedAt);
 
-    const messages = await slack.waitForMessages(2, 20_000);
-    expect(messages, alertmanager.output()).toHaveLength(2);
+    const messages = await slack.waitForMessages(3, 20_000);
+    expect(messages, alertmanager.output()).toHaveLength(3);
     const kube = messageAbout(messages, 'kube live.yaml')?.attachments?.[0];
     expect(kube, JSON.stringify(messages)).toBeDefined();
     expect(kube!.title).toBe('[FIRING:2] gitdiff kube live.yaml');
@@ -150,6 +167,12 @@ describe('deploy/alertmanager: a drift found by gitdiff reaches Slack', () => {
     expect(ansible!.text).toContain('• web-1: Notify &lt;!channel&gt; &amp; co differs from Git');
     expect(JSON.stringify(messages)).not.toContain('<!channel>');
     expect(ansible!.title_link).toBe('https://gitdiff.example.internal/#check-site.yml');
+
+    const terraform = messageAbout(messages, 'terraform infra')?.attachments?.[0];
+    expect(terraform?.title, JSON.stringify(messages)).toBe('[FIRING:31] gitdiff terraform infra');
+    const terraformLines = terraform!.text!.split('\n');
+    expect(terraformLines.filter((line) => line.startsWith('• '))).toHaveLength(25);
+    expect(terraformLines.slice(25)).toEqual(['… 31 alerts in all, see the page.', "The diff: <https://gitdiff.example.internal/#check-infra|gitdiff serve's page>"]);
   });
 
   itAlertmanager('an object no longer reported as differing is told as no longer firing, while the drift of the check still fires', async () => {
@@ -157,7 +180,7 @@ describe('deploy/alertmanager: a drift found by gitdiff reaches Slack', () => {
     const redis = alerts.filter((alert) => alert.annotations.object === 'Deployment cache/redis (apps/v1)');
     expect(redis).toHaveLength(1);
     const before = slack.messages.length;
-    await postAlerts(alertmanager!, redis, 'resolved');
+    await postAlerts(alertmanager!, redis, 'resolved', firedAt);
     const messages = await slack.waitForMessages(before + 1, 20_000);
     const update = messages.slice(before).find((message) => message.attachments?.[0]?.title === '[FIRING:1] gitdiff kube live.yaml');
     expect(update, JSON.stringify(messages.slice(before))).toBeDefined();
