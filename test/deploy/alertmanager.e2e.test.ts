@@ -15,6 +15,7 @@ import { itWith } from '../support/binaries.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
 import { startAlertmanager, type Component } from '../metrics/components.js';
 import { alertsFiredBy, type FiredAlert } from './rule-evaluation.js';
+import { startServe } from '../support/serve-process.js';
 import { codeBlocks } from './doc-blocks.js';
 import { startSlackStandIn, type SlackMessage, type SlackStandIn } from './slack-stand-in.js';
 
@@ -190,5 +191,37 @@ describe('deploy/alertmanager: a drift found by gitdiff reaches Slack', () => {
       '• Deployment cache/redis (apps/v1)',
       `The diff: <${PAGE}|gitdiff serve's page>`,
     ]);
+  });
+
+  itAlertmanager("with gitdiff serve scraped directly, the message's link opens the check's section of serve's page", async () => {
+    expect(alertmanager).toBeDefined();
+    const config = path.join(scratch, 'gitdiff.yaml');
+    const example = path.join(repoRoot, 'fixtures/example');
+    writeFileSync(config, dump({ checks: [{
+      name: 'example', interval: '1h',
+      command: ['kube', path.join(example, 'manifests'), '--live-from', path.join(example, 'live.yaml'), '--metrics-per-object'],
+    }] }));
+    const serve = await startServe(['--config', config]);
+    try {
+      await serve.waitForChecks((body) => body.ready, 'the first run');
+      const metrics = await serve.get('/metrics');
+      const families = parseExposition(metrics.body).filter((family) => family.name.startsWith('gitdiff_'));
+      const served = alertsFiredBy(rulesFile, families, { job: 'gitdiff', instance: new URL(serve.url).host }, '61m');
+      expect(served.map((alert) => `${alert.labels.alertname} ${alert.labels.target}`).sort()).toEqual(['GitdiffDriftPersists example', 'GitdiffObjectDiverged example']);
+
+      const before = slack.messages.length;
+      await postAlerts(alertmanager!, served, 'firing', Date.now());
+      const messages = await slack.waitForMessages(before + 1, 20_000);
+      const message = messageAbout(messages.slice(before), 'kube example')?.attachments?.[0];
+      expect(message?.text, JSON.stringify(messages.slice(before))).toContain('• Deployment cache/redis (apps/v1) differs from Git');
+      // The operator sets gitdiff.page_base_url to where serve is reached; the fragment is the template's.
+      const link = new URL(message!.title_link!);
+      expect(`${link.origin}${link.pathname}`).toBe('https://gitdiff.example.internal/');
+      const page = await serve.get(`/${link.hash}`);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(`id="${decodeURIComponent(link.hash.slice(1))}"`);
+    } finally {
+      await serve.stop();
+    }
   });
 });
