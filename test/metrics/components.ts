@@ -1,7 +1,8 @@
 // The real Prometheus components the metrics tests run against: a
 // node_exporter with only the textfile collector, a Pushgateway without
-// persistence, and promtool. Each listens on 127.0.0.1 on a port picked by
-// binding port 0 first; tests stop them in afterAll.
+// persistence, promtool, and an Alertmanager (test/deploy/alertmanager*).
+// Each listens on 127.0.0.1 on a port picked by binding port 0 first; tests
+// stop them in afterAll.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -80,6 +81,17 @@ export function startPushgateway(options: { basicAuthIn?: string } = {}): Promis
   return start('prometheus-pushgateway', (port) => [
     `--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', ...(webConfig ? [`--web.config.file=${webConfig}`] : []),
   ], '/-/ready', webConfig ? { Authorization: authorization } : {});
+}
+
+/**
+ * An Alertmanager alone: no clustering (an empty --cluster.listen-address), its
+ * silences and notification log in `storageDirectory`.
+ */
+export function startAlertmanager(configFile: string, storageDirectory: string): Promise<Component> {
+  return start('prometheus-alertmanager', (port) => [
+    `--config.file=${configFile}`, `--storage.path=${storageDirectory}`,
+    `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=',
+  ], '/-/ready');
 }
 
 export async function scrape(component: Component): Promise<MetricFamily[]> {

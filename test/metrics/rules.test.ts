@@ -29,11 +29,11 @@ interface RuleFile {
 describe('docs/prometheus/gitdiff-rules.yaml', () => {
   itPromtool('passes promtool check rules', () => {
     const result = promtool(['check', 'rules', rulesFile]);
-    expect(result.output).toContain('SUCCESS: 4 rules found');
+    expect(result.output).toContain('SUCCESS: 5 rules found');
     expect(result.status).toBe(0);
   });
 
-  itPromtool('fires as its promtool unit tests say (a lasting diff, failing runs, no recent success)', () => {
+  itPromtool('fires as its promtool unit tests say (a lasting diff, each item that differs, failing runs, no recent success)', () => {
     const result = promtool(['test', 'rules', testsFile]);
     expect(result.output).toContain('SUCCESS');
     expect(result.status).toBe(0);
@@ -54,12 +54,12 @@ describe('docs/prometheus/gitdiff-rules.yaml', () => {
     }
   });
 
-  it('uses only metrics gitdiff exports, and covers drift, failures and staleness', () => {
+  it('uses only metrics gitdiff exports, and covers drift, the items that differ, failures and staleness', () => {
     const rules = (load(readFileSync(rulesFile, 'utf8')) as RuleFile).groups.flatMap((group) => group.rules);
     const exported = new Set<string>(Object.values(METRIC));
     for (const rule of rules) {
       for (const name of rule.expr.match(/\bgitdiff_[a-z_]+/g) ?? []) expect(exported, `${rule.alert} uses ${name}`).toContain(name);
     }
-    expect(rules.map((rule) => rule.alert)).toEqual(['GitdiffDriftPersists', 'GitdiffRunsFailing', 'GitdiffNoRecentSuccess', 'GitdiffNeverSucceeded']);
+    expect(rules.map((rule) => rule.alert)).toEqual(['GitdiffDriftPersists', 'GitdiffObjectDiverged', 'GitdiffRunsFailing', 'GitdiffNoRecentSuccess', 'GitdiffNeverSucceeded']);
   });
 });
