@@ -29,6 +29,12 @@ describe('docs/json.md', () => {
     for (const example of documented) expect(reportProblems(example), String(example.source)).toEqual([]);
   });
 
+  it.each(['README.md', 'docs/ansible.md'])('the -o json example of %s follows the schema too', (file) => {
+    const examples = codeBlocks(path.join(repoRoot, file)).filter((block) => block.language === 'json' && block.text.includes('"summary"'));
+    expect(examples).toHaveLength(1);
+    expect(reportProblems(JSON.parse(examples[0].text))).toEqual([]);
+  });
+
   it('the kube example is what gitdiff prints for that report, field for field and in the documented order', () => {
     const kubeItem = (apiVersion: string, kind: string, namespace: string | undefined, name: string, rest: Omit<Item, 'ref' | 'title'>): Item =>
       ({ ref: { apiVersion, kind, namespace, name }, title: name, ...rest });

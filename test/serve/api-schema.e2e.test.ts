@@ -3,14 +3,14 @@
 // before the first runs end, after them (a check per source and one that
 // fails before producing a report), and after a refused reload. Each check's
 // report is what `gitdiff SOURCE -o json` prints for the same command (docs/serve.md).
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiChecksProblems } from '../support/report-schema.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
-import { check, startServe, type ServeProcess } from '../support/serve-process.js';
+import { check, reloadRefused, startServe, type ServeProcess } from '../support/serve-process.js';
 
 const ansibleResults = path.join(repoRoot, 'fixtures/ansible/results/site-drifted.json');
 const ansiblePlaybook = path.join(repoRoot, 'fixtures/ansible/site.yml');
@@ -78,12 +78,7 @@ describe('GET /api/checks follows docs/report.schema.json#/$defs/apiChecks', { t
   });
 
   it('after a refused reload: config.error with message, hint and time', async () => {
-    const file = path.join(scratch, 'gitdiff.yaml');
-    const good = readFileSync(file, 'utf8');
-    writeFileSync(file, good.replace('interval: 1s', 'interval: soon'));
-    const from = serve.stderr().length;
-    serve.signal('SIGHUP');
-    await serve.waitForStderr('config refused, keeping the running one', from);
+    await reloadRefused(serve, path.join(scratch, 'gitdiff.yaml'), (good) => good.replace('interval: 1s', 'interval: soon'));
     const body = await validBody();
     expect(body.config.error).toMatchObject({ message: expect.stringContaining('invalid duration "soon"'), at: expect.any(String) });
   });
