@@ -13,6 +13,7 @@ import { itWith } from '../support/binaries.js';
 import { startKubeApiServer } from '../support/kube-api-server/index.js';
 import { reportProblems } from '../support/report-schema.js';
 import { repoRoot, runGitdiff, type CliOptions } from '../support/run-cli.js';
+import { hostileCases, type Expectation } from '../reliability/hostile-cases.js';
 import { API_TOKEN, OLD_TOKEN, ansibleEnv, closedPort, fixtures as ansibleFixtures, install as ansibleInstall, makeHost } from '../sources/ansible/host-files.js';
 
 const itTerraform = itWith(['terraform'], 'terraform 1.x: https://developer.hashicorp.com/terraform/install (one binary on PATH)');
@@ -177,5 +178,24 @@ describe('gitdiff ansible -o json', () => {
     } finally {
       host.cleanup();
     }
+  });
+});
+
+// The hostile-input corpus (fixtures/hostile) at the edges of each source: the cases that print a
+// report (a verdict, or what could be read before an error) print one the schema accepts.
+describe('hostile inputs that print a report', () => {
+  const printing = hostileCases.flatMap((hostile) => {
+    const expected = hostile.expect as Expectation;
+    return Array.isArray(hostile.args) && typeof hostile.expect !== 'function' && ('code' in expected || expected.partial)
+      ? [{ name: hostile.name, args: hostile.args, exit: 'code' in expected ? expected.code : 2 }]
+      : [];
+  });
+
+  it('include every source', () => {
+    expect(new Set(printing.map((each) => each.args[0]))).toEqual(new Set(['kube', 'terraform', 'ansible']));
+  });
+
+  it.each(printing)('$name', async ({ args, exit }) => {
+    await jsonReport(args, exit);
   });
 });

@@ -93,14 +93,14 @@ describe('renderJson follows docs/report.schema.json', () => {
 describe('docs/report.schema.json refuses what docs/json.md does not document', () => {
   const base = () => printed(reportOf(everyStatus)) as { summary: Record<string, unknown>; items: Array<Record<string, any>>; [key: string]: unknown };
   it.each<[string, (report: ReturnType<typeof base>) => void, string]>([
-    ['an unknown item field', (report) => { report.items[0].reason = 'x'; }, 'unevaluatedProperty":"reason'],
+    ['an unknown item field', (report) => { report.items[0].undocumented = 'x'; }, 'unevaluatedProperty":"undocumented'],
     ['an unknown report field', (report) => { report.verdict = 'diverged'; }, 'additionalProperty":"verdict'],
     ['an unknown status', (report) => { report.items[0].status = 'drifted'; }, '/items/0/status must be equal to one of the allowed values'],
     ['a summary without ignored', (report) => { delete report.summary.ignored; }, "missingProperty\":\"ignored"],
     ['a kube item without its namespace', (report) => { delete report.items[0].namespace; }, 'missingProperty":"namespace'],
     ['a kube item with terraform identity', (report) => { report.items[0].address = 'aws_instance.web'; }, 'unevaluatedProperty":"address'],
     ['a change without path', (report) => { delete report.items[1].changes[0].path; }, '/items/1/changes/0 must have required property'],
-    ['an unknown change field', (report) => { report.items[1].changes[0].origin = 'strict'; }, 'additionalProperty":"origin'],
+    ['an unknown change field', (report) => { report.items[1].changes[0].undocumented = 'x'; }, 'additionalProperty":"undocumented'],
     ['an ignored change without its rule', (report) => { report.items[0].ignored = [{ path: 'a', live: 1 }]; }, 'missingProperty":"note'],
     ['a run-level error without a message', (report) => { report.errors = [{ hint: 'h' }]; }, '/errors/0 must have required property'],
     ['an unknown source', (report) => { report.source = 'helm'; }, '/source must be equal to one of the allowed values'],
