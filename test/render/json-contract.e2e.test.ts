@@ -18,6 +18,8 @@ import { API_TOKEN, OLD_TOKEN, ansibleEnv, closedPort, fixtures as ansibleFixtur
 
 const itTerraform = itWith(['terraform'], 'terraform 1.x: https://developer.hashicorp.com/terraform/install (one binary on PATH)');
 const itAnsible = itWith(['ansible-playbook'], ansibleInstall);
+// A real ansible-playbook or terraform run took 35 s on a busy 2-core machine: room beyond runGitdiff's 50 s default.
+const SLOW_RUN_MS = 150_000;
 
 interface JsonReport {
   source: string;
@@ -127,7 +129,7 @@ describe('gitdiff terraform -o json', () => {
     expect(result.stderr).toMatch(/^gitdiff: error: .*errored\.json/);
   });
 
-  itTerraform('a real plan, offline (terraform_data): an update and a replacement, a sensitive variable masked', { timeout: 120_000 }, async () => {
+  itTerraform('a real plan, offline (terraform_data): an update and a replacement, a sensitive variable masked', { timeout: SLOW_RUN_MS + 30_000 }, async () => {
     const dir = path.join(scratch, 'terraform-basic');
     cpSync(path.join(repoRoot, 'fixtures/terraform/configs/basic'), dir, { recursive: true });
     const env = { HOME: scratch, TMPDIR: scratch, CHECKPOINT_DISABLE: '1' };
@@ -135,7 +137,7 @@ describe('gitdiff terraform -o json', () => {
     terraform('init');
     terraform('apply', '-auto-approve');
     const changedSecret = 'changed-secret-7a2f91';
-    const { report, output } = await jsonReport(['terraform', dir, '--var', 'size=20', '--var', 'generation=2', '--var', `secret=${changedSecret}`], 1, { env });
+    const { report, output } = await jsonReport(['terraform', dir, '--var', 'size=20', '--var', 'generation=2', '--var', `secret=${changedSecret}`], 1, { env, timeoutMs: SLOW_RUN_MS });
     expect(report.items.map((item) => item.details?.action)).toEqual(expect.arrayContaining(['update in place', 'replace (destroy, then create)']));
     expect(output).not.toContain(changedSecret);
     expect(output).not.toContain('initial-secret-3f9a2c');
@@ -149,11 +151,11 @@ describe('gitdiff ansible -o json', () => {
   });
 
   // Each run changes nothing: check mode, against files in a temporary folder (see host-files.ts).
-  itAnsible('a real playbook in check mode against a drifted host: changes, no_log notes, an unchecked task', { timeout: 120_000 }, async () => {
+  itAnsible('a real playbook in check mode against a drifted host: changes, no_log notes, an unchecked task', { timeout: SLOW_RUN_MS + 30_000 }, async () => {
     const host = makeHost('drifted');
     try {
       const { report, output } = await jsonReport(
-        ['ansible', 'site.yml', '-i', 'local.ini', '-e', `root=${host.root}`, '-e', `api_token=${API_TOKEN}`], 1, { cwd: ansibleFixtures, env: ansibleEnv(host) },
+        ['ansible', 'site.yml', '-i', 'local.ini', '-e', `root=${host.root}`, '-e', `api_token=${API_TOKEN}`], 1, { cwd: ansibleFixtures, env: ansibleEnv(host), timeoutMs: SLOW_RUN_MS },
       );
       expect(report.items.some((item) => item.notes?.includes('no_log: its values and diff are hidden'))).toBe(true);
       for (const secret of [API_TOKEN, OLD_TOKEN]) expect(output).not.toContain(secret);
@@ -162,7 +164,7 @@ describe('gitdiff ansible -o json', () => {
     }
   });
 
-  itAnsible('a failing task and an unreachable host (exit 2)', { timeout: 120_000 }, async () => {
+  itAnsible('a failing task and an unreachable host (exit 2)', { timeout: SLOW_RUN_MS + 30_000 }, async () => {
     const host = makeHost('in-sync');
     try {
       const port = await closedPort();
@@ -173,7 +175,7 @@ describe('gitdiff ansible -o json', () => {
           + 'ansible_ssh_common_args="-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes"',
         '',
       ].join('\n'));
-      const { report } = await jsonReport(['ansible', 'failing.yml', '-i', inventory, '-e', `root=${host.root}`], 2, { cwd: ansibleFixtures, env: ansibleEnv(host) });
+      const { report } = await jsonReport(['ansible', 'failing.yml', '-i', inventory, '-e', `root=${host.root}`], 2, { cwd: ansibleFixtures, env: ansibleEnv(host), timeoutMs: SLOW_RUN_MS });
       expect(new Set(report.items.filter((item) => item.status === 'error').map((item) => item.host))).toEqual(new Set(['web-01', 'db-01']));
     } finally {
       host.cleanup();
