@@ -1,5 +1,7 @@
-// The machine format, documented in docs/json.md. Field order is stable:
-// source, target, summary, items (identity first), errors, notes, durationMs.
+// The machine format, documented in docs/json.md, its contract the JSON Schema
+// docs/report.schema.json (closed: a new field goes into both, or the tests fail).
+// Field order is stable: source, target, summary, headline, items (identity
+// first), errors, notes, durationMs.
 import { summarize, type Change, type Item, type Report } from '../report.js';
 import type { Renderer } from './types.js';
 import { jsonText } from '../exact-integers.js';

@@ -1,6 +1,7 @@
 // What the page and /api/checks show, as one value taken at request time, and
 // its JSON form. Each check's report is the shared report model, exactly as
-// `gitdiff SOURCE -o json` prints it (docs/json.md).
+// `gitdiff SOURCE -o json` prints it (docs/json.md). The JSON Schema of the whole
+// body is docs/report.schema.json#/$defs/apiChecks: a new field goes there too.
 import type { ReportError } from '../report.js';
 import { jsonText } from '../exact-integers.js';
 import { reportJson } from '../render/json.js';

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportProblems } from '../support/report-schema.js';
 import { runGitdiff } from '../support/run-cli.js';
 import { sharedCorpus } from '../support/shared-corpus.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
@@ -77,6 +78,7 @@ async function verdict(declared: string, liveFile: string, namespace?: string, e
   const result = await runGitdiff(args);
   expect(result.stderr).toBe('');
   const report = JSON.parse(result.stdout);
+  expect(reportProblems(report)).toEqual([]);
   return { code: result.code, statuses: report.items.map((item: { status: string }) => item.status), paths: report.items.flatMap((item: { changes: { path: string }[] }) => item.changes.map((change) => change.path)) };
 }
 

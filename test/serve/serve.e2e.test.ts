@@ -14,7 +14,7 @@ import { parseExposition } from '../../src/metrics/exposition.js';
 import { itWith, whichBinary } from '../support/binaries.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
 import { repoRoot } from '../support/run-cli.js';
-import { check, startServe, type ServeProcess } from '../support/serve-process.js';
+import { check, reloadRefused, startServe, type ServeProcess } from '../support/serve-process.js';
 import { expectPromtoolAccepts, valueOf } from '../metrics/components.js';
 import { API_TOKEN, fixtures as ansibleFixtures, makeHost, type TestHost } from '../sources/ansible/host-files.js';
 
@@ -180,11 +180,7 @@ describe('gitdiff serve', { timeout: 150_000 }, () => {
 
   it('on SIGHUP refuses a bad config (keeping the running one, saying why) and applies a good one', async () => {
     const file = path.join(scratch, 'gitdiff.yaml');
-    const good = readFileSync(file, 'utf8');
-    writeFileSync(file, good.replace('interval: 1s', 'interval: soon'));
-    let from = serve.stderr().length;
-    serve.signal('SIGHUP');
-    await serve.waitForStderr('config refused, keeping the running one', from);
+    let from = await reloadRefused(serve, file, (good) => good.replace('interval: 1s', 'interval: soon'));
     expect(serve.stderr().slice(from)).toMatch(/interval: invalid duration "soon"/);
     const refused = await serve.checks();
     expect(refused.config.error!.message).toContain('invalid duration "soon"');

@@ -2,6 +2,7 @@
 // 127.0.0.1:0; the port is read from its "listening on" line), with bounded
 // waits for what the tests expect to see. Always stop() it in afterAll.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gitdiffBin, repoRoot } from './run-cli.js';
 
@@ -46,6 +47,15 @@ export function check(body: ApiChecks, name: string): ApiCheck {
   const found = body.checks.find((each) => each.name === name);
   if (!found) throw new Error(`no check ${name} in ${JSON.stringify(body.checks.map((each) => each.name))}`);
   return found;
+}
+
+/** Rewrites the config file with `edit`, sends SIGHUP and waits until serve refuses it; returns where its stderr stood before. */
+export async function reloadRefused(serve: ServeProcess, file: string, edit: (config: string) => string): Promise<number> {
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  const from = serve.stderr().length;
+  serve.signal('SIGHUP');
+  await serve.waitForStderr('config refused, keeping the running one', from);
+  return from;
 }
 
 export async function startServe(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {

@@ -15,6 +15,7 @@ import { exitCode, type Report } from '../../../src/report.js';
 import { parsePlanBytes } from '../../../src/sources/terraform/plan-input.js';
 import type { Plan, PlanChange, ValueMask } from '../../../src/sources/terraform/plan-model.js';
 import { planVerdict } from '../../../src/sources/terraform/verdict.js';
+import { reportProblems } from '../../support/report-schema.js';
 import { runGitdiff, sharedFixtures } from '../../support/run-cli.js';
 import { sharedCorpus } from '../../support/shared-corpus.js';
 
@@ -168,6 +169,7 @@ describe.skipIf(!present)('terraform corpus: show -json plans', () => {
         expect(result.stderr).toMatch(/^gitdiff: error: .*\n {2}hint: /);
         continue;
       }
+      expect(reportProblems(JSON.parse(result.stdout)), `${name}: against docs/report.schema.json`).toEqual([]);
       const plan = parsePlanBytes(readFileSync(file), file).plan;
       for (const secret of sensitiveValues(plan)) expect(result.stdout.includes(JSON.stringify(secret)), `${name}: ${secret}`).toBe(false);
     }

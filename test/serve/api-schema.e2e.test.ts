@@ -1,0 +1,85 @@
+// GET /api/checks of a real `gitdiff serve` follows the published contract,
+// docs/report.schema.json#/$defs/apiChecks, in each state a reader meets:
+// before the first runs end, after them (a check per source and one that
+// fails before producing a report), and after a refused reload. Each check's
+// report is what `gitdiff SOURCE -o json` prints for the same command (docs/serve.md).
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dump } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiChecksProblems } from '../support/report-schema.js';
+import { repoRoot, runGitdiff } from '../support/run-cli.js';
+import { check, reloadRefused, startServe, type ServeProcess } from '../support/serve-process.js';
+
+const ansibleResults = path.join(repoRoot, 'fixtures/ansible/results/site-drifted.json');
+const ansiblePlaybook = path.join(repoRoot, 'fixtures/ansible/site.yml');
+const checks = [
+  { name: 'snapshot', command: ['kube', 'manifests', '--live-from', 'live.yaml'], interval: '1s' },
+  { name: 'plan', command: ['terraform', '--plan-json', path.join(repoRoot, 'fixtures/terraform/plans/drift-and-changes.json')], interval: '1s' },
+  { name: 'playbook', command: ['ansible', '--results', ansibleResults, ansiblePlaybook], interval: '1s' },
+  // Bad input: the run ends before there is a report (report null, lastRun.error says why).
+  { name: 'no-snapshot', command: ['kube', 'manifests', '--live-from', 'absent.yaml'], interval: '1s' },
+];
+
+let scratch: string;
+let serve: ServeProcess;
+
+beforeAll(async () => {
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'gitdiff-api-schema-'));
+  cpSync(path.join(repoRoot, 'fixtures/example/manifests'), path.join(scratch, 'manifests'), { recursive: true });
+  cpSync(path.join(repoRoot, 'fixtures/example/live.yaml'), path.join(scratch, 'live.yaml'));
+  writeFileSync(path.join(scratch, 'gitdiff.yaml'), dump({ concurrency: 2, checks }));
+  serve = await startServe(['--config', 'gitdiff.yaml'], { cwd: scratch });
+});
+
+afterAll(async () => {
+  await serve?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** The raw body (not the test helper's typed view), checked against the schema. */
+async function validBody(): Promise<Record<string, any>> {
+  const { status, body, headers } = await serve.get('/api/checks');
+  expect(status).toBe(200);
+  expect(headers.get('content-type')).toContain('application/json');
+  const value = JSON.parse(body) as Record<string, any>;
+  expect(apiChecksProblems(value)).toEqual([]);
+  return value;
+}
+
+describe('GET /api/checks follows docs/report.schema.json#/$defs/apiChecks', { timeout: 90_000 }, () => {
+  it('from the first answer until every check has run, each body valid', async () => {
+    const seen = new Set<string>();
+    for (let polls = 0; polls < 600; polls++) {
+      const body = await validBody();
+      for (const each of body.checks) seen.add(each.verdict);
+      if (body.checks.every((each: { runs: number }) => each.runs > 0)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const body = await validBody();
+    expect(body.ready).toBe(true);
+    expect(body.checks.map((each: { source: string }) => each.source)).toEqual(['kube', 'terraform', 'ansible', 'kube']);
+    expect(seen.has('diverged')).toBe(true);
+    const failed = body.checks.find((each: { name: string }) => each.name === 'no-snapshot');
+    expect(failed).toMatchObject({ verdict: 'error', report: null, lastRun: { exitCode: 2, error: { message: expect.stringContaining('absent.yaml') } } });
+  });
+
+  it("a check's report is what `gitdiff SOURCE -o json` prints for the same command", async () => {
+    const body = await serve.waitForChecks((api) => check(api, 'snapshot').runs > 0 && check(api, 'playbook').runs > 0, 'the snapshot and playbook checks to run');
+    for (const name of ['snapshot', 'playbook']) {
+      const { command } = checks.find((each) => each.name === name)!;
+      const cli = await runGitdiff([...command, '-o', 'json'], { cwd: scratch });
+      expect(cli.code).toBe(check(body, name).lastRun!.exitCode);
+      const { durationMs: _cliDuration, ...printed } = JSON.parse(cli.stdout);
+      const { durationMs: _serveDuration, ...served } = check(body, name).report as Record<string, unknown>;
+      expect(served).toEqual(printed);
+    }
+  });
+
+  it('after a refused reload: config.error with message, hint and time', async () => {
+    await reloadRefused(serve, path.join(scratch, 'gitdiff.yaml'), (good) => good.replace('interval: 1s', 'interval: soon'));
+    const body = await validBody();
+    expect(body.config.error).toMatchObject({ message: expect.stringContaining('invalid duration "soon"'), at: expect.any(String) });
+  });
+});
