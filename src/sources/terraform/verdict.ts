@@ -13,7 +13,7 @@
 // - a --target that covers no resource of the plan checked nothing: an error.
 import type { Change, Item, ReportError } from '../../report.js';
 import { attributeChanges, formatPath, type Orientation } from './attribute-diff.js';
-import { classifyActions, describeReason, driftLabel, driftStatus, isChange, plannedStatus, type ActionKind } from './actions.js';
+import { classifyActions, describeReason, driftLabel, driftStatus, isChange, missingReason, plannedStatus, type ActionKind } from './actions.js';
 import type { Plan, PlanChange, ResourceChange } from './plan-model.js';
 import { collectSensitiveValues, sensitiveOutputs, type SensitiveValues } from './sensitive.js';
 import { unmatchedTargets } from './targets.js';
@@ -111,6 +111,7 @@ function plannedItem(entry: ResourceChange, sensitiveValues: SensitiveValues, gr
   item.symbol = action.symbol;
   item.group = group;
   item.details = { action: action.label };
+  if (item.status === 'missing') item.error = missingReason('planned');
   if (entry.action_reason) item.details.reason = describeReason(entry.action_reason);
   if (entry.previous_address && entry.previous_address !== entry.address) item.details['moved from'] = entry.previous_address;
   if (entry.change.importing) item.details.import = entry.change.importing.id ? `import id ${entry.change.importing.id}` : 'import by identity';
@@ -130,6 +131,7 @@ function driftItem(entry: ResourceChange, sensitiveValues: SensitiveValues, deci
   // Not acting on drift means Git and the live object agree: the configuration matches the change, or ignores it.
   const unacted = decides || action.kind === 'no-op' ? '' : '; the plan would not act on it (the configuration matches, or ignore_changes covers it)';
   item.details = { drift: `${driftLabel(action.kind)}${unacted}` };
+  if (item.status === 'missing') item.error = missingReason('drift');
   if (entry.previous_address && entry.previous_address !== entry.address) item.details['moved from'] = entry.previous_address;
   if (action.kind === 'update') item.changes = differences(entry.change, 'drift', sensitiveValues);
   return item;
@@ -173,6 +175,7 @@ function outputItem(name: string, change: PlanChange, sensitiveValues: Sensitive
     details: { action: action.label },
     changes: [],
   };
+  if (item.status === 'missing') item.error = missingReason('planned');
   if (isChange(action.kind)) item.changes = differences(change, 'planned', sensitiveValues, 'value');
   return item;
 }

@@ -120,8 +120,8 @@ describe('gitdiff terraform DIR with real terraform', () => {
     const dir = await copyConfig('with-module');
     const result = await gitdiff([dir, '--init']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('+ module.app.terraform_data.app: missing from the live side\n');
-    expect(result.stdout).toContain('+ output.id: missing from the live side\n');
+    expect(result.stdout).toContain('+ module.app.terraform_data.app: missing (to be created)\n');
+    expect(result.stdout).toContain('+ output.id: missing (to be created)\n');
     expect(result.stdout).toMatch(/Plan: 1 to add, 0 to change, 0 to destroy\. Outputs: 1 to change\.\n2 missing, 0 in sync \(2 resources/);
   });
 
