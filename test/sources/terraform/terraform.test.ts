@@ -156,12 +156,29 @@ describe('gitdiff terraform DIR with real terraform', () => {
     expect(runs[3].stderr).toMatch(/debug: run: terraform -chdir=.* plan -json .* -var=secret=\(hidden\)/);
   });
 
-  it('--refresh-only after apply is in sync (exit 0)', async () => {
+  // A refresh-only plan lists only drift: what was refreshed and unchanged is counted from its prior state (issue 15).
+  it('--refresh-only after apply is in sync (exit 0), counting every resource it refreshed, listed with -v', async () => {
     const dir = await applied('basic');
     await editConfig(dir, 'default = 10', 'default = 20');
     const result = await gitdiff([dir, '--refresh-only']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Drift: 0 changed outside Terraform');
+    expect(result.stdout).toMatch(/^note: refresh-only: output changes were not counted; drift alone decides\n\nDrift: 0 changed outside Terraform \(refresh-only plan\)\.\n3 in sync \(3 resources, [\d.]+ s\)\n$/);
+    const verbose = await gitdiff([dir, '--refresh-only', '-v']);
+    expect(verbose.stdout).toContain('Unchanged outside Terraform\n= terraform_data.credentials: in sync\n    drift: unchanged\n= terraform_data.replaced: in sync\n');
+    expect(verbose.stdout).toContain('= terraform_data.server: in sync\n');
+    const targeted = JSON.parse((await gitdiff([dir, '--refresh-only', '--target', 'terraform_data.server', '-o', 'json'])).stdout);
+    expect(targeted.items).toEqual([{ address: 'terraform_data.server', status: 'in-sync', details: { drift: 'unchanged' }, changes: [] }]);
+    expect(targeted.notes).toContain('the plan is partial (made with -target, or with deferred changes): resources outside it were not checked');
+  });
+
+  it('an empty configuration: exit 0, saying there is nothing to differ rather than "0 in sync"', async () => {
+    const dir = await copyConfig('empty');
+    const result = await gitdiff([dir, '--init']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^No resources in the plan: the configuration declares none, so nothing can differ\.\n/);
+    const refresh = await gitdiff([dir, '--refresh-only']);
+    expect(refresh.code).toBe(0);
+    expect(refresh.stdout).toMatch(/^No resources in the state: the refresh had nothing to check, so nothing can have drifted\.\n/);
   });
 
   it('reads a saved binary plan with --plan, and saved JSON with --plan-json', async () => {
