@@ -158,6 +158,7 @@ describe('gitdiff terraform --plan-json', () => {
     for (const flag of ['[dir]', '--plan-json <file>', '--plan <file>', '--refresh-only', '--init', '--bin <path>', '--var-file <file>', '--var <name=value>', '--target <address>', '--output']) {
       expect(result.stdout).toContain(flag);
     }
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('FILE is relative to where you run gitdiff (not to DIR)');
   });
 });
 

@@ -193,6 +193,23 @@ describe('gitdiff terraform DIR with real terraform', () => {
     expect(JSON.parse(fromJson.stdout)).toMatchObject({ target: 'plan.json', summary: { diverged: 2 } });
   });
 
+  // --plan FILE is read from where you stand (as --var-file and --plan-json are), though `terraform show` runs in DIR (issue 15).
+  it('resolves --plan FILE against the working directory, not DIR, and says so when FILE is only inside DIR', async () => {
+    const dir = await applied('basic');
+    const name = path.basename(dir);
+    terraform(dir, 'plan', '-input=false', '-no-color', '-var', 'size=30', '-out=saved.tfplan');
+    const fromHere = await gitdiff([name, '--plan', `${name}/saved.tfplan`]);
+    expect(fromHere.code).toBe(1);
+    expect(fromHere.stdout).toContain('    input.size:\n-     10\n+     30\n');
+    const fromDir = await gitdiff([name, '--plan', 'saved.tfplan']);
+    expect(fromDir.code).toBe(2);
+    expect(fromDir.stdout).toBe('');
+    expect(fromDir.stderr).toBe(`gitdiff: error: --plan saved.tfplan: no such file\n  hint: FILE is read from where you run gitdiff, not from DIR: pass ${name}/saved.tfplan\n`);
+    const nowhere = await gitdiff([name, '--plan', 'other.tfplan']);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toBe('gitdiff: error: --plan other.tfplan: no such file\n  hint: pass the file `terraform plan -out=FILE` wrote (relative to where you run gitdiff)\n');
+  });
+
   it('resolves --var-file against the working directory and passes --target', async () => {
     const dir = await applied('basic');
     const name = path.basename(dir);
