@@ -4,7 +4,11 @@
 // is known only from here (issue 15: a clean refresh read "0 in sync (0 resources)").
 import type { Plan, StateModule, StateResource } from './plan-model.js';
 
-/** Every resource object of the prior state, data sources and deposed objects included, in module order. */
+/**
+ * Every resource object of the prior state, data sources and deposed objects
+ * included, in module order. Only its identity is taken, and only as strings:
+ * a plan is input, and these become item addresses and metric labels.
+ */
 export function* priorStateResources(plan: Plan): Iterable<StateResource> {
   // Modules nest as deep as the configuration does: walked with a list, not recursion.
   const modules: unknown[] = [plan.prior_state?.values?.root_module];
@@ -12,7 +16,9 @@ export function* priorStateResources(plan: Plan): Iterable<StateResource> {
     const module = modules.shift() as StateModule | undefined;
     if (!module || typeof module !== 'object') continue;
     for (const resource of Array.isArray(module.resources) ? module.resources : []) {
-      if (typeof resource?.address === 'string') yield resource;
+      if (typeof resource?.address !== 'string') continue;
+      const { address, mode, deposed_key: deposed } = resource;
+      yield { address, mode: typeof mode === 'string' ? mode : undefined, deposed_key: typeof deposed === 'string' && deposed !== '' ? deposed : undefined };
     }
     if (Array.isArray(module.child_modules)) modules.push(...module.child_modules);
   }

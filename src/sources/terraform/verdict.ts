@@ -5,7 +5,8 @@
 // The verdict rules (docs/terraform.md):
 // - a resource or output change whose actions are not no-op / read diverges;
 // - in a refresh-only plan, drift decides: any resource_drift entry that is
-//   not no-op diverges, and planned resource and output changes do not count;
+//   not no-op diverges, every other resource the refresh covered (its prior
+//   state) is in sync, and planned resource and output changes do not count;
 // - drift the plan would not act on (the configuration already matches the
 //   changed object, or ignore_changes covers it) is information: an in-sync
 //   item (listed with -v) and a note naming what changed; drift the plan would revert is shown in the drift group with

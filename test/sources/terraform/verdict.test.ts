@@ -266,3 +266,9 @@ describe('a plan with no resources at all', () => {
     expect(verdict.headline).toBe('Drift: 0 changed outside Terraform. Plan: 0 to add, 0 to change, 0 to destroy.');
   });
 });
+
+it('a prior state with identities that are not strings yields items with string identities only', () => {
+  const hostile = { values: { root_module: { resources: [{ address: 'a.x', mode: 7, deposed_key: { k: 1 } }, { address: 42 }] } } } as unknown as Plan['prior_state'];
+  const { items } = planVerdict(plan({ prior_state: hostile }), { refreshOnly: true });
+  expect(items.map((item) => [item.title, item.ref])).toEqual([['a.x', { address: 'a.x' }]]);
+});
