@@ -69,6 +69,15 @@ export function driftStatus(kind: ActionKind): Status {
   }
 }
 
+/**
+ * Why an item is `missing`, in words. A create the plan would make and an
+ * object someone deleted outside Terraform share the status, not the cause:
+ * one is waiting for an apply, the other is an outage (issue 15).
+ */
+export function missingReason(origin: 'planned' | 'drift'): string {
+  return origin === 'planned' ? 'to be created' : driftLabel('delete');
+}
+
 export function driftLabel(kind: ActionKind): string {
   switch (kind) {
     case 'update': return 'updated outside Terraform';

@@ -13,7 +13,7 @@ export const terraform: Source = {
     command
       .argument('[dir]', 'the Terraform root module to plan (default: the current directory)')
       .option('--plan-json <file>', "read saved `terraform show -json PLANFILE` output instead of planning; '-' reads stdin")
-      .option('--plan <file>', 'read a saved binary plan file (runs `terraform show -json FILE` in DIR)')
+      .option('--plan <file>', 'read a saved binary plan file: FILE is relative to where you run gitdiff (not to DIR); `terraform show -json` runs in DIR')
       .option('--refresh-only', 'plan in refresh-only mode: only changes made outside Terraform count')
       .option('--init', 'run `terraform init -input=false` first (for jobs that start from a clean checkout)')
       .option('--bin <path>', 'the terraform-compatible binary, e.g. tofu (default: $GITDIFF_TERRAFORM_BIN, else terraform)')

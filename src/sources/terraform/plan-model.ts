@@ -87,8 +87,17 @@ export interface Plan {
 /** A module of a state's values: its resources, and the modules it calls. */
 export interface StateModule {
   address?: string;
-  resources?: { address?: string }[];
+  resources?: StateResource[];
   child_modules?: StateModule[];
+}
+
+/** One object of a state's values; its attribute values are never read. */
+export interface StateResource {
+  address: string;
+  /** `managed` or `data`. */
+  mode?: string;
+  /** Set for a deposed object (left over by create_before_destroy). */
+  deposed_key?: string;
 }
 
 /** The majors of `format_version` this reader understands. */

@@ -17,8 +17,10 @@ import { capture } from '../../captured-output.js';
 import { GitdiffError } from '../../errors.js';
 import type { RunContext } from '../types.js';
 import { decodePlanBytes, type DecodedPlan } from './plan-input.js';
-import type { TerraformSettings } from './settings.js';
+import type { PlanInput, TerraformSettings } from './settings.js';
 import { terraformFailureError } from './terraform-errors.js';
+
+type SavedPlanFile = Extract<PlanInput, { kind: 'plan-file' }>;
 
 /** Large plans are large: `show -json` of a 100 MB plan must not hit execa's default 100 MB buffer. */
 const MAX_OUTPUT_BYTES = 2 ** 32;
@@ -43,12 +45,16 @@ export async function planAndShow(settings: TerraformSettings, dir: string, cont
 }
 
 /** `terraform show -json` of a saved binary plan file, run in the directory it belongs to (for provider schemas). */
-export async function showSavedPlan(settings: TerraformSettings, dir: string, planFile: string, context: RunContext): Promise<DecodedPlan> {
+export async function showSavedPlan(settings: TerraformSettings, input: SavedPlanFile, context: RunContext): Promise<DecodedPlan> {
+  const { dir, planFile, given } = input;
   await requireDirectory(dir, settings.label);
-  try {
-    await stat(planFile);
-  } catch {
-    throw new GitdiffError(`--plan ${planFile}: no such file`, { hint: 'pass the file `terraform plan -out=FILE` wrote' });
+  if (!(await stat(planFile).catch(() => undefined))) {
+    // terraform's -chdir would read FILE inside DIR; gitdiff reads it from where you stand, so say which was meant.
+    const insideDir = path.resolve(dir, given);
+    const hint = insideDir !== planFile && (await stat(insideDir).catch(() => undefined))
+      ? `FILE is read from where you run gitdiff, not from DIR: pass ${path.join(settings.label, given)}`
+      : 'pass the file `terraform plan -out=FILE` wrote (relative to where you run gitdiff)';
+    throw new GitdiffError(`--plan ${given}: no such file`, { hint });
   }
   if (settings.init) {
     context.progress(`terraform init in ${settings.label} ...`);

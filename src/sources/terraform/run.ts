@@ -60,7 +60,7 @@ async function loadPlan(settings: TerraformSettings, context: RunContext): Promi
     case 'plan-file': {
       // execa and the runner load only on the paths that run terraform.
       const { showSavedPlan } = await import('./plan-runner.js');
-      return parsePlanText(await showSavedPlan(settings, input.dir, input.planFile, context), `terraform show -json ${path.basename(input.planFile)}`);
+      return parsePlanText(await showSavedPlan(settings, input, context), `terraform show -json ${path.basename(input.planFile)}`);
     }
     case 'run': {
       const { planAndShow } = await import('./plan-runner.js');

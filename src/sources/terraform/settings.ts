@@ -7,8 +7,12 @@ import { GitdiffError } from '../../errors.js';
 export type PlanInput =
   /** Run `terraform plan` in dir, then `terraform show -json` on the result. */
   | { kind: 'run'; dir: string }
-  /** Run `terraform show -json` on a saved binary plan file, in dir. */
-  | { kind: 'plan-file'; dir: string; planFile: string }
+  /**
+   * Run `terraform show -json` on a saved binary plan file, in dir. The file is
+   * resolved from where gitdiff runs, as the user typed it (and as --var-file
+   * and --plan-json are), not from dir: `given` is that text, for messages.
+   */
+  | { kind: 'plan-file'; dir: string; planFile: string; given: string }
   /** Read saved `terraform show -json` output; '-' is stdin. */
   | { kind: 'plan-json'; file: string };
 
@@ -67,7 +71,7 @@ export function resolveSettings(args: string[], options: Record<string, unknown>
   const absoluteDir = path.resolve(cwd, dir);
   const target = path.basename(absoluteDir) || absoluteDir;
   if (planFile !== undefined) {
-    return { ...common, input: { kind: 'plan-file', dir: absoluteDir, planFile: path.resolve(cwd, planFile) }, label: dir, target };
+    return { ...common, input: { kind: 'plan-file', dir: absoluteDir, planFile: path.resolve(cwd, planFile), given: planFile }, label: dir, target };
   }
   return { ...common, input: { kind: 'run', dir: absoluteDir }, label: dir, target };
 }

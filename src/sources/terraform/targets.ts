@@ -9,7 +9,8 @@
 // changes, and the resources of its prior state. A refresh-only plan lists only
 // the resources that drifted; a targeted resource that did not drift was
 // refreshed all the same, and is found in the prior state.
-import type { Plan, StateModule } from './plan-model.js';
+import type { Plan } from './plan-model.js';
+import { priorStateResources } from './prior-state.js';
 
 /** The targets that cover no resource of the plan, in the order given. */
 export function unmatchedTargets(plan: Plan, targets: string[]): string[] {
@@ -27,16 +28,17 @@ function* coveredAddresses(plan: Plan): Iterable<string> {
     const address = deferred?.resource_change?.address;
     if (typeof address === 'string') yield address;
   }
-  // Modules nest as deep as the configuration does: walked with a list, not recursion.
-  const modules: unknown[] = [plan.prior_state?.values?.root_module];
-  while (modules.length > 0) {
-    const module = modules.pop() as StateModule | undefined;
-    if (!module || typeof module !== 'object') continue;
-    for (const resource of Array.isArray(module.resources) ? module.resources : []) {
-      if (typeof resource?.address === 'string') yield resource.address;
-    }
-    if (Array.isArray(module.child_modules)) modules.push(...module.child_modules);
-  }
+  for (const resource of priorStateResources(plan)) yield resource.address;
+}
+
+/** Whether an address is one the targets cover: undefined when no target was given (everything is). */
+export function targetsCover(targets: string[]): ((address: string) => boolean) | undefined {
+  if (targets.length === 0) return undefined;
+  const wanted = targets.map(addressSteps);
+  return (address) => {
+    const steps = addressSteps(address);
+    return wanted.some((target) => targetCovers(target, steps));
+  };
 }
 
 /**

@@ -5,7 +5,8 @@
 // The verdict rules (docs/terraform.md):
 // - a resource or output change whose actions are not no-op / read diverges;
 // - in a refresh-only plan, drift decides: any resource_drift entry that is
-//   not no-op diverges, and planned resource and output changes do not count;
+//   not no-op diverges, every other resource the refresh covered (its prior
+//   state) is in sync, and planned resource and output changes do not count;
 // - drift the plan would not act on (the configuration already matches the
 //   changed object, or ignore_changes covers it) is information: an in-sync
 //   item (listed with -v) and a note naming what changed; drift the plan would revert is shown in the drift group with
@@ -13,14 +14,17 @@
 // - a --target that covers no resource of the plan checked nothing: an error.
 import type { Change, Item, ReportError } from '../../report.js';
 import { attributeChanges, formatPath, type Orientation } from './attribute-diff.js';
-import { classifyActions, describeReason, driftLabel, driftStatus, isChange, plannedStatus, type ActionKind } from './actions.js';
-import type { Plan, PlanChange, ResourceChange } from './plan-model.js';
+import { classifyActions, describeReason, driftLabel, driftStatus, isChange, missingReason, plannedStatus, type ActionKind } from './actions.js';
+import type { Plan, PlanChange, ResourceChange, StateResource } from './plan-model.js';
+import { priorStateResources, refreshedResources } from './prior-state.js';
 import { collectSensitiveValues, sensitiveOutputs, type SensitiveValues } from './sensitive.js';
-import { unmatchedTargets } from './targets.js';
+import { targetsCover, unmatchedTargets } from './targets.js';
 
 export const DRIFT_GROUP = 'Changes outside Terraform (drift)';
 export const PLANNED_GROUP = 'Planned changes';
 export const OUTPUTS_GROUP = 'Changes to outputs';
+/** Refresh-only: what the refresh looked at and found as Terraform left it (listed with -v). */
+export const UNCHANGED_GROUP = 'Unchanged outside Terraform';
 
 export interface PlanVerdict {
   items: Item[];
@@ -51,6 +55,11 @@ export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdi
 
   if (refreshOnly) {
     for (const entry of drift) items.push(driftItem(entry, sensitiveValues, true));
+    // Drift lists only what changed; the rest of what was refreshed is in sync, and counted as such.
+    const drifted = new Set(drift.map(keyOf));
+    for (const resource of refreshedResources(plan, targetsCover(options.targets ?? []))) {
+      if (!drifted.has(keyOf({ address: resource.address, deposed: resource.deposed_key }))) items.push(unchangedItem(resource));
+    }
     if (planned.some((entry) => isChange(classifyActions(entry.change.actions).kind))) {
       notes.push('refresh-only: the planned resource changes in this plan were not counted; drift alone decides');
     }
@@ -90,15 +99,32 @@ export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdi
     message: `--target ${target} matched no resource in the plan: nothing was checked for it`,
     hint: 'name a resource (aws_instance.web), an instance (aws_instance.web[0]) or a module (module.app); `terraform state list` shows the addresses',
   }));
-  return { items, headline: headline(plan, drift, refreshOnly), notes, errors };
+  // Refresh-only: a partial saved plan may vouch for none of its state, which is not an empty state.
+  const nothingThere = errors.length === 0 && items.length === 0 && (!refreshOnly || !hasPriorResources(plan));
+  return { items, headline: nothingThere ? emptyHeadline(refreshOnly) : headline(plan, drift, refreshOnly), notes, errors };
+}
+
+/**
+ * An empty configuration has nothing that could differ: exit 0 is true, but
+ * "0 in sync (0 resources)" reads as "nothing was checked" (issue 15), so say why.
+ */
+function emptyHeadline(refreshOnly: boolean): string {
+  return refreshOnly
+    ? 'No resources in the state: the refresh had nothing to check, so nothing can have drifted.'
+    : 'No resources in the plan: the configuration declares none, so nothing can differ.';
+}
+
+function hasPriorResources(plan: Plan): boolean {
+  for (const _resource of priorStateResources(plan)) return true;
+  return false;
 }
 
 /** Deposed objects share their address with the current object. */
-function keyOf(entry: ResourceChange): string {
+function keyOf(entry: Pick<ResourceChange, 'address' | 'deposed'>): string {
   return entry.deposed ? `${entry.address}#${entry.deposed}` : entry.address;
 }
 
-function baseItem(entry: ResourceChange): Item {
+function baseItem(entry: Pick<ResourceChange, 'address' | 'deposed'>): Item {
   const ref: Record<string, string | undefined> = { address: entry.address };
   if (entry.deposed) ref.deposed = entry.deposed;
   return { ref, title: entry.deposed ? `${entry.address} (deposed object ${entry.deposed})` : entry.address, status: 'in-sync', changes: [] };
@@ -111,6 +137,7 @@ function plannedItem(entry: ResourceChange, sensitiveValues: SensitiveValues, gr
   item.symbol = action.symbol;
   item.group = group;
   item.details = { action: action.label };
+  if (item.status === 'missing') item.error = missingReason('planned');
   if (entry.action_reason) item.details.reason = describeReason(entry.action_reason);
   if (entry.previous_address && entry.previous_address !== entry.address) item.details['moved from'] = entry.previous_address;
   if (entry.change.importing) item.details.import = entry.change.importing.id ? `import id ${entry.change.importing.id}` : 'import by identity';
@@ -130,8 +157,17 @@ function driftItem(entry: ResourceChange, sensitiveValues: SensitiveValues, deci
   // Not acting on drift means Git and the live object agree: the configuration matches the change, or ignores it.
   const unacted = decides || action.kind === 'no-op' ? '' : '; the plan would not act on it (the configuration matches, or ignore_changes covers it)';
   item.details = { drift: `${driftLabel(action.kind)}${unacted}` };
+  if (item.status === 'missing') item.error = missingReason('drift');
   if (entry.previous_address && entry.previous_address !== entry.address) item.details['moved from'] = entry.previous_address;
   if (action.kind === 'update') item.changes = differences(entry.change, 'drift', sensitiveValues);
+  return item;
+}
+
+/** A resource the refresh found as Terraform left it. */
+function unchangedItem(resource: StateResource): Item {
+  const item = baseItem({ address: resource.address, deposed: resource.deposed_key });
+  item.group = UNCHANGED_GROUP;
+  item.details = { drift: driftLabel('no-op') };
   return item;
 }
 
@@ -173,6 +209,7 @@ function outputItem(name: string, change: PlanChange, sensitiveValues: Sensitive
     details: { action: action.label },
     changes: [],
   };
+  if (item.status === 'missing') item.error = missingReason('planned');
   if (isChange(action.kind)) item.changes = differences(change, 'planned', sensitiveValues, 'value');
   return item;
 }

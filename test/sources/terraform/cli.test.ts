@@ -30,7 +30,7 @@ describe('gitdiff terraform --plan-json', () => {
     expect(out).toContain('-/+ aws_instance.api[0]\n    action: replace (destroy, then create)\n    reason: the provider cannot update it in place\n');
     expect(out).toContain('    ami: (forces replacement)\n-     ami-123\n+     ami-456\n');
     expect(out).toContain('    endpoint:\n-     db-1.example:5432\n+     (known after apply)\n');
-    expect(out).toContain('+ aws_instance.worker: missing from the live side\n');
+    expect(out).toContain('+ aws_instance.worker: missing (to be created)\n');
     expect(out).toContain('- aws_instance.legacy: not declared\n    action: destroy\n    reason: it is no longer in the configuration\n');
     expect(out).toContain('\nChanges to outputs\n~ output.db_password\n');
     expect(out).not.toContain('data.aws_ami.latest');
@@ -93,8 +93,30 @@ describe('gitdiff terraform --plan-json', () => {
     const result = await runGitdiff(['terraform', '--plan-json', plan('refresh-only-drift.json')]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('~ aws_instance.web\n    drift: updated outside Terraform\n    tags["Owner"]:\n-     someone\n      (not declared)\n');
-    expect(result.stdout).toContain('- aws_instance.gone: missing from the live side\n    drift: deleted outside Terraform\n');
+    expect(result.stdout).toContain('- aws_instance.gone: missing (deleted outside Terraform)\n    drift: deleted outside Terraform\n');
     expect(result.stdout).toMatch(/Drift: 2 changed outside Terraform \(refresh-only plan\)\.\n1 diverged, 1 missing, 0 in sync/);
+  });
+
+  // Both read `missing`, but one is the plan's to make and the other someone removed by hand (issue 15).
+  it.each<[string, string, string]>([
+    ['a planned create', 'drift-and-changes.json', 'aws_instance.worker'],
+    ['a resource deleted outside Terraform', 'refresh-only-drift.json', 'aws_instance.gone'],
+  ])('%s says which kind of missing it is, in every format', async (_name, file, address) => {
+    const reason = file === 'refresh-only-drift.json' ? 'deleted outside Terraform' : 'to be created';
+    const other = reason === 'to be created' ? 'deleted outside Terraform' : 'to be created';
+    const run = (format: string) => runGitdiff(['terraform', '--plan-json', plan(file), '-o', format]);
+    const [text, markdown, junit, github, json] = await Promise.all(['text', 'markdown', 'junit', 'github', 'json'].map(run));
+    expect(text.stdout).toMatch(new RegExp(`^[-+] ${address.replace('.', '\\.')}: missing \\(${reason}\\)$`, 'm'));
+    expect(markdown.stdout).toContain(`\`${address}\`: missing (${reason})`);
+    expect(junit.stdout).toContain(`name="${address}">\n      <failure type="missing" message="missing (${reason})"`);
+    expect(github.stdout).toContain(`title=${address}%3A missing::missing (${reason})`);
+    const item = JSON.parse(json.stdout).items.find((each: { address: string }) => each.address === address);
+    expect(item).toMatchObject({ status: 'missing', error: reason });
+    for (const result of [text, markdown, junit, github, json]) {
+      expect(result.code).toBe(1);
+      expect(result.stdout).not.toContain('missing from the live side');
+      expect(result.stdout).not.toContain(other);
+    }
   });
 
   it('reads stdin with -', async () => {
@@ -136,6 +158,7 @@ describe('gitdiff terraform --plan-json', () => {
     for (const flag of ['[dir]', '--plan-json <file>', '--plan <file>', '--refresh-only', '--init', '--bin <path>', '--var-file <file>', '--var <name=value>', '--target <address>', '--output']) {
       expect(result.stdout).toContain(flag);
     }
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('FILE is relative to where you run gitdiff (not to DIR)');
   });
 });
 

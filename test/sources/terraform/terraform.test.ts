@@ -120,8 +120,8 @@ describe('gitdiff terraform DIR with real terraform', () => {
     const dir = await copyConfig('with-module');
     const result = await gitdiff([dir, '--init']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('+ module.app.terraform_data.app: missing from the live side\n');
-    expect(result.stdout).toContain('+ output.id: missing from the live side\n');
+    expect(result.stdout).toContain('+ module.app.terraform_data.app: missing (to be created)\n');
+    expect(result.stdout).toContain('+ output.id: missing (to be created)\n');
     expect(result.stdout).toMatch(/Plan: 1 to add, 0 to change, 0 to destroy\. Outputs: 1 to change\.\n2 missing, 0 in sync \(2 resources/);
   });
 
@@ -156,12 +156,29 @@ describe('gitdiff terraform DIR with real terraform', () => {
     expect(runs[3].stderr).toMatch(/debug: run: terraform -chdir=.* plan -json .* -var=secret=\(hidden\)/);
   });
 
-  it('--refresh-only after apply is in sync (exit 0)', async () => {
+  // A refresh-only plan lists only drift: what was refreshed and unchanged is counted from its prior state (issue 15).
+  it('--refresh-only after apply is in sync (exit 0), counting every resource it refreshed, listed with -v', async () => {
     const dir = await applied('basic');
     await editConfig(dir, 'default = 10', 'default = 20');
     const result = await gitdiff([dir, '--refresh-only']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Drift: 0 changed outside Terraform');
+    expect(result.stdout).toMatch(/^note: refresh-only: output changes were not counted; drift alone decides\n\nDrift: 0 changed outside Terraform \(refresh-only plan\)\.\n3 in sync \(3 resources, [\d.]+ s\)\n$/);
+    const verbose = await gitdiff([dir, '--refresh-only', '-v']);
+    expect(verbose.stdout).toContain('Unchanged outside Terraform\n= terraform_data.credentials: in sync\n    drift: unchanged\n= terraform_data.replaced: in sync\n');
+    expect(verbose.stdout).toContain('= terraform_data.server: in sync\n');
+    const targeted = JSON.parse((await gitdiff([dir, '--refresh-only', '--target', 'terraform_data.server', '-o', 'json'])).stdout);
+    expect(targeted.items).toEqual([{ address: 'terraform_data.server', status: 'in-sync', details: { drift: 'unchanged' }, changes: [] }]);
+    expect(targeted.notes).toContain('the plan is partial (made with -target, or with deferred changes): resources outside it were not checked');
+  });
+
+  it('an empty configuration: exit 0, saying there is nothing to differ rather than "0 in sync"', async () => {
+    const dir = await copyConfig('empty');
+    const result = await gitdiff([dir, '--init']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^No resources in the plan: the configuration declares none, so nothing can differ\.\n/);
+    const refresh = await gitdiff([dir, '--refresh-only']);
+    expect(refresh.code).toBe(0);
+    expect(refresh.stdout).toMatch(/^No resources in the state: the refresh had nothing to check, so nothing can have drifted\.\n/);
   });
 
   it('reads a saved binary plan with --plan, and saved JSON with --plan-json', async () => {
@@ -174,6 +191,23 @@ describe('gitdiff terraform DIR with real terraform', () => {
     const fromJson = await gitdiff(['--plan-json', path.join(dir, 'plan.json'), '-o', 'json']);
     expect(fromJson.code).toBe(1);
     expect(JSON.parse(fromJson.stdout)).toMatchObject({ target: 'plan.json', summary: { diverged: 2 } });
+  });
+
+  // --plan FILE is read from where you stand (as --var-file and --plan-json are), though `terraform show` runs in DIR (issue 15).
+  it('resolves --plan FILE against the working directory, not DIR, and says so when FILE is only inside DIR', async () => {
+    const dir = await applied('basic');
+    const name = path.basename(dir);
+    terraform(dir, 'plan', '-input=false', '-no-color', '-var', 'size=30', '-out=saved.tfplan');
+    const fromHere = await gitdiff([name, '--plan', `${name}/saved.tfplan`]);
+    expect(fromHere.code).toBe(1);
+    expect(fromHere.stdout).toContain('    input.size:\n-     10\n+     30\n');
+    const fromDir = await gitdiff([name, '--plan', 'saved.tfplan']);
+    expect(fromDir.code).toBe(2);
+    expect(fromDir.stdout).toBe('');
+    expect(fromDir.stderr).toBe(`gitdiff: error: --plan saved.tfplan: no such file\n  hint: FILE is read from where you run gitdiff, not from DIR: pass ${name}/saved.tfplan\n`);
+    const nowhere = await gitdiff([name, '--plan', 'other.tfplan']);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toBe('gitdiff: error: --plan other.tfplan: no such file\n  hint: pass the file `terraform plan -out=FILE` wrote (relative to where you run gitdiff)\n');
   });
 
   it('resolves --var-file against the working directory and passes --target', async () => {

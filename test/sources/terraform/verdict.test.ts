@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exitCode, SENSITIVE, type Item, type Status } from '../../../src/report.js';
 import type { Plan, PlanChange, ResourceChange } from '../../../src/sources/terraform/plan-model.js';
-import { DRIFT_GROUP, OUTPUTS_GROUP, PLANNED_GROUP, planVerdict } from '../../../src/sources/terraform/verdict.js';
+import { DRIFT_GROUP, OUTPUTS_GROUP, PLANNED_GROUP, planVerdict, UNCHANGED_GROUP } from '../../../src/sources/terraform/verdict.js';
 
 // Hand-made plans, shaped as `terraform show -json` writes them.
 function resource(address: string, actions: string[], change: Partial<PlanChange> = {}, extra: Partial<ResourceChange> = {}): ResourceChange {
@@ -86,6 +86,14 @@ describe('drift', () => {
     const verdict = verdictOf(plan({ resource_drift: [resource('aws_instance.web', ['delete'])] }));
     expect(statuses(verdict.items)).toEqual({ 'aws_instance.web': 'missing' });
     expect(verdict.items[0].details?.drift).toBe('deleted outside Terraform');
+    expect(verdict.items[0].error).toBe('deleted outside Terraform');
+  });
+
+  it('a planned create and an object deleted outside Terraform give different reasons for missing', () => {
+    const created = planVerdict(plan({ resource_changes: [resource('a.x', ['create'])], output_changes: { id: { actions: ['create'], before: null, after: 'x' } } })).items;
+    const deleted = planVerdict(plan({ resource_drift: [resource('a.x', ['delete'])] })).items;
+    expect(created.map((item) => [item.status, item.error])).toEqual([['missing', 'to be created'], ['missing', 'to be created']]);
+    expect(deleted.map((item) => [item.status, item.error])).toEqual([['missing', 'deleted outside Terraform']]);
   });
 
   it('a refresh-only plan whose only entry is a move is in sync', () => {
@@ -203,4 +211,64 @@ describe('refresh-only plans and outputs', () => {
     expect(verdict.items).toEqual([]);
     expect(verdict.notes).toEqual(['refresh-only: output changes were not counted; drift alone decides']);
   });
+});
+
+// A refresh-only plan lists only what drifted; what it refreshed is its prior state.
+// Without those, a clean refresh read `0 in sync (0 resources)`: "nothing was checked" (issue 15).
+describe('refresh-only: what the refresh covered is counted', () => {
+  const state = (...resources: { address: string; mode?: string; deposed_key?: string }[]) => ({
+    values: { root_module: { resources: resources.filter((each) => !each.address.startsWith('module.')), child_modules: [{ address: 'module.app', resources: resources.filter((each) => each.address.startsWith('module.')) }] } },
+  });
+  const refreshed = state(
+    { address: 'a.web', mode: 'managed' },
+    { address: 'a.db', mode: 'managed' },
+    { address: 'a.db', mode: 'managed', deposed_key: 'abcd1234' },
+    { address: 'data.a.ami', mode: 'data' },
+    { address: 'module.app.a.x', mode: 'managed' },
+  );
+
+  it.each<[string, Partial<Plan>, string[] | undefined, Record<string, Status>, number]>([
+    ['nothing drifted: every managed resource of the state is in sync (data sources are read, not refreshed)', { prior_state: refreshed }, undefined,
+      { 'a.web': 'in-sync', 'a.db': 'in-sync', 'a.db (deposed object abcd1234)': 'in-sync', 'module.app.a.x': 'in-sync' }, 0],
+    ['a drifted resource is counted once, as drift', { prior_state: refreshed, resource_drift: [resource('a.web', ['update'])] }, undefined,
+      { 'a.web': 'diverged', 'a.db': 'in-sync', 'a.db (deposed object abcd1234)': 'in-sync', 'module.app.a.x': 'in-sync' }, 1],
+    ['a resource deleted outside Terraform is gone from the refreshed state, and missing', { prior_state: state({ address: 'a.db' }), resource_drift: [resource('a.web', ['delete'])] }, undefined,
+      { 'a.web': 'missing', 'a.db': 'in-sync' }, 1],
+    ['with --target, only what the targets covered was refreshed', { prior_state: refreshed, complete: false }, ['module.app', 'a.web'],
+      { 'a.web': 'in-sync', 'module.app.a.x': 'in-sync' }, 0],
+    ['a partial plan whose targets are unknown (a saved plan) claims nothing it may not have refreshed', { prior_state: refreshed, complete: false }, undefined,
+      {}, 0],
+  ])('%s', (_name, parts, targets, expected, exit) => {
+    const verdict = planVerdict(plan({ planned_values: {}, ...parts }), { refreshOnly: true, targets });
+    expect(statuses(verdict.items)).toEqual(expected);
+    expect(exitCode({ items: verdict.items, errors: verdict.errors })).toBe(exit);
+  });
+
+  it('in-sync resources are in their own group, with what the refresh found', () => {
+    const [item] = planVerdict(plan({ prior_state: state({ address: 'a.web', mode: 'managed' }) }), { refreshOnly: true }).items;
+    expect(item).toMatchObject({ ref: { address: 'a.web' }, status: 'in-sync', group: UNCHANGED_GROUP, details: { drift: 'unchanged' }, changes: [] });
+  });
+});
+
+describe('a plan with no resources at all', () => {
+  it.each<[string, Partial<Plan>, boolean, string]>([
+    ['an empty configuration', {}, false, 'No resources in the plan: the configuration declares none, so nothing can differ.'],
+    ['an empty state, refresh-only', {}, true, 'No resources in the state: the refresh had nothing to check, so nothing can have drifted.'],
+  ])('%s says so plainly (still exit 0: nothing is declared that could differ)', (_name, parts, refreshOnly, headline) => {
+    const verdict = verdictOf(plan({ planned_values: {}, ...parts }), refreshOnly);
+    expect(verdict.items).toEqual([]);
+    expect(verdict.headline).toBe(headline);
+    expect(verdict.exit).toBe(0);
+  });
+
+  it('a plan with only outputs has something to say, and says it as usual', () => {
+    const verdict = verdictOf(plan({ output_changes: { size: { actions: ['no-op'], before: 1, after: 1 } } }));
+    expect(verdict.headline).toBe('Drift: 0 changed outside Terraform. Plan: 0 to add, 0 to change, 0 to destroy.');
+  });
+});
+
+it('a prior state with identities that are not strings yields items with string identities only', () => {
+  const hostile = { values: { root_module: { resources: [{ address: 'a.x', mode: 7, deposed_key: { k: 1 } }, { address: 42 }] } } } as unknown as Plan['prior_state'];
+  const { items } = planVerdict(plan({ prior_state: hostile }), { refreshOnly: true });
+  expect(items.map((item) => [item.title, item.ref])).toEqual([['a.x', { address: 'a.x' }]]);
 });
