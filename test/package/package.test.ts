@@ -64,6 +64,12 @@ describe('the packed package holds what gitdiff needs and nothing else', () => {
     expect(strays).toEqual([]);
   });
 
+  it('comes from a repository that tracks no node_modules (a committed symlink to another checkout\'s would be emptied by `npm ci` in a clone)', () => {
+    const tracked = spawnSync('git', ['ls-files', '--', 'node_modules', '**/node_modules'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(tracked.status).toBe(0);
+    expect(tracked.stdout).toBe('');
+  });
+
   it('lists in `files` only folders that exist', () => {
     expect((packageJson.files as string[]).filter((entry) => !existsSync(path.join(repoRoot, entry)))).toEqual([]);
   });
