@@ -4,7 +4,7 @@
 // sources with a dist/ built elsewhere. npm reads packages from its cache when it
 // has them (CI's `npm ci` filled it), so these installs rarely reach the registry.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,9 +53,16 @@ afterAll(() => {
 describe('the packed package holds what gitdiff needs and nothing else', () => {
   it.each([
     'package.json', 'README.md', 'LICENSE', 'bin/gitdiff', 'dist/cli.js', 'dist/sources/ansible/callback/gitdiff.py',
-    'docs/json.md', 'fixtures/example/manifests/redis.yaml', 'fixtures/example/live.yaml', 'fixtures/example/gitdiff.yaml',
+    'fixtures/example/manifests/redis.yaml', 'fixtures/example/live.yaml', 'fixtures/example/gitdiff.yaml',
   ])('has %s', (file) => {
     expect(packedFiles).toContain(file);
+  });
+
+  it('has every page of docs/ (the README links them; the JSON schema is there too)', () => {
+    const docs = readdirSync(path.join(repoRoot, 'docs'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile()).map((entry) => path.relative(repoRoot, path.join(entry.parentPath, entry.name)));
+    expect(docs).toContain('docs/json.md');
+    expect(docs.filter((file) => !packedFiles.includes(file))).toEqual([]);
   });
 
   it('has no source maps, sources, tests, other fixtures, scripts or deployment files', () => {
