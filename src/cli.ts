@@ -12,6 +12,7 @@ import { chalkFor, decideColorLevel } from './color.js';
 import { outputOptions, writeReport } from './output.js';
 import { errorText, GitdiffError, messageOf } from './errors.js';
 import { defineServe } from './serve/command.js';
+import { defineCompletion } from './completion/index.js';
 import { parseDuration } from './duration.js';
 import { setLongTimeout, type LongTimer } from './timers.js';
 import { addMetricsOptions, exportRunMetrics, metricsOptionsFrom, type MetricsOptions, type RunOutcome } from './metrics/index.js';
@@ -74,6 +75,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   // Not a Source: it runs the sources' checks on a schedule (src/serve/).
   defineServe(program.command('serve').exitOverride(), io, (code) => (status = code));
+  defineCompletion(program.command('completion').exitOverride(), io, (code) => (status = code));
 
   try {
     await program.parseAsync(argv);

@@ -76,7 +76,7 @@ describe('the CronJob, run once as its pod would', () => {
     expect(cloned.status).toBe(0);
     expect(existsSync(path.join(volumes.work, 'repo/clusters/prod/redis.yaml'))).toBe(true);
 
-    // The image's ENTRYPOINT is gitdiff (see the Dockerfile test); runGitdiff runs bin/gitdiff.
+    // The image runs gitdiff under tini (see the Dockerfile test); runGitdiff runs bin/gitdiff.
     const [main] = spec.containers;
     const check = containerProcess(main, inputs);
     const before = server.requests.length;

@@ -36,12 +36,23 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Runs the image's ENTRYPOINT with `args`, as `docker run IMAGE args` would (the host's node standing for the image's). */
+/** The ENTRYPOINT's init (tini) and the command it starts: `tini -- COMMAND...`. */
+function initAndCommand(): { init: string; command: string[] } {
+  const [init, separator, ...command] = image.entrypoint!;
+  expect(separator, 'ENTRYPOINT [INIT, "--", COMMAND...]').toBe('--');
+  return { init, command };
+}
+
+/**
+ * Runs the image's ENTRYPOINT with `args`, as `docker run IMAGE args` would: the host's node stands for
+ * the image's, and the command runs without its init (tini, an apt package here, execs it unchanged).
+ */
 function runImage(args: string[]) {
-  const entrypoint = resolveOnImagePath(image, image.entrypoint![0]);
-  expect(entrypoint, `${image.entrypoint![0]} on the image's PATH`).toBeDefined();
+  const { command } = initAndCommand();
+  const entrypoint = resolveOnImagePath(image, command[0]);
+  expect(entrypoint, `${command[0]} on the image's PATH`).toBeDefined();
   const imagePath = image.env.PATH.split(':').map((folder) => path.join(image.root, folder)).join(':');
-  return spawnSync(entrypoint!, [...image.entrypoint!.slice(1), ...args], {
+  return spawnSync(entrypoint!, [...command.slice(1), ...args], {
     cwd: repoRoot, encoding: 'utf8', env: { PATH: `${imagePath}:${path.dirname(process.execPath)}`, HOME: scratch, LANG: 'C.UTF-8' },
   });
 }
@@ -50,7 +61,30 @@ describe('the Dockerfile', () => {
   it('has a build stage and a runtime stage on the same Node image', () => {
     expect(dockerfile.map((stage) => stage.name)).toEqual(['build', undefined]);
     expect(dockerfile[0].base).toBe(runtime.base);
-    expect(runtime.base).toMatch(/^node:20-/);
+    // Node.js 24 in the image; package.json's engines still allow 20 for installs elsewhere.
+    expect(runtime.base).toMatch(/^node:24-[a-z]+-slim$/);
+  });
+
+  it('runs gitdiff under tini as PID 1 (signals forwarded, orphaned children reaped), installed in the image', () => {
+    const { init, command } = initAndCommand();
+    expect(init).toBe('/usr/bin/tini');
+    expect(command[0]).toBe('gitdiff');
+    const install = image.systemSteps.find((step) => step[0] === 'apt-get' && step[1] === 'install');
+    expect(install).toContain('tini');
+  });
+
+  it('holds no npm, npx or corepack: they are removed after the production install', () => {
+    const removed = image.systemSteps.filter((step) => step[0] === 'rm').flatMap((step) => step.slice(1));
+    for (const tool of ['/usr/local/lib/node_modules/npm', '/usr/local/lib/node_modules/corepack', '/usr/local/bin/npm', '/usr/local/bin/npx', '/usr/local/bin/corepack']) {
+      expect(removed, tool).toContain(tool);
+    }
+    // Removed after the runtime stage's last npm command (the image's npm is gone from there on).
+    const commands = runtime.instructions.filter((instruction) => instruction.keyword === 'RUN')
+      .flatMap((instruction) => instruction.args.split('&&').map((command) => command.trim().split(/\s+/)));
+    const lastNpm = commands.findLastIndex((command) => command[0] === 'npm');
+    const removal = commands.findIndex((command) => command[0] === 'rm' && command.includes('/usr/local/bin/npm'));
+    expect(lastNpm).toBeGreaterThanOrEqual(0);
+    expect(removal).toBeGreaterThan(lastNpm);
   });
 
   it('runs as a numeric non-root user, the one the image creates and the CronJob runs as', () => {

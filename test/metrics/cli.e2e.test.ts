@@ -152,8 +152,10 @@ async function until(condition: () => boolean): Promise<void> {
 describe('signals', () => {
   it('SIGTERM during the run: exit 143, and an interrupted run exports nothing (no textfile, no temp file)', async () => {
     const file = textfile('interrupted.prom');
-    const run = startGitdiff(['kube', '-', '--live-from', divergedSnapshot, '--metrics-textfile', file]);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // it is reading the manifests from stdin
+    // --debug: its "kube started" line says the signal handlers are in place (a fixed wait lost the
+    // race on a loaded machine: SIGTERM came before them and killed the process outright, code null).
+    const run = startGitdiff(['kube', '-', '--live-from', divergedSnapshot, '--metrics-textfile', file, '--debug']);
+    await until(() => run.stderr().includes(': kube started')); // it is reading the manifests from stdin
     run.child.kill('SIGTERM');
     // The kube source finishes reading stdin before it looks at the signal: give it its input.
     run.child.stdin.end(readFileSync(path.join(repoRoot, manifests, 'redis.yaml')));
