@@ -121,7 +121,7 @@ describe('CI flags', () => {
   });
 
   it.each([
-    [['--summary', '-q'], "option '--summary' cannot be used with option '-q, --quiet'"],
+    [['--summary', '-q'], 'gitdiff: error: kube: --summary and --quiet cannot be used together\n  hint: give one of them; run gitdiff kube --help\n'],
     [['--summary', '-o', 'json'], 'gitdiff: error: --summary prints the text summary line: it does not combine with -o json'],
   ])('rejects %j before running (exit 2)', async (flags, message) => {
     const result = await runGitdiff([...example, ...flags]);
