@@ -15,6 +15,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { capture } from '../../captured-output.js';
 import { GitdiffError } from '../../errors.js';
+import { fileProblem } from '../../system-errors.js';
 import type { RunContext } from '../types.js';
 import { decodePlanBytes, type DecodedPlan } from './plan-input.js';
 import type { TerraformSettings } from './settings.js';
@@ -45,10 +46,12 @@ export async function planAndShow(settings: TerraformSettings, dir: string, cont
 /** `terraform show -json` of a saved binary plan file, run in the directory it belongs to (for provider schemas). */
 export async function showSavedPlan(settings: TerraformSettings, dir: string, planFile: string, context: RunContext): Promise<DecodedPlan> {
   await requireDirectory(dir, settings.label);
-  try {
-    await stat(planFile);
-  } catch {
-    throw new GitdiffError(`--plan ${planFile}: no such file`, { hint: 'pass the file `terraform plan -out=FILE` wrote' });
+  // Checked here, in words: terraform's own answer to a missing file or a directory is a page of state-file errors.
+  const info = await stat(planFile).catch((error: unknown) => {
+    throw new GitdiffError(`--plan ${planFile}: ${fileProblem(error)}`, { hint: 'pass the file `terraform plan -out=FILE` wrote' });
+  });
+  if (info.isDirectory()) {
+    throw new GitdiffError(`--plan ${planFile}: is a directory, not a saved plan`, { hint: 'to run a plan in a directory, pass it as DIR without --plan' });
   }
   if (settings.init) {
     context.progress(`terraform init in ${settings.label} ...`);
