@@ -3,12 +3,12 @@
 // one `gitdiff: error:` line and at most one `  hint:` line, never Node's raw
 // `ENOENT: ... open '/x'`, OpenSSL's `wrong version number`, `undefined`, an
 // `Error:` or a stack trace. Every case is a real situation, run through bin/gitdiff.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGitdiff } from './support/run-cli.js';
+import { repoRoot, runGitdiff } from './support/run-cli.js';
 import { startKubeApiServer, type KubeApiServer } from './support/kube-api-server/index.js';
 import { kubeconfigFor } from './support/kube-api-server/kubeconfig.js';
 
@@ -122,4 +122,19 @@ it.each<[string, () => string[], RegExp, RegExp | undefined]>([
   } else {
     expect(lines).toHaveLength(1);
   }
+});
+
+describe('the README says what an error looks like', () => {
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+
+  it.each([
+    ['a missing snapshot', ['kube', 'app.yaml', '--live-from', 'snapshot.yaml']],
+    ['a misspelt option', ['kube', 'app.yaml', '--contxt', 'prod']],
+  ])('%s: its lines, as gitdiff prints them', async (_case, args) => {
+    const result = await runGitdiff(args, { cwd: dir });
+    expect(result.code).toBe(2);
+    const [error, hint] = result.stderr.replace(/\n$/, '').split('\n');
+    expect(readme).toContain(error);
+    expect(readme).toContain(hint);
+  });
 });

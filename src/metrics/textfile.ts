@@ -14,9 +14,10 @@ import { notRegularTextfile } from './options.js';
 
 const FILE_MODE = 0o644;
 
-/** The textfile is written as a new temp file beside it: a missing name there is a missing directory. */
+/** After "cannot write: ". The textfile is written as a new temp file beside it: a missing name there is a missing directory. */
 function describe(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the directory does not exist' : fileProblem(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'the directory does not exist' : code === 'EISDIR' ? 'it is a directory' : fileProblem(error);
 }
 
 function textfileError(file: string, action: string, error: unknown): GitdiffError {
