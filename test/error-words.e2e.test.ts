@@ -86,6 +86,8 @@ it.each<[string, () => string[], RegExp, RegExp | undefined]>([
   ['a textfile under a file', () => ['kube', 'app.yaml', ...snapshot, '--metrics-textfile', 'app.yaml/gitdiff.prom'],
     /^metrics textfile \S+\/app\.yaml\/gitdiff\.prom: cannot write: a part of the path is not a directory$/, /writable/],
   ['a folder as the textfile', () => ['kube', 'app.yaml', ...snapshot, '--metrics-textfile', 'folder.prom'], /^metrics textfile \S+\/folder\.prom: not a regular file \(a directory\)$/, /the path of a \.prom file/],
+  ['a --bin that is not executable (ansible)', () => ['ansible', 'app.yaml', '--bin', './app.yaml'], /^could not run \.\/app\.yaml: permission denied$/, /--bin/],
+  ['a --bin that is not executable (terraform)', () => ['terraform', '.', '--bin', './app.yaml'], /^\.\/app\.yaml: not executable$/, /--bin PATH/],
   // Files a kubeconfig names.
   ['a kubeconfig without current-context', () => ['kube', 'app.yaml', '--kubeconfig', 'no-current-context.yaml'],
     /^kubeconfig \S+\/no-current-context\.yaml sets no current context$/, /give --context NAME/],
