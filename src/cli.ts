@@ -13,6 +13,7 @@ import { outputOptions, writeReport } from './output.js';
 import { errorText, GitdiffError, messageOf } from './errors.js';
 import { defineServe } from './serve/command.js';
 import { defineCompletion } from './completion/index.js';
+import { usageErrorsInGitdiffWords } from './usage-errors.js';
 import { parseDuration } from './duration.js';
 import { setLongTimeout, type LongTimer } from './timers.js';
 import { addMetricsOptions, exportRunMetrics, metricsOptionsFrom, type MetricsOptions, type RunOutcome } from './metrics/index.js';
@@ -53,12 +54,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const program = new Command('gitdiff')
     .description('Compare what Git declares with what is live.')
     .version(version(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nExit status: 0 in sync, 1 diverged, 2 could not tell.\nExample: gitdiff kube ./manifests --context prod')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
     });
 
   for (const source of sources) {
@@ -77,11 +76,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   defineServe(program.command('serve').exitOverride(), io, (code) => (status = code));
   defineCompletion(program.command('completion').exitOverride(), io, (code) => (status = code));
 
+  usageErrorsInGitdiffWords(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end here with exitCode 0; usage errors are bad input: exit 2.
+      // --help and --version end here with exitCode 0 (usage errors arrive as GitdiffErrors: usage-errors.ts).
       return error.exitCode === 0 ? 0 : EXIT_ERROR;
     }
     printError(error, io, debug);

@@ -7,7 +7,8 @@ import type { ChalkInstance } from 'chalk';
 import { summarize, type Report } from './report.js';
 import { chunkedRenderers, renderers } from './render/index.js';
 import { summaryLine } from './render/text.js';
-import { GitdiffError, messageOf } from './errors.js';
+import { GitdiffError } from './errors.js';
+import { fileProblem } from './system-errors.js';
 
 export interface OutputOptions {
   format: string;
@@ -48,7 +49,7 @@ export async function writeReport(report: Report, options: OutputOptions, chalk:
       await appendFile(stepSummary, renderers.markdown(report, { chalk, verbose: options.verbose }));
     } catch (error) {
       // The verdict and the annotations are out already; a missing page summary does not change the answer.
-      io.stderr.write(`gitdiff: warning: could not append the step summary to ${stepSummary}: ${messageOf(error)}\n`);
+      io.stderr.write(`gitdiff: warning: could not append the step summary to ${stepSummary}: ${fileProblem(error)}\n`);
     }
   }
 }

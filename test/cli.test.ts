@@ -22,7 +22,7 @@ describe('gitdiff (the program)', () => {
     expect((await runGitdiff(['nosuch'])).code).toBe(2);
     const result = await runGitdiff(['kube', '--nosuch']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("unknown option '--nosuch'");
+    expect(result.stderr).toContain('unknown option --nosuch');
   });
 
   it('registers every folder under src/sources', () => {

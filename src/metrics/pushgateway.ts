@@ -8,6 +8,7 @@
 // (https://github.com/prometheus/pushgateway#url).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitdiffError } from '../errors.js';
+import { connectionProblem } from '../system-errors.js';
 import type { Labels } from './metric-set.js';
 import type { PushgatewayEndpoint } from './options.js';
 
@@ -84,10 +85,10 @@ async function attempt(request: PushRequest, url: URL): Promise<AttemptFailure |
   } catch (error) {
     if (request.signal?.aborted) return { message: 'interrupted', retry: false };
     if (timeout.aborted) return { message: `no answer within ${timeoutMs / 1000} s`, retry: true };
-    const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-    const code = cause?.code;
-    const reason = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : cause?.message ?? (error as Error).message;
-    return { message: code && !reason.includes(code) ? `${reason} (${code})` : reason, retry: true };
+    // In words (system-errors.ts): not "fetch failed", nor OpenSSL's "wrong version number".
+    const problem = connectionProblem(error, "trust the CA that signed the Pushgateway's certificate: NODE_EXTRA_CA_CERTS=FILE");
+    // A TLS problem is the same the second time; anything else may be a Pushgateway restarting.
+    return { message: problem.reason, retry: !problem.tls, hint: problem.hint };
   }
 }
 

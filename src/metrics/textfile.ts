@@ -9,22 +9,15 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { GitdiffError } from '../errors.js';
+import { fileProblem } from '../system-errors.js';
 import { notRegularTextfile } from './options.js';
 
 const FILE_MODE = 0o644;
 
+/** After "cannot write: ". The textfile is written as a new temp file beside it: a missing name there is a missing directory. */
 function describe(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT': return 'the directory does not exist';
-    case 'ENOTDIR': return 'a part of the path is not a directory';
-    case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'read-only file system';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EISDIR': return 'it is a directory';
-    default: return (error as Error).message;
-  }
+  return code === 'ENOENT' ? 'the directory does not exist' : code === 'EISDIR' ? 'it is a directory' : fileProblem(error);
 }
 
 function textfileError(file: string, action: string, error: unknown): GitdiffError {

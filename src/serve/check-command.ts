@@ -4,6 +4,7 @@
 // exactly what the same command line means, flags, defaults and all.
 import { Command, CommanderError } from 'commander';
 import { GitdiffError } from '../errors.js';
+import { usageError } from '../usage-errors.js';
 import { addMetricsOptions, parseMetricLabels } from '../metrics/options.js';
 import type { Labels } from '../metrics/metric-set.js';
 import { sources } from '../sources/index.js';
@@ -52,7 +53,7 @@ export function parseCheckCommand(command: readonly string[], sources: readonly 
     parser.parse([...rest], { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    throw new GitdiffError(`${where}: command: ${error.message.replace(/^error: /, '')}`, {
+    throw new GitdiffError(`${where}: command: ${usageError(error, parser).message}`, {
       hint: `a check takes what \`gitdiff ${source.name}\` takes (see gitdiff ${source.name} --help); output, color and logging are serve's own`,
     });
   }

@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { GitdiffError, messageOf } from '../errors.js';
+import { fileProblem } from '../system-errors.js';
 import { parseDuration } from '../duration.js';
 import { yamlErrorText, yamlSyntaxProblem } from '../yaml-syntax.js';
 import type { Source } from '../sources/types.js';
@@ -60,8 +61,7 @@ export function loadServeConfig(file: string, sources: readonly Source[]): Serve
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new GitdiffError(`config ${file}: ${code === 'ENOENT' ? 'no such file' : messageOf(error)}`, {
+    throw new GitdiffError(`config ${file}: ${fileProblem(error)}`, {
       hint: 'give the checks to run with --config FILE (see docs/serve.md)',
     });
   }

@@ -80,7 +80,7 @@ describe('gitdiff kube with metrics export', () => {
     expect(result.code).toBe(2);
     expect(withoutDuration(result.stdout)).toBe(withoutDuration(plain.stdout));
     expect(result.stderr).toBe([
-      `gitdiff: error: Pushgateway http://127.0.0.1:${port}/: PUT /metrics/job/gitdiff/source/kube/target/live.yaml failed: connection refused (ECONNREFUSED)`,
+      `gitdiff: error: Pushgateway http://127.0.0.1:${port}/: PUT /metrics/job/gitdiff/source/kube/target/live.yaml failed: connection refused`,
       '  hint: is the Pushgateway running and reachable at that address?', '',
     ].join('\n'));
     const debug = await runGitdiff(['kube', manifests, '--live-from', divergedSnapshot, '--debug', '--pushgateway', `http://gitdiff:s3cret-pw@127.0.0.1:${port}`]);

@@ -183,7 +183,7 @@ export const hostileCases: HostileCase[] = [
   // `name: yes` is a boolean to kubectl's YAML 1.1 reader, which refuses the file too.
   kubeconfig('yaml11-name.yaml', undefined, /clusters has an entry without a name/),
   kubeconfig('no-current-context.yaml', undefined, /sets no current context/),
-  kubeconfig('unknown-context.yaml', 'no context "ghost"', /kubeconfig has no context "ghost" \(contexts: c\)/),
+  kubeconfig('unknown-context.yaml', 'no context "ghost"', /kubeconfig \S+unknown-context\.yaml has no context "ghost" \(contexts: c\)/),
   kubeconfig('context-without-cluster.yaml', 'context "lonely"', /names no cluster server/),
   kubeconfig('alias-bomb.yaml', undefined, /YAML aliases expand too far: refused/),
   kubeconfig('malformed.yaml', undefined, /invalid YAML at line 4, column 4: bad indentation$/),

@@ -33,8 +33,8 @@ function writeConfig(name: string, text: string): string {
 
 describe('gitdiff serve refuses to start on bad input, with exit status 2', () => {
   it.each([
-    ['a missing config', ['--config', 'nowhere.yaml'], /^gitdiff: error: config .*nowhere\.yaml: no such file\n  hint: give the checks to run with --config FILE/],
-    ['an invalid check', ['--config', 'bad-flag.yaml'], /^gitdiff: error: config .*bad-flag\.yaml: checks\[0\] \(example\): command: unknown option '--colour'\n  hint: a check takes what `gitdiff kube` takes/],
+    ['a missing config', ['--config', 'nowhere.yaml'], /^gitdiff: error: config .*nowhere\.yaml: no such file or directory\n  hint: give the checks to run with --config FILE/],
+    ['an invalid check', ['--config', 'bad-flag.yaml'], /^gitdiff: error: config .*bad-flag\.yaml: checks\[0\] \(example\): command: unknown option --colour\n  hint: a check takes what `gitdiff kube` takes/],
     ['an address without a host', ['--config', 'good.yaml', '--listen', '9720'], /^gitdiff: error: --listen 9720: expected HOST:PORT\n  hint: e\.g\. --listen 127\.0\.0\.1:9720/],
   ])('%s', async (_case, args, stderr) => {
     writeConfig('bad-flag.yaml', dump({ checks: [{ name: 'example', command: ['kube', 'fixtures/example/manifests', '--colour'] }] }));

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { GitdiffError } from '../../errors.js';
+import { fileProblem } from '../../system-errors.js';
 import type { RunContext } from '../types.js';
 import { describeArgv } from './args.js';
 import { callbackPluginPath, findAnsibleConfig, runEnvironment } from './config.js';
@@ -71,7 +72,7 @@ export async function runPlaybook(bin: string, argv: string[], context: RunConte
     }
     if (result.isCanceled) throw context.signal.reason ?? new GitdiffError('interrupted');
     if (result.failed && result.exitCode === undefined && !result.signal) {
-      throw new GitdiffError(`could not run ${bin}: ${result.shortMessage}`, { hint: 'check --bin / GITDIFF_ANSIBLE_BIN' });
+      throw new GitdiffError(`could not run ${bin}: ${result.code ? fileProblem(result) : result.shortMessage}`, { hint: 'check --bin / GITDIFF_ANSIBLE_BIN' });
     }
     const events = existsSync(eventsFile) ? await readFile(eventsFile, 'utf8') : '';
     return { exitCode: result.exitCode, signal: result.signal, events, stderr };

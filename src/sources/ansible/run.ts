@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Report, ReportError } from '../../report.js';
-import { GitdiffError, messageOf } from '../../errors.js';
+import { GitdiffError } from '../../errors.js';
+import { fileProblem } from '../../system-errors.js';
 import { readStream } from '../../read-stream.js';
 import type { RunContext } from '../types.js';
 import { playbookArgv, refuseUnsafeArgs, type PlaybookRun } from './args.js';
@@ -70,7 +71,7 @@ async function readSavedResults(file: string, context: RunContext): Promise<{ re
   try {
     text = file === '-' ? (await readStream(context.stdin)).toString('utf8') : await readFile(path.resolve(context.cwd, file), 'utf8');
   } catch (error) {
-    throw new GitdiffError(`cannot read results ${name}: ${messageOf(error)}`, { hint: 'check the --results path' });
+    throw new GitdiffError(`cannot read results ${name}: ${fileProblem(error)}`, { hint: 'check the --results path' });
   }
   const { results } = parseResults(text, name);
   // Problems are found deep in the parsers, which do not know the file: name it here, for a one-line error a person can act on.

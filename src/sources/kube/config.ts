@@ -17,7 +17,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
-import { GitdiffError, messageOf } from '../../errors.js';
+import { GitdiffError } from '../../errors.js';
+import { fileProblem } from '../../system-errors.js';
 import { isRecord } from './objects.js';
 import { yamlErrorText, yamlSyntaxProblem } from '../../yaml-syntax.js';
 import type { IgnoreRule } from './ignore.js';
@@ -60,7 +61,7 @@ export function readKubeConfigFile(file: string | undefined): KubeConfigFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new GitdiffError(`config ${file}: ${messageOf(error).split('\n')[0]}`, { hint: `fix the YAML of ${CONFIG_FILE}` });
+    throw new GitdiffError(`config ${file}: ${fileProblem(error)}`, { hint: `--config names a ${CONFIG_FILE} file (ignore rules and settings)` });
   }
   let document: unknown;
   try {

@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GitdiffError, messageOf } from '../../errors.js';
+import { GitdiffError } from '../../errors.js';
+import { fileProblem } from '../../system-errors.js';
 import { readStream } from '../../read-stream.js';
 import { decodeManifest, parseManifests } from './documents.js';
 import type { DeclaredObject } from './objects.js';
@@ -41,7 +42,7 @@ export function manifestFiles(paths: string[], cwd: string): ManifestFile[] {
     try {
       info = statSync(absolute);
     } catch (error) {
-      throw new GitdiffError(`${given}: ${fsReason(error)}`, { hint: 'name manifest files or folders that exist' });
+      throw new GitdiffError(`${given}: ${fileProblem(error)}`, { hint: 'name manifest files or folders that exist' });
     }
     if (info.isDirectory()) walk(absolute, realpathSync(absolute), given, files, new Set());
     else files.push({ file: given, regular: info.isFile() });
@@ -58,7 +59,7 @@ function walk(absolute: string, real: string, shown: string, files: ManifestFile
   try {
     entries = readdirSync(absolute, { withFileTypes: true });
   } catch (error) {
-    throw new GitdiffError(`${shown}: ${fsReason(error)}`, { hint: 'check the folder permissions' });
+    throw new GitdiffError(`${shown}: ${fileProblem(error)}`, { hint: 'check the folder permissions' });
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
@@ -71,7 +72,7 @@ function walk(absolute: string, real: string, shown: string, files: ManifestFile
         kind = statSync(childAbsolute);
       } catch (error) {
         // A dangling link holds nothing; a link loop is a mistake worth naming.
-        if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new GitdiffError(`${childShown}: ${fsReason(error)}`, { hint: 'fix or remove the symbolic link' });
+        if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new GitdiffError(`${childShown}: ${fileProblem(error)}`, { hint: 'fix or remove the symbolic link' });
         continue;
       }
     }
@@ -81,15 +82,6 @@ function walk(absolute: string, real: string, shown: string, files: ManifestFile
     else if (kind.isFile()) files.push({ file: childShown, regular: true });
     else throw new GitdiffError(`${childShown}: not a regular file (a named pipe, socket or device)`, { hint: 'name it directly to read it, or remove it from the folder' });
   }
-}
-
-function fsReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'ELOOP') return 'too many levels of symbolic links';
-  if (code === 'EISDIR') return 'is a directory';
-  return messageOf(error);
 }
 
 /** Reads and parses every manifest; the first unreadable or invalid one stops the run with its name. */
@@ -105,7 +97,7 @@ export async function loadDeclared(paths: string[], cwd: string, stdin: NodeJS.R
       else if (regular) bytes = readFileSync(path.resolve(cwd, file));
       else bytes = await readFile(path.resolve(cwd, file));
     } catch (error) {
-      throw new GitdiffError(`${file}: ${fsReason(error)}`, { hint: 'check that the file is readable' });
+      throw new GitdiffError(`${file}: ${fileProblem(error)}`, { hint: 'check that the file is readable' });
     }
     const shown = file === '-' ? '(stdin)' : file;
     declared.push(...declaredObjects(decodeManifest(bytes, shown), shown));

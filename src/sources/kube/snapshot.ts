@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GitdiffError } from '../../errors.js';
+import { fileProblem } from '../../system-errors.js';
 import { checkObject, decodeManifest, listOf, parseDocuments, type ParsedDocument } from './documents.js';
 import { readStream } from '../../read-stream.js';
 import { builtInNamespaced, groupOf, guessedResource } from './kinds.js';
@@ -22,8 +23,7 @@ export async function readSnapshot(file: string, cwd: string, stdin: NodeJS.Read
   try {
     bytes = file === '-' ? await readStream(stdin) : await readFile(path.resolve(cwd, file));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new GitdiffError(`--live-from ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? error)}`, {
+    throw new GitdiffError(`--live-from ${file}: ${fileProblem(error)}`, {
       hint: 'save a snapshot with: kubectl get KINDS -A -o yaml > snapshot.yaml',
     });
   }

@@ -3,6 +3,7 @@
 // loaders that need a tool import this module, so other runs never load execa.
 import { execa, ExecaError } from 'execa';
 import { GitdiffError, messageOf } from '../../errors.js';
+import { fileProblem } from '../../system-errors.js';
 
 export interface ToolContext {
   cwd: string;
@@ -40,7 +41,8 @@ export async function runTool(command: string, args: string[], context: ToolCont
     if (!(error instanceof ExecaError)) throw error;
     if (error.isCanceled) throw context.signal.reason ?? error;
     if (error.code === 'ENOENT') throw new GitdiffError(`${command}: not found on PATH`, { hint: install });
-    if (error.exitCode === undefined) throw new GitdiffError(`${command}: ${error.shortMessage ?? messageOf(error)}`, { hint: install });
+    // Could not start (EACCES, ...: in words) or was killed (execa's short message).
+    if (error.exitCode === undefined) throw new GitdiffError(`${command}: ${error.code ? fileProblem(error) : error.shortMessage ?? messageOf(error)}`, { hint: install });
     return { exitCode: error.exitCode, stdout: Buffer.from(error.stdout ?? []), stderr: Buffer.from(error.stderr ?? []).toString('utf8') };
   }
 }

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { capture } from '../../captured-output.js';
 import { GitdiffError } from '../../errors.js';
+import { fileProblem } from '../../system-errors.js';
 import type { RunContext } from '../types.js';
 import { decodePlanBytes, type DecodedPlan } from './plan-input.js';
 import type { PlanInput, TerraformSettings } from './settings.js';
@@ -48,13 +49,17 @@ export async function planAndShow(settings: TerraformSettings, dir: string, cont
 export async function showSavedPlan(settings: TerraformSettings, input: SavedPlanFile, context: RunContext): Promise<DecodedPlan> {
   const { dir, planFile, given } = input;
   await requireDirectory(dir, settings.label);
-  if (!(await stat(planFile).catch(() => undefined))) {
+  // Checked here, in words: terraform's own answer to a missing file or a directory is a page of state-file errors.
+  const info = await stat(planFile).catch(async (error: unknown) => {
     // terraform's -chdir would read FILE inside DIR; gitdiff reads it from where you stand, so say which was meant.
     const insideDir = path.resolve(dir, given);
     const hint = insideDir !== planFile && (await stat(insideDir).catch(() => undefined))
       ? `FILE is read from where you run gitdiff, not from DIR: pass ${path.join(settings.label, given)}`
       : 'pass the file `terraform plan -out=FILE` wrote (relative to where you run gitdiff)';
-    throw new GitdiffError(`--plan ${given}: no such file`, { hint });
+    throw new GitdiffError(`--plan ${given}: ${fileProblem(error)}`, { hint });
+  });
+  if (info.isDirectory()) {
+    throw new GitdiffError(`--plan ${given}: is a directory, not a saved plan`, { hint: 'to run a plan in a directory, pass it as DIR without --plan' });
   }
   if (settings.init) {
     context.progress(`terraform init in ${settings.label} ...`);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Report } from '../../report.js';
 import { GitdiffError } from '../../errors.js';
+import { fileProblem } from '../../system-errors.js';
 import { readStream } from '../../read-stream.js';
 import type { RunContext } from '../types.js';
 import { decodePlanBytes, parsePlanText, type DecodedPlan, type ParsedPlan } from './plan-input.js';
@@ -79,6 +80,6 @@ async function readSavedPlan(file: string, context: RunContext): Promise<Decoded
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new GitdiffError(`${file}: no such file`, { hint: 'pass the file `terraform show -json PLANFILE > FILE` wrote' });
     if (code === 'EISDIR') throw new GitdiffError(`${file}: is a directory, not a saved plan`, { hint: 'to run a plan in a directory, pass it as DIR without --plan-json' });
-    throw new GitdiffError(`${file}: cannot be read (${code ?? 'unknown error'})`, { cause: error });
+    throw new GitdiffError(`${file}: cannot be read: ${fileProblem(error)}`, { hint: 'pass the file `terraform show -json PLANFILE > FILE` wrote', cause: error });
   }
 }

@@ -13,7 +13,8 @@ import https from 'node:https';
 import path from 'node:path';
 import type { KubeConfig as KubeConfigType } from '@kubernetes/client-node';
 import { GitdiffError, messageOf } from '../../../errors.js';
-import { chooseContext, kubeconfigDocument, kubeconfigFiles, loadKubeconfig, type ChosenContext } from './kubeconfig-files.js';
+import { chooseContext, kubeconfigDocument, kubeconfigFiles, loadKubeconfig, unreadableReferencedFile, type ChosenContext } from './kubeconfig-files.js';
+import { isFileError } from '../../../system-errors.js';
 import { plainSettings } from './plain-kubeconfig.js';
 import { proxyRoute, tunnelingAgent, type ProxyRoute } from './proxy.js';
 import { splitUserinfo } from '../../../url-credentials.js';
@@ -144,6 +145,8 @@ async function connectWithClient(config: KubeConfigType, contextName: string, na
     // For a plain-http server (with no credentials: refused above) the client refuses to
     // build its agent; that refusal does not concern us (we build our own agent).
     if (!cluster.server.startsWith('http:')) {
+      // A certificate or token file the client could not read: named in words, not Node's ENOENT.
+      if (isFileError(error)) throw unreadableReferencedFile(contextName, error.path, error);
       throw new GitdiffError(`authenticating to ${cluster.server} (context ${contextName}): ${firstLine(messageOf(error))}`, {
         hint: 'check the kubeconfig user (token, client certificate, or exec plugin)',
       });

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { load } from 'js-yaml';
 import { yamlErrorText, yamlSyntaxProblem } from '../../../yaml-syntax.js';
 import { GitdiffError, messageOf } from '../../../errors.js';
+import { fileProblem } from '../../../system-errors.js';
 import { isRecord } from '../objects.js';
 import { YAML_OPTIONS } from '../documents.js';
 import { aliasExpansion, expandsTooFar } from '../input-limits.js';
@@ -60,12 +61,28 @@ export function loadKubeconfig(files: string[]): Kubeconfig {
   return merged;
 }
 
+/**
+ * A file a kubeconfig names (certificate-authority, client-certificate,
+ * client-key, token-file) that cannot be read: named with its context, in words.
+ */
+export function unreadableReferencedFile(contextName: string, file: string, error: unknown, key?: string): GitdiffError {
+  return new GitdiffError(`kubeconfig context "${contextName}": ${key ? `${key} ` : ''}${file}: ${fileProblem(error)}`, {
+    hint: "fix the path in the kubeconfig (a relative path is read from the kubeconfig's folder)",
+  });
+}
+
 /** One file, parsed as kubectl parses YAML (1.1 scalars: `name: yes` is not a name), nesting and aliases bounded. */
 function readKubeconfigFile(file: string): KubeconfigEntry {
   const hint = 'check the file (kubectl config view --kubeconfig FILE)';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new GitdiffError(`kubeconfig ${file}: ${fileProblem(error)}`, { hint: 'point --kubeconfig (or $KUBECONFIG) at a kubeconfig file' });
+  }
   let parsed: unknown;
   try {
-    parsed = load(readFileSync(file, 'utf8'), YAML_OPTIONS);
+    parsed = load(text, YAML_OPTIONS);
   } catch (error) {
     // In gitdiff's words: js-yaml's message quotes the file (its snippet, an unknown tag's text), tokens included.
     const problem = yamlSyntaxProblem(error);
@@ -144,7 +161,9 @@ export function chooseContext(config: Kubeconfig, requested: string | undefined)
   const context = config.contexts.get(name);
   if (!context) {
     const known = [...config.contexts.keys()].join(', ') || 'none';
-    throw new GitdiffError(`kubeconfig has no context "${name}" (contexts: ${known})`, { hint: 'kubectl config get-contexts lists them' });
+    throw new GitdiffError(`kubeconfig ${config.files.join(path.delimiter)} has no context "${name}" (contexts: ${known})`, {
+      hint: 'pass --context with one of them (kubectl config get-contexts lists them)',
+    });
   }
   const clusterName = typeof context.cluster === 'string' ? context.cluster : '';
   const cluster = config.clusters.get(clusterName);

@@ -4,12 +4,13 @@
 // client certificate or a username and password. Importing
 // @kubernetes/client-node costs about 0.45 s of every run against a cluster
 // (docs/benchmarks.md); most kubeconfigs need none of what it adds. Anything
-// else (exec plugins, auth-providers, token files, impersonation, a file the
-// client would refuse) answers undefined, and the client reads it: the same
-// settings, the same error messages. Which files and which context is decided
+// else (exec plugins, auth-providers, token files, impersonation) answers
+// undefined, and the client reads it: the same settings. A certificate file
+// that cannot be read is an error naming it (the client's would be Node's raw
+// ENOENT). Which files and which context is decided
 // before (kubeconfig-files.ts), the same for both.
 import { readFileSync } from 'node:fs';
-import { chooseContext, loadKubeconfig, type ChosenContext } from './kubeconfig-files.js';
+import { chooseContext, loadKubeconfig, unreadableReferencedFile, type ChosenContext } from './kubeconfig-files.js';
 
 /** What connect() needs from a kubeconfig, as the client's applyToHTTPSOptions would set it. */
 export interface PlainSettings {
@@ -33,9 +34,15 @@ const USER_KEYS = new Set(['token', 'client-certificate', 'client-certificate-da
 
 const optionalString = (value: unknown): value is string | undefined => value === undefined || typeof value === 'string';
 
-/** A file (made absolute when the kubeconfig was loaded) or base64 data; the file wins. */
-function fileOrData(file: unknown, data: unknown): Buffer | undefined {
-  if (typeof file === 'string' && file !== '') return readFileSync(file);
+/** A file (made absolute when the kubeconfig was loaded) or base64 data; the file wins. A file that cannot be read is an error naming it. */
+function fileOrData(chosen: ChosenContext, key: string, file: unknown, data: unknown): Buffer | undefined {
+  if (typeof file === 'string' && file !== '') {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw unreadableReferencedFile(chosen.name, file, error, key);
+    }
+  }
   if (typeof data === 'string' && data !== '') return Buffer.from(data, 'base64');
   return undefined;
 }
@@ -50,25 +57,20 @@ export function plainSettings(chosen: ChosenContext): PlainSettings | undefined 
   if (!strings.every(optionalString)) return undefined;
   // Basic authentication needs both halves (the client would send "user:undefined").
   if ((user.username === undefined) !== (user.password === undefined)) return undefined;
-  try {
-    const headers: Record<string, string> = {};
-    if (user.token) headers.Authorization = `Bearer ${user.token as string}`;
-    return {
-      server: chosen.server.replace(/\/$/, ''),
-      contextName: chosen.name,
-      namespace: (context.namespace as string | undefined) || undefined,
-      ca: fileOrData(cluster['certificate-authority'], cluster['certificate-authority-data']),
-      cert: fileOrData(user['client-certificate'], user['client-certificate-data']),
-      key: fileOrData(user['client-key'], user['client-key-data']),
-      rejectUnauthorized: cluster['insecure-skip-tls-verify'] === true ? false : undefined,
-      servername: (cluster['tls-server-name'] as string | undefined) || undefined,
-      headers,
-      auth: user.username ? `${user.username as string}:${user.password as string}` : undefined,
-    };
-  } catch {
-    // A missing certificate file: the client says so in its own words.
-    return undefined;
-  }
+  const headers: Record<string, string> = {};
+  if (user.token) headers.Authorization = `Bearer ${user.token as string}`;
+  return {
+    server: chosen.server.replace(/\/$/, ''),
+    contextName: chosen.name,
+    namespace: (context.namespace as string | undefined) || undefined,
+    ca: fileOrData(chosen, 'certificate-authority', cluster['certificate-authority'], cluster['certificate-authority-data']),
+    cert: fileOrData(chosen, 'client-certificate', user['client-certificate'], user['client-certificate-data']),
+    key: fileOrData(chosen, 'client-key', user['client-key'], user['client-key-data']),
+    rejectUnauthorized: cluster['insecure-skip-tls-verify'] === true ? false : undefined,
+    servername: (cluster['tls-server-name'] as string | undefined) || undefined,
+    headers,
+    auth: user.username ? `${user.username as string}:${user.password as string}` : undefined,
+  };
 }
 
 /** One file's settings (its current context, or `contextName`), or undefined: for tests and tools that hold one file. */

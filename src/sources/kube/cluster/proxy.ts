@@ -13,6 +13,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { GitdiffError } from '../../../errors.js';
+import { connectionProblem } from '../../../system-errors.js';
 
 /** The proxy to use, and where the choice came from (for messages). */
 export interface ProxyRoute {
@@ -180,7 +181,7 @@ function openTunnel(proxy: URL, target: string, done: (error: Error | null, sock
     }
   };
   socket.setTimeout(TUNNEL_TIMEOUT_MS, () => finish(proxyError(proxy, `no tunnel within ${TUNNEL_TIMEOUT_MS / 1000} s`)));
-  socket.once('error', (error: NodeJS.ErrnoException) => finish(proxyError(proxy, error.code === 'ECONNREFUSED' ? 'connection refused' : error.code ?? error.message)));
+  socket.once('error', (error: NodeJS.ErrnoException) => finish(proxyError(proxy, connectionProblem(error, 'trust the CA that signed the proxy\'s certificate').reason)));
   socket.once(proxy.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
     const credentials = proxy.username || proxy.password
       ? `Proxy-Authorization: Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}\r\n`

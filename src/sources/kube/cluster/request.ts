@@ -10,9 +10,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GitdiffError, messageOf } from '../../../errors.js';
+import { GitdiffError } from '../../../errors.js';
 import { parseJsonExact } from '../../../exact-integers.js';
 import { MAX_TIMER_MS } from '../../../timers.js';
+import { connectionProblem } from '../../../system-errors.js';
 import type { Connection } from './connect.js';
 import { backoffMs, MAX_ATTEMPTS, retryAfterMs, retryableStatus } from './retry.js';
 
@@ -193,9 +194,7 @@ function interrupted(settings: RequestSettings): GitdiffError {
   return reason instanceof GitdiffError ? reason : new GitdiffError('interrupted');
 }
 
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNABORTED']);
-
-/** Connection failures; those another attempt may fix are wrapped as TransientFailure. */
+/** Connection failures, in words (system-errors.ts); those another attempt may fix are wrapped as TransientFailure. */
 function unreachable(connection: Connection, method: string, url: URL, error: unknown, settings: RequestSettings): Error {
   if (settings.signal.aborted) return interrupted(settings);
   if (error instanceof TimeoutError) {
@@ -210,19 +209,10 @@ function unreachable(connection: Connection, method: string, url: URL, error: un
       hint: 'no Kubernetes answer is that large: is --kubeconfig pointing at a Kubernetes API server, or is a proxy in the way?',
     });
   }
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
-    return new GitdiffError(`cannot reach server ${connection.server}: TLS certificate not trusted (${code})`, {
-      hint: "the kubeconfig's certificate-authority must have signed the server's certificate: is this the server you meant?",
-    });
-  }
-  const reason =
-    code === 'ECONNREFUSED' ? 'connection refused'
-    : code === 'ENOTFOUND' ? 'host not found'
-    : code === 'ECONNRESET' ? 'connection reset'
-    : messageOf(error);
-  const failure = new GitdiffError(`cannot reach server ${connection.server}: ${reason}`, {
-    hint: 'check that the cluster is up and that --context / --kubeconfig point at it',
+  const problem = connectionProblem(error, "the kubeconfig's certificate-authority must have signed the server's certificate: is this the server you meant?");
+  // A TLS problem means the server was reached: it answered in plain HTTP, or with a certificate not trusted.
+  const failure = new GitdiffError(`${problem.tls ? 'server' : 'cannot reach server'} ${connection.server}: ${problem.reason}`, {
+    hint: problem.hint ?? 'check that the cluster is up and that --context / --kubeconfig point at it',
   });
-  return TRANSIENT_CODES.has(code) ? new TransientFailure(failure) : failure;
+  return problem.transient ? new TransientFailure(failure) : failure;
 }
