@@ -10,7 +10,7 @@ const example = ['fixtures/example/manifests', '--live-from', 'fixtures/example/
 
 describe('commander usage errors, run through bin/gitdiff', () => {
   it.each([
-    ['no command', [], 'no command given: say which to run (kube, terraform, ansible, serve)', 'run gitdiff --help'],
+    ['no command', [], 'no command given: say which to run (kube, terraform, ansible, serve, completion)', 'run gitdiff --help'],
     ['an unknown command', ['nosuch'], "unknown command 'nosuch': the commands are kube, terraform, ansible, serve", 'run gitdiff --help'],
     ['a misspelt command', ['kub'], "unknown command 'kub': the commands are kube, terraform, ansible, serve", 'did you mean kube? run gitdiff --help'],
     ['help for an unknown command', ['help', 'nosuch'], "unknown command 'nosuch': the commands are kube, terraform, ansible, serve", 'run gitdiff --help'],

@@ -204,10 +204,10 @@ describe('gitdiff terraform DIR with real terraform', () => {
     const fromDir = await gitdiff([name, '--plan', 'saved.tfplan']);
     expect(fromDir.code).toBe(2);
     expect(fromDir.stdout).toBe('');
-    expect(fromDir.stderr).toBe(`gitdiff: error: --plan saved.tfplan: no such file\n  hint: FILE is read from where you run gitdiff, not from DIR: pass ${name}/saved.tfplan\n`);
+    expect(fromDir.stderr).toBe(`gitdiff: error: --plan saved.tfplan: no such file or directory\n  hint: FILE is read from where you run gitdiff, not from DIR: pass ${name}/saved.tfplan\n`);
     const nowhere = await gitdiff([name, '--plan', 'other.tfplan']);
     expect(nowhere.code).toBe(2);
-    expect(nowhere.stderr).toBe('gitdiff: error: --plan other.tfplan: no such file\n  hint: pass the file `terraform plan -out=FILE` wrote (relative to where you run gitdiff)\n');
+    expect(nowhere.stderr).toBe('gitdiff: error: --plan other.tfplan: no such file or directory\n  hint: pass the file `terraform plan -out=FILE` wrote (relative to where you run gitdiff)\n');
   });
 
   it('resolves --var-file against the working directory and passes --target', async () => {
