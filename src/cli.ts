@@ -2,10 +2,10 @@
 // place where a run becomes output and an exit status. Business logic lives in
 // the sources; this file only wires flags to a Source and a Report to stdout.
 import { readFileSync } from 'node:fs';
-import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { sources } from './sources/index.js';
-import type { RunContext, Source } from './sources/types.js';
+import type { AnySource, RunContext } from './sources/types.js';
+import { runLifecycle, signalExitStatus } from './sources/run-lifecycle.js';
 import { exitCode, EXIT_ERROR, type Report } from './report.js';
 import { renderers } from './render/index.js';
 import { chalkFor, decideColorLevel } from './color.js';
@@ -15,7 +15,6 @@ import { defineServe } from './serve/command.js';
 import { defineCompletion } from './completion/index.js';
 import { usageErrorsInGitdiffWords } from './usage-errors.js';
 import { parseDuration } from './duration.js';
-import { setLongTimeout, type LongTimer } from './timers.js';
 import { addMetricsOptions, exportRunMetrics, metricsOptionsFrom, type MetricsOptions, type RunOutcome } from './metrics/index.js';
 
 export interface Io {
@@ -26,16 +25,13 @@ export interface Io {
   cwd: string;
 }
 
-const EXIT_SIGINT = 130;
-const EXIT_SIGTERM = 143;
-
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
 /** Options every subcommand takes, added by the CLI layer so they mean the same everywhere. */
-function addCommonOptions(command: Command, source: Source): void {
+function addCommonOptions(command: Command, source: AnySource): void {
   command
     .addOption(new Option('-o, --output <format>', 'output format').choices(Object.keys(renderers)).default('text'))
     .addOption(new Option('--timeout <duration>', 'give up on the whole run after DURATION (5m, 1h; 0 for none): exit 2').default(source.defaultTimeout ?? '0'))
@@ -66,9 +62,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     addCommonOptions(command, source);
     command.action(async (...actionArgs: unknown[]) => {
       const self = actionArgs[actionArgs.length - 1] as Command;
-      const options = self.opts();
-      debug = Boolean(options.debug);
-      status = await runSource(source, self.args, options, io);
+      const flags = self.opts();
+      debug = Boolean(flags.debug);
+      status = await runSource(source, self.args, flags, io);
     });
   }
 
@@ -90,74 +86,73 @@ export async function main(argv: string[], io: Io): Promise<number> {
   return status;
 }
 
-async function runSource(source: Source, args: string[], options: Record<string, unknown>, io: Io): Promise<number> {
-  const debug = Boolean(options.debug);
-  const verbose = Boolean(options.verbose);
+async function runSource(source: AnySource, args: string[], flags: Record<string, unknown>, io: Io): Promise<number> {
+  const debug = Boolean(flags.debug);
+  const verbose = Boolean(flags.verbose);
   // Two reasons to stop: a signal (exit 130/143, nothing more to do) and the run's deadline
   // (exit 2, the report of what was checked still printed and exported).
   const interrupt = new AbortController();
-  const deadline = new AbortController();
-  const runSignal = AbortSignal.any([interrupt.signal, deadline.signal]);
-  // Every request in flight listens to it (lists, autoscalers and OpenAPI of a large run: more than Node's 10 before it warns).
-  setMaxListeners(100, runSignal);
   let signalExit: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    signalExit = signal === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
+    signalExit = signalExitStatus(signal);
     interrupt.abort(new GitdiffError(`interrupted by ${signal}`));
   };
   // `on`, not `once`: a child-process cleanup hook (execa's) re-raises a signal that has no listener left, killing us before cleanup.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // A read of '-' would otherwise wait for stdin to close whatever happens: end it with the run.
-  const endStdin = () => (io.stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-  runSignal.addEventListener('abort', endStdin, { once: true });
-  let deadlineTimer: LongTimer | undefined;
 
   const stderrIsTTY = Boolean(io.stderr.isTTY);
-  const context: RunContext = {
+  const context: Omit<RunContext, 'signal'> = {
     verbose,
     debug,
     log: debug ? (line) => io.stderr.write(`debug: ${line}\n`) : () => {},
     notice: (line) => io.stderr.write(`gitdiff: note: ${errorText(line)}\n`),
     progress: stderrIsTTY || verbose ? (line) => io.stderr.write(`${line}\n`) : () => {},
     stdin: io.stdin,
-    signal: runSignal,
     cwd: io.cwd,
     env: io.env,
   };
+  // Metrics are exported even after the deadline, but not past a signal.
+  const exportContext = { ...context, signal: interrupt.signal };
 
   const startedAt = Date.now();
   let metrics: MetricsOptions | undefined;
   try {
-    const output = outputOptions(options);
-    metrics = metricsOptionsFrom(options, io.cwd, io.env);
-    const timeout = String(options.timeout ?? '0');
-    const timeoutMs = parseDuration(timeout, '--timeout');
-    if (timeoutMs > 0) {
-      deadlineTimer = setLongTimeout(() => deadline.abort(new GitdiffError(`gave up after --timeout ${timeout}: the run took too long`, {
-        hint: 'raise --timeout (0 for no limit); --debug shows what was slow',
-      })), timeoutMs);
-    }
+    const output = outputOptions(flags);
+    metrics = metricsOptionsFrom(flags, io.cwd, io.env);
+    const timeout = String(flags.timeout ?? '0');
+    const deadlineMs = parseDuration(timeout, '--timeout');
+    const options = source.options({ args, flags, cwd: io.cwd, env: io.env });
     // Signals are handled from here on; tests that interrupt a run wait for this line.
     context.log(`gitdiff ${version()} (node ${process.version}, pid ${process.pid}): ${source.name} started`);
-    const report = await source.run(args, options, context);
+    const run = await runLifecycle(source, options, {
+      context,
+      interrupt: interrupt.signal,
+      deadlineMs,
+      deadlineReason: () => new GitdiffError(`gave up after --timeout ${timeout}: the run took too long`, {
+        hint: 'raise --timeout (0 for no limit); --debug shows what was slow',
+      }),
+      abandonOnAbort: false,
+      // A read of '-' would otherwise wait for stdin to close whatever happens: end it with the run.
+      onAbort: () => (io.stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.(),
+    });
     if (signalExit !== undefined) return signalExit;
-    const chalk = chalkFor(decideColorLevel(options.color as boolean | undefined, io.env, Boolean(io.stdout.isTTY)));
+    // Past the deadline, whatever failed (a killed plan, a destroyed stdin) failed because of it: the lifecycle says that.
+    if ('error' in run) throw run.error;
+    const { report } = run;
+    const chalk = chalkFor(decideColorLevel(flags.color as boolean | undefined, io.env, Boolean(io.stdout.isTTY)));
     await writeReport(report, output, chalk, io);
     writeErrorLines(report, io);
-    const exported = await exportMetrics(metrics, { source: source.name, report, startedAt }, { ...context, signal: interrupt.signal }, io);
+    const exported = await exportMetrics(metrics, { source: source.name, report, startedAt }, exportContext, io);
     if (signalExit !== undefined) return signalExit;
-    return exported ? exitCode(report, { errorOnDiff: options.errorOnDiff !== false }) : EXIT_ERROR;
+    return exported ? exitCode(report, { errorOnDiff: flags.errorOnDiff !== false }) : EXIT_ERROR;
   } catch (error) {
     if (signalExit !== undefined) return signalExit;
-    // Past the deadline, whatever failed (a killed plan, a destroyed stdin) failed because of it: say that.
-    printError(deadline.signal.aborted ? deadline.signal.reason : error, io, debug);
+    printError(error, io, debug);
     // A run that could not tell is exported too (gitdiff_run_success 0), or a broken job would look healthy.
-    await exportMetrics(metrics, { source: source.name, startedAt }, { ...context, signal: interrupt.signal }, io);
+    await exportMetrics(metrics, { source: source.name, startedAt }, exportContext, io);
     return EXIT_ERROR;
   } finally {
-    deadlineTimer?.cancel();
-    runSignal.removeEventListener('abort', endStdin);
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
@@ -189,7 +184,7 @@ function writeErrorLines(report: Report, io: Io): void {
 }
 
 /** Exports the run's metrics when a metrics flag was given, after the report; false when an export failed (printed). */
-async function exportMetrics(metrics: MetricsOptions | undefined, outcome: Omit<RunOutcome, 'endedAt'>, context: RunContext, io: Io): Promise<boolean> {
+async function exportMetrics(metrics: MetricsOptions | undefined, outcome: Omit<RunOutcome, 'endedAt'>, context: Pick<RunContext, 'signal' | 'log' | 'debug'>, io: Io): Promise<boolean> {
   if (!metrics) return true;
   const failures = await exportRunMetrics(metrics, { ...outcome, endedAt: Date.now() }, { signal: context.signal, log: context.log });
   for (const failure of failures) printError(failure, io, context.debug);

@@ -94,6 +94,9 @@ export interface Report {
   durationMs: number;
 }
 
+/** What a source's run returns: the Report without what the caller stamps (the source's name, the run's duration). */
+export type Findings = Omit<Report, 'source' | 'durationMs'>;
+
 export interface ReportError {
   message: string;
   hint?: string;

@@ -30,7 +30,7 @@ describe('YAML errors quote nothing of the input', () => {
       const text = place(secret);
       const core = secret.replace(/^[!*&%]+/, '').trim();
       fc.pre(core.length >= 6);
-      for (const parse of [() => parseManifests(text, 'x.yaml'), () => parseServeConfig(text, '/srv/gitdiff.yaml', sources)]) {
+      for (const parse of [() => parseManifests(text, 'x.yaml'), () => parseServeConfig(text, '/srv/gitdiff.yaml', sources, {})]) {
         try {
           parse();
         } catch (error) {

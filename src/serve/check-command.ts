@@ -1,20 +1,20 @@
 // A check's `command` is a gitdiff command line without the `gitdiff`:
 // `[kube, manifests/, --live-from, snap.yaml]`. It is parsed by the very
-// commander definition the CLI uses for that subcommand, so a check means
-// exactly what the same command line means, flags, defaults and all.
+// commander definition the CLI uses for that subcommand, then completed and
+// validated by the source's own options(), so a check means exactly what the
+// same command line means, flags, defaults and refusals all, from the config load on.
 import { Command, CommanderError } from 'commander';
 import { GitdiffError } from '../errors.js';
 import { usageError } from '../usage-errors.js';
 import { addMetricsOptions, parseMetricLabels } from '../metrics/options.js';
 import type { Labels } from '../metrics/metric-set.js';
 import { sources } from '../sources/index.js';
-import type { Source } from '../sources/types.js';
+import type { AnySource } from '../sources/types.js';
 
 export interface CheckCommand {
-  source: Source;
-  /** Positional arguments and parsed flags, as the CLI hands them to `source.run`. */
-  args: string[];
-  options: Record<string, unknown>;
+  source: AnySource;
+  /** What the source's options() made of the command: what its run() takes. */
+  options: unknown;
   /** --metrics-label pairs: extra labels on this check's metrics. */
   labels: Labels;
   /** --metrics-per-object: also gitdiff_object_diverged for this check. */
@@ -32,8 +32,14 @@ const DESTINATION_FLAGS: ReadonlyArray<[option: string, flag: string]> = [
   ['metricsTarget', '--target'],
 ];
 
+/** Where a check's command runs: relative paths start at `cwd` (the config file's folder). */
+export interface CheckPlace {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
 /** Throws a GitdiffError naming `where` (the check) for anything the CLI would refuse, and for what serve cannot do. */
-export function parseCheckCommand(command: readonly string[], sources: readonly Source[], where: string): CheckCommand {
+export function parseCheckCommand(command: readonly string[], sources: readonly AnySource[], where: string, place: CheckPlace): CheckCommand {
   const [name, ...rest] = command;
   const source = sources.find((each) => each.name === name);
   if (!source) {
@@ -67,13 +73,19 @@ export function parseCheckCommand(command: readonly string[], sources: readonly 
         : 'serve exports every check on its own /metrics: let Prometheus scrape it',
     });
   }
-  let labels: Labels;
+  const labels = namingTheCheck(where, () => parseMetricLabels((options.metricsLabel as string[] | undefined) ?? []));
+  const sourceOptions = namingTheCheck(where, () => source.options({ args: parser.args, flags: options, cwd: place.cwd, env: place.env }));
+  return { source, options: sourceOptions, labels, perObject: Boolean(options.metricsPerObject) };
+}
+
+/** `validate()`'s result; its GitdiffError, if it throws one, as an error naming the check's command. */
+function namingTheCheck<T>(where: string, validate: () => T): T {
   try {
-    labels = parseMetricLabels((options.metricsLabel as string[] | undefined) ?? []);
+    return validate();
   } catch (error) {
-    throw new GitdiffError(`${where}: command: ${(error as GitdiffError).message}`, { hint: (error as GitdiffError).hint });
+    if (!(error instanceof GitdiffError)) throw error;
+    throw new GitdiffError(`${where}: command: ${error.message}`, { hint: error.hint });
   }
-  return { source, args: parser.args, options, labels, perObject: Boolean(options.metricsPerObject) };
 }
 
 /**
@@ -82,7 +94,7 @@ export function parseCheckCommand(command: readonly string[], sources: readonly 
  * ansible's extra vars in every spelling argparse accepts), since a status
  * page is read by more people than the config file.
  */
-export function shownCommand(command: readonly string[], sourceList: readonly Source[] = sources): string[] {
+export function shownCommand(command: readonly string[], sourceList: readonly AnySource[] = sources): string[] {
   const [name, ...rest] = command;
   const source = sourceList.find((each) => each.name === name);
   return [name, ...(source?.maskArguments?.(rest) ?? rest)];

@@ -18,8 +18,8 @@ import { GitdiffError, messageOf } from '../errors.js';
 import { fileProblem } from '../system-errors.js';
 import { parseDuration } from '../duration.js';
 import { yamlErrorText, yamlSyntaxProblem } from '../yaml-syntax.js';
-import type { Source } from '../sources/types.js';
-import { parseCheckCommand, type CheckCommand } from './check-command.js';
+import type { AnySource } from '../sources/types.js';
+import { parseCheckCommand, type CheckCommand, type CheckPlace } from './check-command.js';
 
 export interface Check extends CheckCommand {
   /** The check's name: its `target` metric label and its heading on the page. */
@@ -55,8 +55,12 @@ function isMapping(value: unknown): value is Mapping {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Reads and validates the file; every problem is a GitdiffError naming the file and the field. */
-export function loadServeConfig(file: string, sources: readonly Source[]): ServeConfig {
+/**
+ * Reads and validates the file, each check's command by its source's own
+ * options() (with `env`, the environment its runs get); every problem is a
+ * GitdiffError naming the file and the field.
+ */
+export function loadServeConfig(file: string, sources: readonly AnySource[], env: NodeJS.ProcessEnv): ServeConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -65,12 +69,13 @@ export function loadServeConfig(file: string, sources: readonly Source[]): Serve
       hint: 'give the checks to run with --config FILE (see docs/serve.md)',
     });
   }
-  return parseServeConfig(text, file, sources);
+  return parseServeConfig(text, file, sources, env);
 }
 
 /** The pure half of loadServeConfig: YAML text in, a validated config out. */
-export function parseServeConfig(text: string, file: string, sources: readonly Source[]): ServeConfig {
+export function parseServeConfig(text: string, file: string, sources: readonly AnySource[], env: NodeJS.ProcessEnv): ServeConfig {
   const shown = path.basename(file);
+  const dir = path.dirname(file);
   let document: unknown;
   try {
     document = load(text, { filename: shown });
@@ -92,17 +97,24 @@ export function parseServeConfig(text: string, file: string, sources: readonly S
 
   const seen = new Set<string>();
   const parsed = checks.map((entry, index) => {
-    const check = parseCheck(entry, `checks[${index}]`, { file, fail, sources });
+    const check = parseCheck(entry, `checks[${index}]`, { file, fail, sources, place: { cwd: dir, env } });
     if (seen.has(check.name)) throw fail(`checks[${index}]: name: `, `"${check.name}" is used by an earlier check`, 'each name is a target label: make them unique');
     seen.add(check.name);
     return check;
   });
-  return { file, dir: path.dirname(file), concurrency, checks: parsed };
+  return { file, dir, concurrency, checks: parsed };
 }
 
 type Fail = (where: string, message: string, hint?: string) => GitdiffError;
 
-function parseCheck(entry: unknown, at: string, { file, fail, sources }: { file: string; fail: Fail; sources: readonly Source[] }): Check {
+interface CheckSetting {
+  file: string;
+  fail: Fail;
+  sources: readonly AnySource[];
+  place: CheckPlace;
+}
+
+function parseCheck(entry: unknown, at: string, { file, fail, sources, place }: CheckSetting): Check {
   if (!isMapping(entry)) throw fail(`${at}: `, 'expected a mapping with name, command and interval');
   const name = entry.name;
   if (typeof name !== 'string' || !CHECK_NAME.test(name)) {
@@ -125,7 +137,7 @@ function parseCheck(entry: unknown, at: string, { file, fail, sources }: { file:
   return {
     name,
     command: command as string[],
-    ...parseCheckCommand(command as string[], sources, `config ${file}: ${where}`),
+    ...parseCheckCommand(command as string[], sources, `config ${file}: ${where}`, place),
     interval: interval.text,
     intervalMs: interval.ms,
     timeoutMs: timeout.ms,

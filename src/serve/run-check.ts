@@ -1,11 +1,10 @@
-// One run of one check: the source's own run(), in this process, with the
-// RunContext the CLI would give it (minus stdin and terminal progress), a
-// timeout, and a signal the server can abort (shutdown, a changed config).
-import { setMaxListeners } from 'node:events';
+// One run of one check: the source's own run(), in this process, through the
+// run lifecycle the CLI uses, with the RunContext the CLI would give it (minus
+// stdin and terminal progress), the check's timeout, and a signal the server
+// can abort (shutdown, a changed config).
 import { Readable } from 'node:stream';
 import { GitdiffError, messageOf } from '../errors.js';
-import type { RunContext } from '../sources/types.js';
-import { setLongTimeout } from '../timers.js';
+import { runLifecycle } from '../sources/run-lifecycle.js';
 import type { Check } from './config.js';
 import { runRecord, type RunRecord } from './state.js';
 
@@ -20,51 +19,31 @@ export interface CheckRunIo {
 }
 
 export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord> {
-  const controller = new AbortController();
-  // Every request in flight listens to it (a large kube check: more than Node's 10 before it warns).
-  setMaxListeners(100, controller.signal);
-  const timer = setLongTimeout(() => {
-    controller.abort(new GitdiffError(`timed out after ${formatMs(check.timeoutMs)}`, {
-      hint: 'raise the check\'s timeout in the config, or find what is slow with `gitdiff serve --debug`',
-    }));
-  }, check.timeoutMs);
-  const onAbort = () => controller.abort(io.signal.reason);
-  io.signal.addEventListener('abort', onAbort, { once: true });
-  if (io.signal.aborted) onAbort();
-
   const debugLine = io.debugLog ? (line: string) => io.debugLog!(`${check.name}: ${line}`) : () => {};
-  const context: RunContext = {
-    verbose: false,
-    debug: io.debugLog !== undefined,
-    log: debugLine,
-    // The page and /api/checks show what was set aside; the note reaches the server's log with --debug.
-    notice: debugLine,
-    progress: () => {},
-    // Commands that read stdin are refused by the config; an empty stream keeps a mistake from hanging.
-    stdin: Readable.from([]),
-    signal: controller.signal,
-    cwd: io.cwd,
-    env: io.env,
-  };
-  // A run ends when its source returns or when it is aborted, whichever comes first: a source that
-  // never settles (a tool whose grandchild holds its output open) must not hold the check's slot for
-  // ever. Its late result, if any, is dropped.
-  const abandoned = new Promise<never>((_resolve, reject) => {
-    if (controller.signal.aborted) reject(controller.signal.reason);
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  const run = await runLifecycle(check.source, check.options, {
+    context: {
+      verbose: false,
+      debug: io.debugLog !== undefined,
+      log: debugLine,
+      // The page and /api/checks show what was set aside; the note reaches the server's log with --debug.
+      notice: debugLine,
+      progress: () => {},
+      // Commands that read stdin are refused by the config; an empty stream keeps a mistake from hanging.
+      stdin: Readable.from([]),
+      cwd: io.cwd,
+      env: io.env,
+    },
+    interrupt: io.signal,
+    deadlineMs: check.timeoutMs,
+    deadlineReason: () => new GitdiffError(`timed out after ${formatMs(check.timeoutMs)}`, {
+      hint: 'raise the check\'s timeout in the config, or find what is slow with `gitdiff serve --debug`',
+    }),
+    abandonOnAbort: true,
   });
-  const startedAt = Date.now();
-  try {
-    const report = await Promise.race([check.source.run(check.args, check.options, context), abandoned]);
-    if (controller.signal.aborted) return runRecord(startedAt, Date.now(), { error: errorOf(controller.signal.reason) });
-    return runRecord(startedAt, Date.now(), { report });
-  } catch (error) {
-    // When the run was aborted, the reason (timeout, shutdown) says more than the error it caused.
-    return runRecord(startedAt, Date.now(), { error: errorOf(controller.signal.aborted ? controller.signal.reason : error) });
-  } finally {
-    timer.cancel();
-    io.signal.removeEventListener('abort', onAbort);
-  }
+  // A run cut short (timeout, shutdown, reload) could not tell, whatever part of a report it returned.
+  if ('error' in run) return runRecord(run.startedAt, run.endedAt, { error: errorOf(run.error) });
+  if (run.aborted) return runRecord(run.startedAt, run.endedAt, { error: errorOf(run.aborted.reason) });
+  return runRecord(run.startedAt, run.endedAt, { report: run.report });
 }
 
 function errorOf(error: unknown): { message: string; hint?: string } {

@@ -8,6 +8,7 @@ import { errorText, GitdiffError, messageOf } from '../errors.js';
 import { plainSummaryLine } from '../render/plain.js';
 import type { ReportError } from '../report.js';
 import { sources } from '../sources/index.js';
+import { signalExitStatus } from '../sources/run-lifecycle.js';
 import { delay } from '../timers.js';
 import type { CheckView, ServeView } from './api.js';
 import { loadServeConfig, type ServeConfig } from './config.js';
@@ -38,8 +39,6 @@ function checks(count: number): string {
 
 const VERDICT_LOG: Record<RunRecord['verdict'], string> = { 'in-sync': 'in sync', diverged: 'diverged', error: 'could not tell' };
 
-const EXIT_SIGINT = 130;
-const EXIT_SIGTERM = 143;
 /** After the grace period, how long aborted checks get to stop before serve exits anyway. */
 const ABORT_WAIT_MS = 5000;
 
@@ -56,7 +55,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     if (error.hint) io.stderr.write(`  hint: ${errorText(error.hint)}\n`);
   };
 
-  let config: ServeConfig = loadServeConfig(file, sources);
+  let config: ServeConfig = loadServeConfig(file, sources, io.env);
   let loadedAt = Date.now();
   let configError: (ReportError & { at: number }) | undefined;
   let statuses = carryStatuses(new Map(), config.checks);
@@ -127,7 +126,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     if (shuttingDown) return; // nothing more will run: a new config would only be shown, never used
     let next: ServeConfig;
     try {
-      next = loadServeConfig(file, sources);
+      next = loadServeConfig(file, sources, io.env);
     } catch (error) {
       configError = { message: messageOf(error), hint: error instanceof GitdiffError ? error.hint : undefined, at: Date.now() };
       metrics.configLoaded(false, configError.at);
@@ -204,5 +203,5 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   await http.close();
   cleanupSignals();
   log(finishedInTime ? 'stopped' : 'stopped, with checks cut short');
-  return finishedInTime ? 0 : signal === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
+  return finishedInTime ? 0 : signalExitStatus(signal);
 }

@@ -1,7 +1,7 @@
 // The subcommand registry: adding a subcommand is a folder and one line here.
-import type { Source } from './types.js';
+import type { AnySource } from './types.js';
 import { kube } from './kube/index.js';
 import { terraform } from './terraform/index.js';
 import { ansible } from './ansible/index.js';
 
-export const sources: readonly Source[] = [kube, terraform, ansible];
+export const sources: readonly AnySource[] = [kube, terraform, ansible];

@@ -2,7 +2,7 @@
 // folder under src/sources/ whose index.ts exports a Source; the registry in
 // src/sources/index.ts lists them. Nothing outside a folder knows its internals.
 import type { Command } from 'commander';
-import type { Report } from '../report.js';
+import type { Findings } from '../report.js';
 
 /** What the CLI layer hands a source for one run: I/O edges and global flags, already decided. */
 export interface RunContext {
@@ -34,7 +34,24 @@ export interface RunContext {
   env: NodeJS.ProcessEnv;
 }
 
-export interface Source {
+/** What a source's options() reads: the command line as commander parsed it, and where it runs. */
+export interface SourceInput {
+  /** The positional arguments. */
+  args: string[];
+  /** The parsed flags (commander's `opts()`), the CLI's common ones included: a source reads its own. */
+  flags: Record<string, unknown>;
+  /** The working directory relative paths start from (serve: the config file's folder). */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The one small interface every subcommand implements, in two phases
+ * (kubectl's Complete + Validate, then Run): `options()` turns a command line
+ * into the source's own typed options or refuses it, before anything runs (serve
+ * calls it for every check when it loads its config); `run()` does the work.
+ */
+export interface Source<O> {
   /** The subcommand name: `gitdiff <name>`. */
   name: string;
   /** One line for `gitdiff --help`. */
@@ -52,12 +69,19 @@ export interface Source {
    */
   define(command: Command): void;
   /**
-   * Runs one comparison. `args` are the positional arguments, `options` the
-   * parsed flags (commander's `opts()`). Bad input throws a GitdiffError;
-   * per-item failures become items with status 'error'. Keep this module
-   * light: import heavy modules (the Kubernetes client, execa) inside run().
+   * Completes and validates: the typed options of one run, or a GitdiffError
+   * with a hint for a command line the source refuses. Pure: no I/O beyond what
+   * validation must read, and only light modules (it runs at start-up and at
+   * every serve config load).
    */
-  run(args: string[], options: Record<string, unknown>, context: RunContext): Promise<Report>;
+  options(input: SourceInput): O;
+  /**
+   * Runs one comparison. Bad input found only now throws a GitdiffError;
+   * per-item failures become items with status 'error'. The caller stamps the
+   * source's name and the run's duration (src/sources/run-lifecycle.ts). Keep
+   * index.ts light: import heavy modules (the Kubernetes client, execa) inside run().
+   */
+  run(options: O, context: RunContext): Promise<Findings>;
   /**
    * The subcommand's command-line arguments as anything that shows a command
    * shows them (serve's page and API): every value that may be secret masked
@@ -65,4 +89,16 @@ export interface Source {
    * when no argument can hold a secret.
    */
   maskArguments?(args: readonly string[]): string[];
+}
+
+/**
+ * Any registered source. The registry lists sources of different option types;
+ * each pairs its options with its own run(), so nothing outside a source's
+ * folder needs to know what they hold.
+ */
+export type AnySource = Source<any>;
+
+/** Declares a source, typed by its options (the registry only sees AnySource). */
+export function defineSource<O>(source: Source<O>): Source<O> {
+  return source;
 }

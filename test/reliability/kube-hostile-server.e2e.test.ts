@@ -238,7 +238,7 @@ describe.concurrent('a kubeconfig exec plugin runs under the run\'s deadline', (
     const server = await serverWith([], true);
     const { kubeconfig, pidFile, pluginDir } = sleepingPluginKubeconfig(server);
     const config = parseServeConfig(dump({ checks: [{ name: 'exec', command: ['kube', manifests, '--kubeconfig', kubeconfig], timeout: '25s' }] }),
-      path.join(pluginDir, 'gitdiff.yaml'), sources);
+      path.join(pluginDir, 'gitdiff.yaml'), sources, {});
     const started = performance.now();
     const run = await runCheck(config.checks[0], { cwd: pluginDir, env: { PATH: process.env.PATH, HOME: dir }, signal: new AbortController().signal });
     expect(run.verdict).toBe('error');

@@ -8,7 +8,7 @@ import { repoRoot } from '../support/run-cli.js';
 import { commandLine, shownCommand } from '../../src/serve/check-command.js';
 
 const FILE = '/srv/gitdiff/gitdiff.yaml';
-const parse = (text: string) => parseServeConfig(text, FILE, sources);
+const parse = (text: string) => parseServeConfig(text, FILE, sources, {});
 
 function refusal(text: string): GitdiffError {
   try {
@@ -34,13 +34,17 @@ checks:
 `);
     expect(config).toMatchObject({ file: FILE, dir: '/srv/gitdiff', concurrency: 3 });
     const [example, infra] = config.checks;
+    // Each command is completed by its source's options(), from the config file's folder.
     expect(example).toMatchObject({
-      name: 'example', interval: '30s', intervalMs: 30_000, timeoutMs: 600_000, args: ['manifests/'],
-      options: { liveFrom: 'live.yaml', requestTimeout: '30s', ignoreHpaReplicas: true }, labels: { env: 'prod' }, perObject: true,
+      name: 'example', interval: '30s', intervalMs: 30_000, timeoutMs: 600_000,
+      options: { paths: ['manifests/'], liveFrom: 'live.yaml', requestTimeoutMs: 30_000, ignoreHpaReplicas: true }, labels: { env: 'prod' }, perObject: true,
     });
     expect(example.source.name).toBe('kube');
     // terraform's own --target stays terraform's: it is a plan target, not the metrics label.
-    expect(infra).toMatchObject({ interval: '5m', intervalMs: 300_000, timeoutMs: 3_600_000, args: ['infra'], options: { var: ['size=3', 'tier=web'], target: ['terraform_data.server'] }, labels: {}, perObject: false });
+    expect(infra).toMatchObject({
+      interval: '5m', intervalMs: 300_000, timeoutMs: 3_600_000,
+      options: { input: { kind: 'run', dir: '/srv/gitdiff/infra' }, vars: ['size=3', 'tier=web'], targets: ['terraform_data.server'] }, labels: {}, perObject: false,
+    });
   });
 
   it.each([
@@ -70,6 +74,14 @@ checks:
     ['a quoted interval without a unit', 'checks: [{name: a, command: [kube], interval: "5"}]\n', /interval: "5" has no unit/, '30s, 5m'],
     ['a bad interval', 'checks: [{name: a, command: [kube], interval: soon}]\n', /checks\[0\] \(a\): interval: invalid duration "soon"/, '30s, 5m'],
     ['a zero timeout', 'checks: [{name: a, command: [kube], timeout: 0s}]\n', /timeout: "0s" is shorter than 1s/, undefined],
+    // Flags that parse, in a combination the source itself refuses: refused at load, not on every run.
+    ['kube flags that contradict', 'checks: [{name: a, command: [kube, m, --live-from, live.yaml, --server-side]}]\n', /checks\[0\] \(a\): command: --server-side asks the API server for a dry-run apply: it cannot compare with a snapshot/, 'drop --server-side'],
+    ['a bad kube --ignore', 'checks: [{name: a, command: [kube, m, --ignore, replicas]}]\n', /checks\[0\] \(a\): command: --ignore replicas: expected KIND:PATH/, '--ignore Deployment:spec.replicas'],
+    ['terraform flags that contradict', 'checks: [{name: a, command: [terraform, --plan-json, p.json, --plan, p.bin]}]\n', /checks\[0\] \(a\): command: --plan-json and --plan both name a saved plan; pass one/, 'gitdiff terraform --help'],
+    ['a terraform --var without a value', 'checks: [{name: a, command: [terraform, d, --var, hunter2]}]\n', /command: --var expects NAME=VALUE/, undefined],
+    ['an ansible check without a playbook', 'checks: [{name: a, command: [ansible, -i, hosts.ini]}]\n', /checks\[0\] \(a\): command: missing PLAYBOOK/, 'gitdiff ansible site.yml'],
+    ['an ansible argument that prompts', 'checks: [{name: a, command: [ansible, site.yml, --, --step]}]\n', /command: refusing ansible-playbook argument --step/, 'read-only'],
+    ['ansible extra vars that leave check mode', 'checks: [{name: a, command: [ansible, site.yml, -e, ansible_check_mode=false]}]\n', /command: refusing extra variables that set ansible_check_mode/, 'run for real'],
   ])('refuses %s, naming the file and the field', (_case, text, message, hint) => {
     const error = refusal(text);
     expect(error.message).toMatch(/^config \/srv\/gitdiff\/gitdiff\.yaml: /);
@@ -81,7 +93,7 @@ checks:
 
 describe('the configs the documentation shows', () => {
   it('fixtures/example/gitdiff.yaml is valid, its paths relative to its folder', () => {
-    const config = loadServeConfig(path.join(repoRoot, 'fixtures/example/gitdiff.yaml'), sources);
+    const config = loadServeConfig(path.join(repoRoot, 'fixtures/example/gitdiff.yaml'), sources, {});
     expect(config.dir).toBe(path.join(repoRoot, 'fixtures/example'));
     expect(config.checks.map((check) => check.command)).toEqual([['kube', 'manifests', '--live-from', 'live.yaml']]);
   });

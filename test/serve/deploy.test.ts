@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect } from 'vitest';
 import { sources } from '../../src/sources/index.js';
 import { parseServeConfig } from '../../src/serve/config.js';
+import type { KubeOptions } from '../../src/sources/kube/options.js';
 import { parseListen } from '../../src/serve/http.js';
 import { parseDuration } from '../../src/duration.js';
 import { objectProblems } from '../deploy/kubernetes-rules.js';
@@ -56,15 +57,16 @@ describe('deploy/kubernetes/serve', () => {
     const volume = pod.volumes.find((each: Obj) => each.name === mount.name);
     expect(volume.configMap.name).toBe(config.metadata.name);
     const file = path.basename(configPath);
-    const checks = parseServeConfig(config.data[file], configPath, sources).checks;
+    const checks = parseServeConfig(config.data[file], configPath, sources, {}).checks;
     expect(checks.map((check) => check.name)).toEqual(['in-cluster']);
 
     // The checked-out manifests the checks read are the ones git-sync keeps current.
     const gitMount = gitdiff.volumeMounts.find((each: Obj) => each.name === 'git');
-    expect(checks[0].args[0].startsWith(`${gitMount.mountPath}/`)).toBe(true);
+    const [manifests] = (checks[0].options as KubeOptions).paths;
+    expect(manifests.startsWith(`${gitMount.mountPath}/`)).toBe(true);
     for (const container of [...pod.initContainers, pod.containers.find((each: Obj) => each.name === 'git-sync')]) {
       expect(flag(container.args, 'root')).toBe(gitMount.mountPath);
-      expect(flag(container.args, 'link')).toBe(path.basename(checks[0].args[0]));
+      expect(flag(container.args, 'link')).toBe(path.basename(manifests));
     }
 
     // SIGTERM: running checks get their grace period before the kubelet kills the pod.

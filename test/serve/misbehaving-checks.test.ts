@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Check } from '../../src/serve/config.js';
 import { runCheck } from '../../src/serve/run-check.js';
 import { Scheduler } from '../../src/serve/scheduler.js';
+import type { Findings } from '../../src/report.js';
 import type { Source } from '../../src/sources/types.js';
 
 const DAY = 86_400_000;
@@ -18,9 +19,9 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function checkRunning(run: Source['run'], timeoutMs = 5000): Check {
-  const source: Source = { name: 'fake', summary: '', define: () => {}, run };
-  return { name: 'c', command: ['fake'], source, args: [], options: {}, labels: {}, perObject: false, interval: '1m', intervalMs: 60_000, timeoutMs };
+function checkRunning(run: () => Promise<Findings>, timeoutMs = 5000): Check {
+  const source: Source<null> = { name: 'fake', summary: '', define: () => {}, options: () => null, run };
+  return { name: 'c', command: ['fake'], source, options: null, labels: {}, perObject: false, interval: '1m', intervalMs: 60_000, timeoutMs };
 }
 
 const io = () => ({ cwd: '/', env: {}, signal: new AbortController().signal });
@@ -56,7 +57,7 @@ describe('runCheck with a source that misbehaves', () => {
 
   it('a timeout of 30 days does not fire at once', async () => {
     let finish: () => void = () => {};
-    const pending = runCheck(checkRunning(() => new Promise((resolve) => (finish = () => resolve({ source: 'fake', target: 't', items: [], errors: [], notes: [], noun: 'object', durationMs: 0 }))), 30 * DAY), io());
+    const pending = runCheck(checkRunning(() => new Promise((resolve) => (finish = () => resolve({ target: 't', items: [], errors: [], notes: [], noun: 'object' }))), 30 * DAY), io());
     await vi.advanceTimersByTimeAsync(DAY);
     finish();
     expect((await pending).verdict).toBe('in-sync');

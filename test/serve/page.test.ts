@@ -22,7 +22,7 @@ const config = parseServeConfig(
   - {name: hosts, command: [kube, m, --live-from, live.yaml]}
   - {name: fresh, command: [kube, m]}
   - {name: partial, command: [kube, m, --context, staging]}
-`, '/srv/gitdiff.yaml', sources);
+`, '/srv/gitdiff.yaml', sources, {});
 const [cluster, infra, hosts, fresh, partial] = config.checks;
 const failedItem = everyStatus.find((item) => item.status === 'error')!;
 const tellingItems = everyStatus.filter((item) => item !== failedItem);

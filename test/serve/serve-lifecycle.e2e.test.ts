@@ -25,6 +25,12 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
+const goodCheck = (name: string) => ({
+  name,
+  command: ['kube', path.join(repoRoot, 'fixtures/example/manifests'), '--live-from', path.join(repoRoot, 'fixtures/example/live.yaml')],
+  interval: '1s',
+});
+
 function writeConfig(name: string, text: string): string {
   const file = path.join(scratch, name);
   writeFileSync(file, text);
@@ -36,9 +42,12 @@ describe('gitdiff serve refuses to start on bad input, with exit status 2', () =
     ['a missing config', ['--config', 'nowhere.yaml'], /^gitdiff: error: config .*nowhere\.yaml: no such file or directory\n  hint: give the checks to run with --config FILE/],
     ['an invalid check', ['--config', 'bad-flag.yaml'], /^gitdiff: error: config .*bad-flag\.yaml: checks\[0\] \(example\): command: unknown option --colour\n  hint: a check takes what `gitdiff kube` takes/],
     ['an address without a host', ['--config', 'good.yaml', '--listen', '9720'], /^gitdiff: error: --listen 9720: expected HOST:PORT\n  hint: e\.g\. --listen 127\.0\.0\.1:9720/],
+    // Every flag parses, but `gitdiff kube` refuses the combination: refused at load, not on every run.
+    ['a check the source refuses', ['--config', 'bad-combination.yaml'], /^gitdiff: error: config .*bad-combination\.yaml: checks\[1\] \(server-side\): command: --server-side asks the API server for a dry-run apply: it cannot compare with a snapshot \(--live-from\)\n  hint: drop --server-side/],
   ])('%s', async (_case, args, stderr) => {
     writeConfig('bad-flag.yaml', dump({ checks: [{ name: 'example', command: ['kube', 'fixtures/example/manifests', '--colour'] }] }));
-    writeConfig('good.yaml', dump({ checks: [{ name: 'example', command: ['kube', path.join(repoRoot, 'fixtures/example/manifests'), '--live-from', path.join(repoRoot, 'fixtures/example/live.yaml')] }] }));
+    writeConfig('bad-combination.yaml', dump({ checks: [goodCheck('example'), { name: 'server-side', command: ['kube', 'manifests', '--live-from', 'live.yaml', '--server-side'] }] }));
+    writeConfig('good.yaml', dump({ checks: [goodCheck('example')] }));
     const result = await runGitdiff(['serve', ...args], { cwd: scratch });
     expect(result.stderr).toMatch(stderr);
     expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(2);
@@ -57,6 +66,25 @@ describe('gitdiff serve refuses to start on bad input, with exit status 2', () =
     } finally {
       taken.close();
     }
+  });
+});
+
+describe('gitdiff serve on SIGHUP', () => {
+  it('refuses a config with a check the source refuses: keeps the running config, logs the check and why', async () => {
+    const config = writeConfig('reload.yaml', dump({ checks: [goodCheck('example')] }));
+    const serve = await startServe(['--config', config]);
+    started.push(serve);
+    await serve.waitForChecks((body) => check(body, 'example').runs > 0, 'the first run');
+    writeConfig('reload.yaml', dump({ checks: [goodCheck('example'), { name: 'server-side', command: ['kube', 'manifests', '--live-from', 'live.yaml', '--server-side'] }] }));
+    const from = serve.stderr().length;
+    serve.signal('SIGHUP');
+    await serve.waitForStderr('config refused, keeping the running one', from);
+    expect(serve.stderr().slice(from)).toMatch(/^gitdiff serve: error: SIGHUP: config refused, keeping the running one: config .*reload\.yaml: checks\[1\] \(server-side\): command: --server-side asks the API server for a dry-run apply: it cannot compare with a snapshot \(--live-from\)\n  hint: drop --server-side/m);
+    const refused = await serve.checks();
+    expect(refused.config.error!.message).toContain('checks[1] (server-side)');
+    expect(refused.checks.map((each) => each.name)).toEqual(['example']);
+    const runs = check(refused, 'example').runs;
+    await serve.waitForChecks((body) => check(body, 'example').runs > runs, 'the old config to keep running');
   });
 });
 

@@ -10,7 +10,7 @@ import { itWith } from '../support/binaries.js';
 import { divergedReport, failedReport, inSyncReport } from '../metrics/reports.js';
 import { expectPromtoolAccepts, INSTALL, valueOf } from '../metrics/components.js';
 
-const parse = (text: string) => parseServeConfig(text, '/srv/gitdiff.yaml', sources).checks;
+const parse = (text: string) => parseServeConfig(text, '/srv/gitdiff.yaml', sources, {}).checks;
 const [example, infra] = parse(`checks:
   - {name: example, command: [kube, m, --metrics-per-object, --metrics-label, env=prod]}
   - {name: infra, command: [terraform, infra]}

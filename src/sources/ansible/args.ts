@@ -25,8 +25,8 @@ const CHECK_MODE_VARIABLE = /\bansible_check_mode\b/;
 /** Reads an `-e @file`; undefined when it cannot be read (ansible-playbook will say so itself). */
 export type ReadVarsFile = (file: string) => string | undefined;
 
-/** Throws a GitdiffError for an argument that would defeat a read-only check. */
-export function refuseUnsafeArgs(run: Pick<PlaybookRun, 'extraVars' | 'extraArgs'>, readVarsFile: ReadVarsFile): void {
+/** Throws a GitdiffError for an argument that would defeat a read-only check (the arguments alone: see refuseCheckModeInVarsFiles). */
+export function refuseUnsafeArgs(run: Pick<PlaybookRun, 'extraVars' | 'extraArgs'>): void {
   for (const arg of run.extraArgs) {
     const name = arg.split('=')[0];
     for (const [flag, rule] of Object.entries(REFUSED)) {
@@ -37,14 +37,30 @@ export function refuseUnsafeArgs(run: Pick<PlaybookRun, 'extraVars' | 'extraArgs
       }
     }
   }
-  for (const vars of [...run.extraVars, ...extraVarsIn(run.extraArgs)]) {
-    const text = vars.startsWith('@') ? readVarsFile(vars.slice(1)) ?? '' : vars;
-    if (CHECK_MODE_VARIABLE.test(text)) {
-      throw new GitdiffError(`refusing extra variables that set ansible_check_mode (${vars.startsWith('@') ? vars : '-e ...'})`, {
-        hint: 'ansible_check_mode is set by ansible from --check, which gitdiff always passes; overriding it can make tasks run for real',
-      });
-    }
+  for (const vars of allExtraVars(run)) {
+    if (!vars.startsWith('@') && CHECK_MODE_VARIABLE.test(vars)) throw checkModeRefused('-e ...');
   }
+}
+
+/**
+ * Throws a GitdiffError when an `-e @file` sets ansible_check_mode. Read just
+ * before ansible-playbook runs, as it reads them: under serve, a file can
+ * change between the config load and a run.
+ */
+export function refuseCheckModeInVarsFiles(run: Pick<PlaybookRun, 'extraVars' | 'extraArgs'>, readVarsFile: ReadVarsFile): void {
+  for (const vars of allExtraVars(run)) {
+    if (vars.startsWith('@') && CHECK_MODE_VARIABLE.test(readVarsFile(vars.slice(1)) ?? '')) throw checkModeRefused(vars);
+  }
+}
+
+function allExtraVars(run: Pick<PlaybookRun, 'extraVars' | 'extraArgs'>): string[] {
+  return [...run.extraVars, ...extraVarsIn(run.extraArgs)];
+}
+
+function checkModeRefused(shown: string): GitdiffError {
+  return new GitdiffError(`refusing extra variables that set ansible_check_mode (${shown})`, {
+    hint: 'ansible_check_mode is set by ansible from --check, which gitdiff always passes; overriding it can make tasks run for real',
+  });
 }
 
 /** Where an argument carries extra vars: `args[index].slice(offset)` is the value. */

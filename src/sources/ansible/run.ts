@@ -1,15 +1,15 @@
-// `gitdiff ansible`: flags -> one ansible-playbook --check --diff run (or saved
-// results) -> per host and task results -> Report.
+// `gitdiff ansible`: options (options.ts) -> one ansible-playbook --check --diff
+// run (or saved results) -> per host and task results -> findings.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import type { Report, ReportError } from '../../report.js';
+import type { Findings, ReportError } from '../../report.js';
 import { GitdiffError } from '../../errors.js';
 import { fileProblem } from '../../system-errors.js';
 import { readStream } from '../../read-stream.js';
 import type { RunContext } from '../types.js';
-import { playbookArgv, refuseUnsafeArgs, type PlaybookRun } from './args.js';
+import { playbookArgv, refuseCheckModeInVarsFiles } from './args.js';
+import type { AnsibleOptions } from './options.js';
 import type { PlaybookOutcome } from './playbook-run.js';
 import { parseEvents } from './parse-events.js';
 import { parseResults } from './read-results.js';
@@ -17,52 +17,25 @@ import type { PlaybookResults } from './results.js';
 import { inventoryErrors, stderrMessages, summarizeError } from './stderr.js';
 import { buildReport } from './verdict.js';
 
-interface AnsibleOptions {
-  inventory?: string[];
-  limit?: string;
-  extraVars?: string[];
-  results?: string;
-  bin?: string;
-}
-
-export async function runAnsible(args: string[], rawOptions: Record<string, unknown>, context: RunContext): Promise<Report> {
-  const started = performance.now();
-  const options = rawOptions as AnsibleOptions;
-  const [playbook, ...extraArgs] = args;
-  const run: Omit<PlaybookRun, 'playbook'> = {
-    inventories: options.inventory ?? [],
-    limit: options.limit,
-    extraVars: options.extraVars ?? [],
-    extraArgs,
-  };
-  if (options.results !== undefined) {
-    if (run.inventories.length || run.limit !== undefined || run.extraVars.length || extraArgs.length) {
-      throw new GitdiffError('-i, -l, -e and ansible-playbook arguments only apply to a run, not to --results', {
-        hint: 'with --results, name at most the playbook (as the report target)',
-      });
-    }
-    const { results, name } = await readSavedResults(options.results, context);
-    const target = playbook ?? results.playbook ?? name;
-    return buildReport(results, { target, cwd: context.cwd, durationMs: performance.now() - started });
+export async function runAnsible(options: AnsibleOptions, context: RunContext): Promise<Findings> {
+  if (options.kind === 'results') {
+    const { results, name } = await readSavedResults(options.file, context);
+    const target = options.playbook ?? results.playbook ?? name;
+    return buildReport(results, { target, cwd: context.cwd });
   }
-  if (!playbook) {
-    throw new GitdiffError('missing PLAYBOOK', { hint: 'gitdiff ansible site.yml -i inventory.ini, or gitdiff ansible --results FILE' });
-  }
-  refuseUnsafeArgs(run, (file) => readVarsFile(file, context.cwd));
-  const bin = options.bin ?? (context.env.GITDIFF_ANSIBLE_BIN || 'ansible-playbook');
+  const { run, bin } = options;
+  refuseCheckModeInVarsFiles(run, (file) => readVarsFile(file, context.cwd));
   // execa loads only on the path that runs ansible-playbook: --results does not pay for it.
   const { runPlaybook } = await import('./playbook-run.js');
-  const outcome = await runPlaybook(bin, playbookArgv({ ...run, playbook }), context);
+  const outcome = await runPlaybook(bin, playbookArgv(run), context);
   const results = outcome.events.trim() === '' ? undefined : parseEvents(outcome.events);
   const { errors, warnings } = runErrors(outcome, results);
-  const report = buildReport(results ?? { results: [], playsWithoutHosts: [], problems: [], notes: [] }, {
-    target: playbook,
+  return buildReport(results ?? { results: [], playsWithoutHosts: [], problems: [], notes: [] }, {
+    target: run.playbook,
     cwd: context.cwd,
-    durationMs: performance.now() - started,
     errors,
     warnings,
   });
-  return report;
 }
 
 async function readSavedResults(file: string, context: RunContext): Promise<{ results: PlaybookResults; name: string }> {

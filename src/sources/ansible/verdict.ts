@@ -10,7 +10,7 @@
 // (check_mode: false) and changed the host made the host differ from what was
 // checked. Each is an `error`, so such a run is never in sync (exit 2).
 import path from 'node:path';
-import type { Change, Item, Report, ReportError, Status } from '../../report.js';
+import type { Change, Findings, Item, ReportError, Status } from '../../report.js';
 import { changesFromDiffs } from './changes.js';
 import { isChanged, type HostRecap, type HostTaskResult, type LoopItemResult, type PlaybookResults } from './results.js';
 
@@ -93,14 +93,13 @@ export interface ReportInput {
   target: string;
   /** Task paths under it are shown relative to it. */
   cwd: string;
-  durationMs: number;
   /** Run-level failures found outside the results (ansible-playbook's own error). */
   errors?: ReportError[];
   /** ansible-playbook's warnings: they explain a run without results (an inventory that did not parse). */
   warnings?: string[];
 }
 
-export function buildReport(results: PlaybookResults, input: ReportInput): Report {
+export function buildReport(results: PlaybookResults, input: ReportInput): Findings {
   const hosts = hostOrder(results);
   const byHost = new Map(hosts.map((host, index) => [host, index]));
   const entries: Entry[] = results.results.map((result) => ({ result, item: itemFor(result, results.recap?.[result.host], input.cwd) }));
@@ -119,14 +118,12 @@ export function buildReport(results: PlaybookResults, input: ReportInput): Repor
     for (const play of results.playsWithoutHosts) notes.push(`play "${play}" matched no hosts`);
   }
   return {
-    source: 'ansible',
     target: input.target,
     items: order.map(({ entry }) => entry.item),
     errors,
     notes,
     headline: hosts.map((host) => recapLine(host, entries)).join('\n') || undefined,
     noun: 'task',
-    durationMs: input.durationMs,
   };
 }
 

@@ -1,10 +1,11 @@
 // `gitdiff kube`: Kubernetes manifests compared with the API server or a saved snapshot.
-// This module only declares the command; the work (and its imports) live in run.ts.
+// This module only declares the command; its validation lives in options.ts, the work (and its imports) in run.ts.
 import { Option, type Command } from 'commander';
-import type { Source } from '../types.js';
+import { defineSource } from '../types.js';
 import { repeatable } from '../../options.js';
+import { kubeOptions } from './options.js';
 
-export const kube: Source = {
+export const kube = defineSource({
   name: 'kube',
   summary: 'compare Kubernetes manifests with a cluster (or a saved snapshot)',
   // Reads are retried with backoff; past five minutes a drift check of a cluster is stuck, not slow.
@@ -28,8 +29,9 @@ export const kube: Source = {
       .option('--no-ignore-hpa-replicas', 'compare spec.replicas even where a HorizontalPodAutoscaler owns it')
       .option('--server-side', 'compare every field with what a server-side apply would make of each manifest (a dry run: needs "patch" permission, changes nothing)');
   },
-  async run(args, options, context) {
+  options: ({ args, flags }) => kubeOptions(args, flags),
+  async run(options, context) {
     const { runKube } = await import('./run.js');
-    return runKube(args, options, context);
+    return runKube(options, context);
   },
-};
+});

@@ -1,12 +1,12 @@
 // `gitdiff terraform`: a Terraform plan (run here, or saved) turned into a drift verdict.
 // This module only declares the command; the work (and its imports) live in run.ts.
 import type { Command } from 'commander';
-import type { Source } from '../types.js';
+import { defineSource } from '../types.js';
 import { maskedAssignment } from '../../masked.js';
 import { repeatable } from '../../options.js';
+import { resolveSettings } from './settings.js';
 
-
-export const terraform: Source = {
+export const terraform = defineSource({
   name: 'terraform',
   summary: 'run (or read) a Terraform plan and report drift per resource',
   define(command: Command) {
@@ -21,12 +21,13 @@ export const terraform: Source = {
       .option('--var <name=value>', 'passed to terraform plan; repeatable', repeatable)
       .option('--target <address>', 'passed to terraform plan; repeatable', repeatable);
   },
-  async run(args, options, context) {
+  options: ({ args, flags, cwd, env }) => resolveSettings(args, flags, cwd, env),
+  async run(settings, context) {
     const { runTerraform } = await import('./run.js');
-    return runTerraform(args, options, context);
+    return runTerraform(settings, context);
   },
   maskArguments: maskVarValues,
-};
+});
 
 /** commander reads `--var NAME=VALUE` and `--var=NAME=VALUE`; nothing after `--` reaches terraform. */
 function maskVarValues(args: readonly string[]): string[] {

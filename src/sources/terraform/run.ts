@@ -1,34 +1,30 @@
-// `gitdiff terraform`, orchestrated: settings from flags, a plan from
-// terraform or a saved file, the verdict, one Report. Each step lives in its
+// `gitdiff terraform`, orchestrated: a plan from terraform or a saved file
+// (as settings.ts resolved the flags), the verdict, the findings. Each step lives in its
 // own module; this one only decides which runs, in what order.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Report } from '../../report.js';
+import type { Findings } from '../../report.js';
 import { GitdiffError } from '../../errors.js';
 import { fileProblem } from '../../system-errors.js';
 import { readStream } from '../../read-stream.js';
 import type { RunContext } from '../types.js';
 import { decodePlanBytes, parsePlanText, type DecodedPlan, type ParsedPlan } from './plan-input.js';
-import { resolveSettings, type TerraformSettings } from './settings.js';
+import type { TerraformSettings } from './settings.js';
 import { planVerdict } from './verdict.js';
 import { isStackOverflow, MAX_NESTING, nestingWithin } from '../../limits.js';
 
-export async function runTerraform(args: string[], options: Record<string, unknown>, context: RunContext): Promise<Report> {
-  const started = performance.now();
-  const settings = resolveSettings(args, options, context.cwd, context.env);
+export async function runTerraform(settings: TerraformSettings, context: RunContext): Promise<Findings> {
   const parsed = await loadPlan(settings, context);
   if (parsed.encoding !== 'UTF-8') context.log(`plan read as ${parsed.encoding}`);
   if (parsed.skippedLines > 0) context.log(`skipped ${parsed.skippedLines} non-JSON lines around the plan (a CI wrapper's output)`);
   const verdict = verdictOf(parsed, settings);
   return {
-    source: 'terraform',
     target: settings.target,
     items: verdict.items,
     errors: verdict.errors,
     notes: verdict.notes,
     headline: verdict.headline,
     noun: 'resource',
-    durationMs: performance.now() - started,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeArgv, extraVarsIn, playbookArgv, refuseUnsafeArgs } from '../../../src/sources/ansible/args.js';
+import { describeArgv, extraVarsIn, playbookArgv, refuseCheckModeInVarsFiles, refuseUnsafeArgs } from '../../../src/sources/ansible/args.js';
 import { callbackPluginPath, expandPath, iniDefault, runEnvironment } from '../../../src/sources/ansible/config.js';
 import { stderrMessages, summarizeError } from '../../../src/sources/ansible/stderr.js';
 
@@ -13,7 +13,7 @@ describe('refuseUnsafeArgs', () => {
     [['--flush']],
     [['--tags', 'web', '--step']],
   ])('refuses %j (interactive or writing)', (extraArgs) => {
-    expect(() => refuseUnsafeArgs({ extraVars: [], extraArgs }, noFiles)).toThrow(/refusing ansible-playbook argument/);
+    expect(() => refuseUnsafeArgs({ extraVars: [], extraArgs })).toThrow(/refusing ansible-playbook argument/);
   });
 
   it.each([
@@ -23,10 +23,20 @@ describe('refuseUnsafeArgs', () => {
     [['--extra-vars=ansible_check_mode=0'], []],
     [['--extra', 'ansible_check_mode=0'], []],
     [['-eansible_check_mode=0'], []],
-    [[], ['@vars.yml']],
   ])('refuses extra vars that override ansible_check_mode: args %j, -e %j', (extraArgs, extraVars) => {
+    expect(() => refuseUnsafeArgs({ extraVars, extraArgs })).toThrow(/refusing extra variables that set ansible_check_mode \(-e \.\.\.\)/);
+  });
+
+  it.each([
+    [[], ['@vars.yml']],
+    [['-e', '@vars.yml'], []],
+    [['--extra-vars=@vars.yml'], []],
+  ])('refuses a vars file that overrides ansible_check_mode, read when the run starts: args %j, -e %j', (extraArgs, extraVars) => {
     const read = (file: string) => (file === 'vars.yml' ? 'ansible_check_mode: false\n' : undefined);
-    expect(() => refuseUnsafeArgs({ extraVars, extraArgs }, read)).toThrow(/refusing extra variables that set ansible_check_mode/);
+    // The arguments alone are fine: the file is read when ansible-playbook is about to read it.
+    expect(() => refuseUnsafeArgs({ extraVars, extraArgs })).not.toThrow();
+    expect(() => refuseCheckModeInVarsFiles({ extraVars, extraArgs }, read)).toThrow('refusing extra variables that set ansible_check_mode (@vars.yml)');
+    expect(() => refuseCheckModeInVarsFiles({ extraVars, extraArgs }, noFiles)).not.toThrow();
   });
 
   it.each([
@@ -37,7 +47,8 @@ describe('refuseUnsafeArgs', () => {
     [['-e', 'my_check_mode=false']],
     [['-e', '@missing.yml']],
   ])('lets %j through', (extraArgs) => {
-    expect(() => refuseUnsafeArgs({ extraVars: ['root=/srv'], extraArgs }, noFiles)).not.toThrow();
+    expect(() => refuseUnsafeArgs({ extraVars: ['root=/srv'], extraArgs })).not.toThrow();
+    expect(() => refuseCheckModeInVarsFiles({ extraVars: ['root=/srv'], extraArgs }, noFiles)).not.toThrow();
   });
 });
 

@@ -32,7 +32,7 @@ const result: fc.Arbitrary<HostTaskResult> = fc.record({
 });
 
 function exitOf(results: HostTaskResult[], hostRecap: HostRecap | undefined): number {
-  const report = buildReport({ results, recap: hostRecap ? { 'web-01': hostRecap } : undefined, playsWithoutHosts: [], problems: [], notes: [] }, { target: 'site.yml', cwd: '/', durationMs: 0 });
+  const report = buildReport({ results, recap: hostRecap ? { 'web-01': hostRecap } : undefined, playsWithoutHosts: [], problems: [], notes: [] }, { target: 'site.yml', cwd: '/' });
   return exitCode(report);
 }
 

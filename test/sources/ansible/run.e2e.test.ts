@@ -3,7 +3,8 @@
 // the files exactly as they were.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { itWith } from '../../support/binaries.js';
 import { gitdiffBin, runGitdiff } from '../../support/run-cli.js';
@@ -219,6 +220,19 @@ describe('gitdiff ansible refuses what a read-only check must not do (ansible-pl
     expect(result.stderr).toContain('hint:');
     expect(result.stdout).toBe('');
     expect(result.code).toBe(2);
+  });
+
+  it('a vars file that sets ansible_check_mode, read when the run starts', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gitdiff-ansible-vars-'));
+    try {
+      writeFileSync(path.join(dir, 'vars.yml'), 'ansible_check_mode: false\n');
+      const result = await runGitdiff(['ansible', 'site.yml', '-i', 'local.ini', '--bin', '/nonexistent/ansible-playbook', '-e', `@${dir}/vars.yml`], { cwd: fixtures });
+      expect(result.stderr).toContain(`gitdiff: error: refusing extra variables that set ansible_check_mode (@${dir}/vars.yml)`);
+      expect(result.stdout).toBe('');
+      expect(result.code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -132,7 +132,7 @@ describe('report', () => {
         problems: [],
         notes: [],
       },
-      { target: 'site.yml', cwd: '/', durationMs: 5 },
+      { target: 'site.yml', cwd: '/' },
     );
     expect(report.items.map((item) => [item.title, item.status, item.group])).toEqual([
       ['a: TASK [one]', 'diverged', 'a'],
@@ -141,11 +141,11 @@ describe('report', () => {
     ]);
     expect(report.items[2].error).toBe('unreachable: refused');
     expect(report.headline).toBe('a: 1 would change, 1 ok, 0 failed, 0 unreachable\nb: 0 would change, 0 ok, 0 failed, 1 unreachable');
-    expect(report).toMatchObject({ source: 'ansible', target: 'site.yml', noun: 'task', errors: [] });
+    expect(report).toMatchObject({ target: 'site.yml', noun: 'task', errors: [] });
   });
 
   it('no results at all is an error, never in sync', () => {
-    const report = buildReport({ results: [], playsWithoutHosts: ['web'], problems: [], notes: [] }, { target: 's', cwd: '/', durationMs: 1, warnings: ['Could not match supplied host pattern, ignoring: web'] });
+    const report = buildReport({ results: [], playsWithoutHosts: ['web'], problems: [], notes: [] }, { target: 's', cwd: '/', warnings: ['Could not match supplied host pattern, ignoring: web'] });
     expect(report.errors).toEqual([
       { message: 'no results: no task ran on any host (no hosts matched: web)', hint: 'ansible said: Could not match supplied host pattern, ignoring: web' },
     ]);
