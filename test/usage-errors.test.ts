@@ -11,9 +11,9 @@ const example = ['fixtures/example/manifests', '--live-from', 'fixtures/example/
 describe('commander usage errors, run through bin/gitdiff', () => {
   it.each([
     ['no command', [], 'no command given: say which to run (kube, terraform, ansible, serve, completion)', 'run gitdiff --help'],
-    ['an unknown command', ['nosuch'], "unknown command 'nosuch': the commands are kube, terraform, ansible, serve", 'run gitdiff --help'],
-    ['a misspelt command', ['kub'], "unknown command 'kub': the commands are kube, terraform, ansible, serve", 'did you mean kube? run gitdiff --help'],
-    ['help for an unknown command', ['help', 'nosuch'], "unknown command 'nosuch': the commands are kube, terraform, ansible, serve", 'run gitdiff --help'],
+    ['an unknown command', ['nosuch'], "unknown command 'nosuch': the commands are kube, terraform, ansible, serve, completion", 'run gitdiff --help'],
+    ['a misspelt command', ['kub'], "unknown command 'kub': the commands are kube, terraform, ansible, serve, completion", 'did you mean kube? run gitdiff --help'],
+    ['help for an unknown command', ['help', 'nosuch'], "unknown command 'nosuch': the commands are kube, terraform, ansible, serve, completion", 'run gitdiff --help'],
     ['an unknown program option', ['--nosuch'], 'unknown option --nosuch', 'run gitdiff --help'],
     ['an unknown option', ['kube', ...example, '--nosuch'], 'kube: unknown option --nosuch', 'run gitdiff kube --help'],
     ['a misspelt option', ['kube', ...example, '--contxt', 'prod'], 'kube: unknown option --contxt', 'did you mean --context? run gitdiff kube --help'],
