@@ -3,7 +3,7 @@
 // time and compare each group as it arrives (server-side mode collects them,
 // then asks for its dry runs), then look for orphans. The live side returns
 // data and this loop consumes it: nothing calls back into the comparing code.
-import type { Item, Report } from '../../report.js';
+import type { Report } from '../../report.js';
 import type { RunContext } from '../types.js';
 import type { KubeOptions } from './run.js';
 import type { LiveLookup, LiveMatch, LiveSide, ServedObject } from './live.js';
@@ -78,7 +78,8 @@ export async function compareWithLive(declared: DeclaredObject[], live: LiveSide
 
   const ruled = await settings;
   const orphans = options.orphans ? await findOrphans(scoped, live, options.orphans) : { items: [], errors: [] };
-  const compared = items as Item[];
+  // Every served object comes back in one group; one that did not would be an error, never a gap.
+  const compared = items.map((item, position) => item ?? unfetchedItem(scoped[position], { state: 'error', message: 'the live side gave no answer for it' }, crdKinds));
   // A file found by searching upward is easy to overlook: whenever its rules set drift aside, name it.
   const setAside = setAsideByConfig(run.config, compared);
   if (setAside > 0) context.notice(`${setAside} difference${setAside === 1 ? '' : 's'} set aside by the ignore rules of ${run.configPath} (-v lists them)`);

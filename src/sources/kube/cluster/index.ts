@@ -84,8 +84,9 @@ class ClusterLiveSide implements LiveSide {
       return await discoverGroupVersion(this.connection, apiVersion, this.settings);
     } catch (error) {
       if (!(error instanceof GitdiffError) || error instanceof NotKubernetesApiServer) throw error;
-      // No usable answer at all (no connection, TLS, DNS, no answer in time): the server's failure, not the kind's.
-      return { state: 'error', message: error.message, hint: error.hint, unreachable: true };
+      // No usable answer at all (no connection, TLS, DNS, no answer in time): the server's failure, not the
+      // kind's. A run stopped (a signal, --timeout) says so itself: that is not a server out of reach.
+      return { state: 'error', message: error.message, hint: error.hint, unreachable: !this.settings.signal.aborted };
     }
   }
 
