@@ -36,6 +36,30 @@ describe('streamBounded', () => {
     expect(taken).toBe(20);
   });
 
+  it('with a read-ahead, goes on reading while the consumer waits, never more than `limit` at once', async () => {
+    let running = 0;
+    let most = 0;
+    let started = 0;
+    const tasks = Array.from({ length: 12 }, (_unused, index) => async () => {
+      started += 1;
+      running += 1;
+      most = Math.max(most, running);
+      await sleep(2);
+      running -= 1;
+      return index;
+    });
+    const stream = streamBounded(tasks, 2, 6)[Symbol.asyncIterator]();
+    await stream.next();
+    // The consumer is away: the reads go on until six results wait, two at a time.
+    await sleep(60);
+    expect(running).toBe(0);
+    expect(started).toBe(1 + 6);
+    let rest = 0;
+    while (!(await stream.next()).done) rest += 1;
+    expect(rest).toBe(11);
+    expect(most).toBe(2);
+  });
+
   it('ends with the first failure, and a consumer that stops starts nothing more', async () => {
     const failing = [async () => 1, async () => { throw new Error('boom'); }, async () => 3];
     await expect((async () => { for await (const _value of streamBounded(failing, 1)); })()).rejects.toThrow('boom');

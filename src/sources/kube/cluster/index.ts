@@ -19,6 +19,11 @@ import { dryRunApply } from './dry-run.js';
 import type { OpenApiRead } from '../schema/schema-set.js';
 
 const CONCURRENCY = 8;
+/**
+ * Groups read but not yet compared, at most: while the comparison waits for the ignore rules and
+ * schemas (read alongside), the LISTs go on, and a few hundred objects are all that is held.
+ */
+const READ_AHEAD = 4 * CONCURRENCY;
 const PAGE_SIZE = 500;
 /**
  * 1,000 pages of 500 are half a million objects of one kind, three times the
@@ -103,7 +108,7 @@ class ClusterLiveSide implements LiveSide {
       const lookups = group.length > 1 ? await this.listGroup(group) : [await this.getOne(group[0])];
       return group.map((object, index) => ({ object, lookup: lookups[index] }));
     });
-    return streamBounded(tasks, CONCURRENCY);
+    return streamBounded(tasks, CONCURRENCY, READ_AHEAD);
   }
 
   private collectionPath(apiVersion: string, served: Resource, namespace: string | undefined): string {

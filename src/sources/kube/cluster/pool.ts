@@ -13,27 +13,31 @@ export async function runBounded<T>(tasks: (() => Promise<T>)[], limit: number):
 }
 
 /**
- * Runs tasks and yields each result as it is ready (in the order they finish), with at most
- * `limit` tasks in flight or finished but not yet taken: a slot frees when the consumer takes its
- * result, so a consumer that is busy (or waiting for something else) makes the tasks wait, and what
- * is held stays bounded. The first task that fails ends the iteration with its error; a consumer that
- * stops early starts no more tasks.
+ * Runs tasks, at most `limit` in flight, and yields each result as it is ready (in the order they
+ * finish). At most `readAhead` results wait to be taken: a consumer that is busy (or waiting for
+ * something else) makes the tasks wait, so what is held stays bounded. The first task that fails
+ * ends the iteration with its error; a consumer that stops early starts no more tasks.
  */
-export async function* streamBounded<T>(tasks: (() => Promise<T>)[], limit: number): AsyncGenerator<T> {
+export async function* streamBounded<T>(tasks: (() => Promise<T>)[], limit: number, readAhead = limit): AsyncGenerator<T> {
   const ready: ({ value: T } | { error: unknown })[] = [];
   let wake: (() => void) | undefined;
   let next = 0;
-  let held = 0;
+  let running = 0;
+  const settle = (result: { value: T } | { error: unknown }): void => {
+    running -= 1;
+    ready.push(result);
+    start();
+    wake?.();
+  };
   const start = (): void => {
-    for (; held < limit && next < tasks.length; held++) {
-      tasks[next++]().then((value) => ready.push({ value }), (error: unknown) => ready.push({ error })).finally(() => wake?.());
+    for (; running < limit && running + ready.length < readAhead && next < tasks.length; running++) {
+      tasks[next++]().then((value) => settle({ value }), (error: unknown) => settle({ error }));
     }
   };
   start();
   for (let taken = 0; taken < tasks.length; taken++) {
     while (ready.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
     const result = ready.shift()!;
-    held -= 1;
     if ('error' in result) throw result.error;
     // The next task starts before this result is handed over: the consumer's work overlaps the reads.
     start();
