@@ -123,12 +123,8 @@ export function unreachedItem(declared: DeclaredObject): Item {
  * created (helm hook Jobs), so no live object can be said to be it. Set aside, counted and shown.
  */
 export function generatedItem(declared: DeclaredObject): Item {
-  const base = baseItem(asDeclared(declared));
-  return {
-    ...base,
-    ref: { ...base.ref, name: undefined, generateName: declared.object.metadata.name },
-    status: 'unchecked',
-    changes: [],
-    error: 'metadata.generateName: the server names it when it creates it, so no live object can be matched with it',
-  };
+  // `name` is the generateName prefix (documents.ts ParsedObject): a string, as every kube item's name, and what a person searches for.
+  return { ...baseItem(asDeclared(declared)), status: 'unchecked', changes: [], error: GENERATED_REASON };
 }
+
+const GENERATED_REASON = 'named by metadata.generateName: the server chooses its name when it creates it, so no live object can be matched with it';

@@ -171,14 +171,15 @@ describe('an object with metadata.generateName', () => {
     const inSync = await runGitdiff(['kube', manifests, '--live-from', write('live-same.yaml', live('fast'))]);
     expect(inSync.stderr).toBe('');
     expect(inSync.code).toBe(0);
-    expect(inSync.stdout).toMatch(/^\? batch\/v1 Job shop\/db-migrate- \(.*hook\.yaml:9\): unchecked \(metadata\.generateName: the server names it when it creates it, so no live object can be matched with it\)$/m);
+    expect(inSync.stdout).toMatch(/^\? batch\/v1 Job shop\/db-migrate- \(.*hook\.yaml:9\): unchecked \(named by metadata\.generateName: the server chooses its name when it creates it, so no live object can be matched with it\)$/m);
     expect(inSync.stdout).toMatch(/^1 unchecked, 1 in sync \(2 objects, /m);
 
     const diverged = await runGitdiff(['kube', manifests, '--live-from', write('live-other.yaml', live('slow')), '-o', 'json']);
     expect(diverged.code).toBe(1);
     const report = JSON.parse(diverged.stdout);
     const generated = report.items.find((item: { kind: string }) => item.kind === 'Job');
-    expect(generated).toMatchObject({ apiVersion: 'batch/v1', namespace: 'shop', name: null, generateName: 'db-migrate-', status: 'unchecked', line: 9 });
+    expect(generated).toMatchObject({ apiVersion: 'batch/v1', namespace: 'shop', name: 'db-migrate-', status: 'unchecked', line: 9 });
+    expect(generated.error).toMatch(/^named by metadata\.generateName: /);
     expect(report.summary).toMatchObject({ total: 2, diverged: 1, unchecked: 1 });
   });
 
