@@ -23,5 +23,5 @@ export async function loadKustomization(dir: string, context: ToolContext): Prom
   // Deprecation warnings (commonLabels, bases) do not change the result: debug output, not noise in CI logs.
   for (const line of result.stderr.split('\n')) if (line.trim()) context.log(`kubectl kustomize ${dir}: ${line.trim()}`);
   const shown = `${shownDir} (kustomize)`;
-  return parseManifests(result.stdout.toString('utf8'), shown).map(({ object }) => ({ object, file: shown }));
+  return parseManifests(result.stdout.toString('utf8'), shown).map(({ object, generated }) => ({ object, file: shown, ...(generated ? { generated } : {}) }));
 }

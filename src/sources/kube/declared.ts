@@ -111,7 +111,7 @@ export async function loadDeclared(paths: string[], cwd: string, stdin: NodeJS.R
  */
 export function declaredObjects(text: string, file: string): DeclaredObject[] {
   try {
-    return parseManifests(text, file).map(({ object, line }) => ({ object, file, line }));
+    return parseManifests(text, file).map(({ object, line, generated }) => ({ object, file, line, ...(generated ? { generated } : {}) }));
   } catch (error) {
     if (!(error instanceof GitdiffError) || !/^kustomization\.ya?ml$/i.test(path.basename(file))) throw error;
     throw new GitdiffError(error.message, { hint: `it is a kustomization: render it with -k ${path.dirname(file)}, and name only plain manifest folders as paths` });

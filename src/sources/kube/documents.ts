@@ -13,6 +13,12 @@ export interface ParsedObject {
   object: KubeObject;
   /** 1-based line where the object's document starts. */
   line: number;
+  /**
+   * The manifest has metadata.generateName and no metadata.name (helm hook Jobs): the server
+   * chooses the name when it creates the object, so no live object can be matched with it.
+   * `object.metadata.name` holds the generateName prefix, for its title only.
+   */
+  generated?: true;
 }
 
 interface Document {
@@ -108,7 +114,20 @@ function lineOfFirstInvalidByte(bytes: Uint8Array): number {
  * documents are skipped; anything else that is not a Kubernetes object is an error.
  */
 export function parseManifests(text: string, file: string): ParsedObject[] {
-  return parseDocuments(text, file).flatMap(({ value, line, where }) => expandList(value, where).map((object) => ({ object, line })));
+  return parseDocuments(text, file).flatMap(({ value, line, where }) => expandList(value, where).map((item) => {
+    const prefix = generateNameOf(item.value);
+    if (prefix === undefined) return { object: checkObject(item.value, item.where), line };
+    // Held to every rule of a name (the prefix is shown as one), then set aside by run.ts.
+    const named = { ...(item.value as Record<string, unknown>), metadata: { ...((item.value as Record<string, unknown>).metadata as Record<string, unknown>), name: prefix } };
+    return { object: checkObject(named, item.where), line, generated: true as const };
+  }));
+}
+
+/** metadata.generateName of an object that has no metadata.name; undefined otherwise. */
+function generateNameOf(value: unknown): string | undefined {
+  if (!isRecord(value) || !isRecord(value.metadata)) return undefined;
+  const { name, generateName } = value.metadata;
+  return (name === undefined || name === '') && typeof generateName === 'string' && generateName !== '' ? generateName : undefined;
 }
 
 /** One document with content (or a whole JSON text), parsed but not yet taken apart. */
@@ -194,14 +213,15 @@ function tooDeep(where: string): GitdiffError {
   });
 }
 
-function expandList(value: unknown, where: string): KubeObject[] {
+/** A document's objects (a List's items), each with where it is, not yet checked. */
+function expandList(value: unknown, where: string): { value: unknown; where: string }[] {
   if (!isRecord(value)) {
     const what = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
     throw new GitdiffError(`${where}: not a Kubernetes object (found ${what})`, { hint: 'each YAML document must be a mapping with apiVersion, kind and metadata.name' });
   }
   const list = listOf(value);
-  if (list) return list.items.map((item, index) => checkObject(item, `${where}: items[${index}]`));
-  return [checkObject(value, where)];
+  if (list) return list.items.map((item, index) => ({ value: item, where: `${where}: items[${index}]` }));
+  return [{ value, where }];
 }
 
 /**
@@ -242,8 +262,9 @@ export function checkObject(value: unknown, where: string): KubeObject {
   }
   // The API refuses them too; refused here because they reach every output as titles, and
   // a hostile manifest in a pull request must not drive a terminal or forge a CI log line.
-  const { name, namespace } = metadata as Record<string, unknown>;
-  const identity = { apiVersion: value.apiVersion, kind: value.kind, 'metadata.name': name, 'metadata.namespace': namespace };
+  const { name, namespace, generateName } = metadata as Record<string, unknown>;
+  // generateName first: an object set aside for it (parseManifests) carries it as its name too.
+  const identity = { apiVersion: value.apiVersion, kind: value.kind, 'metadata.generateName': generateName, 'metadata.name': name, 'metadata.namespace': namespace };
   for (const [field, text] of Object.entries(identity)) {
     if (typeof text === 'string' && !isPlainName(text)) {
       throw new GitdiffError(`${where}: ${field} ${JSON.stringify(text)} holds spaces or control characters, which no Kubernetes name may`, {

@@ -4,7 +4,7 @@
 // platform rule) set them aside. An object being deleted is never in sync. Pure.
 import type { Change, Item } from '../../report.js';
 import type { KindScope, LiveLookup } from './live.js';
-import { isRecord, ownValue, titleOf, type DeclaredObject, type KubeObject } from './objects.js';
+import { isRecord, ownValue, titleOf, type DeclaredObject, type KubeObject, type ResolvedObject } from './objects.js';
 import { groupOf } from './kinds.js';
 import { compareDeclared } from './compare.js';
 import { DECLARED_STEPS, LIVE_STEPS, dropStatus, normalize } from './normalize.js';
@@ -15,7 +15,7 @@ import { applyIgnoreRules, type IgnoreRule } from './ignore.js';
 import type { FieldSchema } from './schema/field-schema.js';
 import { serverSideChanges } from './server-side.js';
 
-function baseItem(declared: DeclaredObject): Omit<Item, 'status' | 'changes'> {
+function baseItem(declared: ResolvedObject): Omit<Item, 'status' | 'changes'> {
   const { apiVersion, kind, metadata } = declared.object;
   return {
     ref: { apiVersion, kind, namespace: declared.namespace, name: metadata.name },
@@ -35,7 +35,7 @@ export function kindsDeclaredByCrds(declared: DeclaredObject[]): Set<string> {
   return kinds;
 }
 
-export function unfetchedItem(declared: DeclaredObject, scope: Exclude<KindScope, { state: 'served' }>, crdKinds: Set<string>): Item {
+export function unfetchedItem(declared: ResolvedObject, scope: Exclude<KindScope, { state: 'served' }>, crdKinds: Set<string>): Item {
   if (scope.state === 'not-served') {
     // A custom resource whose CRD ships in the same manifests would be created with it: missing, not an error.
     const reason = crdKinds.has(`${groupOf(declared.object.apiVersion)}/${declared.object.kind}`)
@@ -53,7 +53,7 @@ export interface CompareOptions {
 }
 
 /** `outcome` is the dry run's result in server-side mode, else the live lookup itself. */
-export function compareItem(declared: DeclaredObject, outcome: LiveLookup, lookup: LiveLookup, rules: IgnoreRule[], options: CompareOptions): Item {
+export function compareItem(declared: ResolvedObject, outcome: LiveLookup, lookup: LiveLookup, rules: IgnoreRule[], options: CompareOptions): Item {
   const base = baseItem(declared);
   if (outcome.state === 'error') return { ...base, status: 'error', changes: [], error: outcome.message, hint: outcome.hint };
   if (outcome.state === 'absent' || lookup.state !== 'found') return { ...base, status: 'missing', changes: [], error: outcome.state === 'absent' ? outcome.reason : undefined };
@@ -107,3 +107,24 @@ function deletionChanges(live: KubeObject): Change[] {
   if (holding.length > 0) changes.push({ path: 'metadata.finalizers', live: holding, note: `the deletion waits for ${holding.length === 1 ? 'this finalizer' : 'these finalizers'}` });
   return changes;
 }
+
+/** As declared, where no scope is known: the namespace the manifest names, if any. */
+function asDeclared(declared: DeclaredObject): ResolvedObject {
+  return { ...declared, namespace: declared.object.metadata.namespace || undefined };
+}
+
+/** Not checked: the server could not be reached at all, which the run's one error says (scoping.ts unreachableServer). */
+export function unreachedItem(declared: DeclaredObject): Item {
+  return { ...baseItem(asDeclared(declared)), status: 'unchecked', changes: [], error: 'the server was not reached' };
+}
+
+/**
+ * Not compared: an object with metadata.generateName gets its name from the server when it is
+ * created (helm hook Jobs), so no live object can be said to be it. Set aside, counted and shown.
+ */
+export function generatedItem(declared: DeclaredObject): Item {
+  // `name` is the generateName prefix (documents.ts ParsedObject): a string, as every kube item's name, and what a person searches for.
+  return { ...baseItem(asDeclared(declared)), status: 'unchecked', changes: [], error: GENERATED_REASON };
+}
+
+const GENERATED_REASON = 'named by metadata.generateName: the server chooses its name when it creates it, so no live object can be matched with it';

@@ -1,19 +1,46 @@
 // The live side of `gitdiff kube`, behind one interface whether it is a
-// cluster or a saved snapshot: how each declared kind is scoped, and what the
-// live object of each declared object is.
-import type { DeclaredObject, KubeObject } from './objects.js';
+// cluster or a saved snapshot (or, later, a watch cache): how each declared
+// kind is scoped, and the live object of each declared object, a group at a
+// time. It returns data and the caller loops over it: nothing here calls back
+// into the comparing code, and nothing it is given is changed.
+import type { KubeObject, ResolvedObject } from './objects.js';
 import type { OpenApiRead } from './schema/schema-set.js';
 
+/** A kind the live side serves: the scope of its objects and the resource that names it in URLs (`deployments`). */
+export interface ServedScope {
+  state: 'served';
+  namespaced: boolean;
+  resource: string;
+}
+
 export type KindScope =
-  | { state: 'served'; namespaced: boolean }
+  | ServedScope
   /** The kind cannot exist on the live side: its objects are `missing`, with this reason. */
   | { state: 'not-served'; reason: string }
-  | { state: 'error'; message: string; hint?: string };
+  /**
+   * The kind's scope could not be read. `unreachable`: not for this kind alone, the server as a
+   * whole gave no usable answer (no connection, TLS, credentials refused): see unreachableServer().
+   */
+  | { state: 'error'; message: string; hint?: string; unreachable?: boolean };
+
+/** A declared object of a served kind, with the namespace it lives in: what can be fetched and dry-run. */
+export interface ServedObject extends ResolvedObject {
+  scope: ServedScope;
+}
 
 export type LiveLookup =
   | { state: 'found'; object: KubeObject }
   | { state: 'absent'; reason?: string }
   | { state: 'error'; message: string; hint?: string };
+
+/** One fetched object: the declared object asked about, and what the live side holds of it. */
+export interface LiveMatch {
+  object: ServedObject;
+  lookup: LiveLookup;
+}
+
+/** The objects of one kind and namespace (a LIST, or a GET), as they arrived: compare them, then let them go. */
+export type LiveGroup = LiveMatch[];
 
 export interface LiveSide {
   /** The default `target`: the context name, or the snapshot's file name. */
@@ -23,11 +50,11 @@ export interface LiveSide {
   /** Scope of each declared kind, keyed by kindKey(). */
   scopes(kinds: { apiVersion: string; kind: string }[]): Promise<Map<string, KindScope>>;
   /**
-   * The live object of each declared object (namespace already resolved), a group at a time:
-   * `found` gets each group's positions in `objects` and their lookups as they arrive, so that
-   * the caller can compare them and let them go at once (fetchAll() collects them instead).
+   * The live object of each of `objects`, a group at a time as each arrives, so that the caller can
+   * compare a group and let it go before the next (10,000 objects held at once cost more in garbage
+   * collection than comparing them). Every object is in exactly one group, as the very object given.
    */
-  fetch(objects: DeclaredObject[], found: FoundGroup): Promise<void>;
+  fetch(objects: ServedObject[]): AsyncIterable<LiveGroup>;
   /**
    * Every live object of a kind in the given namespaces (undefined: all, or
    * cluster-scoped), optionally by label selector. For what Git does not name:
@@ -38,10 +65,10 @@ export interface LiveSide {
   /** The schemas a server publishes (OpenAPI) for these group-versions, read once per run. Snapshots have none. */
   schemas?(apiVersions: string[]): Promise<OpenApiRead>;
   /**
-   * Server-side mode: what a server-side apply of each declared object would make
+   * Server-side mode: what a server-side apply of each object would make
    * of it (a dry run: nothing is stored), in the same order. Snapshots cannot.
    */
-  dryRunApply?(objects: DeclaredObject[]): Promise<LiveLookup[]>;
+  dryRunApply?(objects: ServedObject[]): Promise<LiveLookup[]>;
   close(): void;
 }
 
@@ -51,15 +78,6 @@ export interface LiveSide {
  * may (without them, replicas are compared: drift reported, never hidden).
  */
 export type ListResult = { objects: KubeObject[]; unread?: { message: string; hint: string } } | { error: string; hint?: string };
-
-export type FoundGroup = (positions: number[], lookups: LiveLookup[]) => void;
-
-/** Every lookup at once, in the order of `objects` (server-side mode needs them all before its dry runs). */
-export async function fetchAll(live: LiveSide, objects: DeclaredObject[]): Promise<LiveLookup[]> {
-  const lookups = new Array<LiveLookup>(objects.length);
-  await live.fetch(objects, (positions, found) => positions.forEach((position, index) => { lookups[position] = found[index]; }));
-  return lookups;
-}
 
 export function kindKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;

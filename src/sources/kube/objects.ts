@@ -13,8 +13,13 @@ export interface DeclaredObject {
   /** The file as the user named it ('(stdin)', `DIR (kustomize)`), and the 1-based line where its document starts, when it has one. */
   file: string;
   line?: number;
-  /** Filled once scope is known: the namespace it lives in, undefined for cluster-scoped kinds. */
-  namespace?: string;
+  /** metadata.generateName without a name: it cannot be matched with a live object (documents.ts ParsedObject). */
+  generated?: true;
+}
+
+/** A declared object once its kind's scope is known: the namespace it lives in, undefined for cluster-scoped kinds. */
+export interface ResolvedObject extends DeclaredObject {
+  namespace: string | undefined;
 }
 
 /**
@@ -23,6 +28,11 @@ export interface DeclaredObject {
  */
 export function objectKey(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
   return `${groupOf(apiVersion)}/${kind}/${namespace ?? ''}/${name}`;
+}
+
+/** Where an object is declared, as errors name it: `file:line`, or the file alone. */
+export function declaredAt(object: DeclaredObject): string {
+  return object.line ? `${object.file}:${object.line}` : object.file;
 }
 
 export function titleOf(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {

@@ -7,7 +7,7 @@ import { GitdiffError } from '../../errors.js';
 import type { Item, ReportError } from '../../report.js';
 import { preferredApiVersion } from './kinds.js';
 import type { LiveSide } from './live.js';
-import { objectKey, titleOf, type DeclaredObject, type KubeObject } from './objects.js';
+import { objectKey, titleOf, type DeclaredObject, type KubeObject, type ResolvedObject } from './objects.js';
 import { parseLabelSelector } from './selector.js';
 
 export interface OrphanOptions {
@@ -31,7 +31,7 @@ export function pruneKinds(declared: DeclaredObject[], requested: string[] | und
   });
 }
 
-export async function findOrphans(declared: DeclaredObject[], live: LiveSide, options: OrphanOptions): Promise<{ items: Item[]; errors: ReportError[] }> {
+export async function findOrphans(declared: ResolvedObject[], live: LiveSide, options: OrphanOptions): Promise<{ items: Item[]; errors: ReportError[] }> {
   parseLabelSelector(options.selector); // a bad selector fails here, before any request
   const declaredKeys = new Set(declared.map(({ object, namespace }) => objectKey(object.apiVersion, object.kind, namespace, object.metadata.name)));
   const namespaces = options.allNamespaces ? undefined : [...new Set(declared.map((object) => object.namespace).filter((namespace): namespace is string => namespace !== undefined))];

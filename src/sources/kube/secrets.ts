@@ -1,9 +1,11 @@
 // Secrets are compared by decoded value and never shown: a Change on a Secret
 // key says that it differs, with SENSITIVE on both sides. The values never
 // enter the Report, so no renderer, exporter or log can leak them.
+import { GitdiffError } from '../../errors.js';
 import { SENSITIVE, type Change } from '../../report.js';
 import { childPath } from './paths.js';
-import { isRecord, ownValue, type KubeObject } from './objects.js';
+import { groupOf } from './kinds.js';
+import { declaredAt, isRecord, ownValue, titleOf, type DeclaredObject, type KubeObject } from './objects.js';
 
 /** kubectl's client-side apply copies the whole manifest, Secret values included, into this annotation. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -32,6 +34,31 @@ function dataBytes(value: unknown): { bytes: Buffer; decoded: boolean } {
   const text = value == null ? '' : String(value).replace(/[\r\n]/g, '');
   const bytes = Buffer.from(text, 'base64');
   return bytes.toString('base64') === text ? { bytes, decoded: true } : { bytes: Buffer.from(text, 'utf8'), decoded: false };
+}
+
+/**
+ * Base64 as the API server decodes a Secret's `data` (Go's encoding/json into []byte: the standard
+ * alphabet, padded), once line breaks are taken out as Go's decoder skips them.
+ */
+const API_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * A core Secret whose `data` holds a value that is not base64 is refused by kubectl and the API
+ * server alike: the user's typo, not drift. The run stops naming the file, the object and the key;
+ * never the value. (Custom kinds named Secret are masked as Secrets, but their data is their own.)
+ */
+export function rejectInvalidSecretData(declared: DeclaredObject[]): void {
+  for (const entry of declared) {
+    const { object } = entry;
+    if (object.kind !== 'Secret' || groupOf(object.apiVersion) !== '' || !isRecord(object.data)) continue;
+    for (const [key, value] of Object.entries(object.data)) {
+      if (value === null || (typeof value === 'string' && API_BASE64.test(value.replace(/[\r\n]/g, '')))) continue;
+      const title = titleOf(object.apiVersion, object.kind, object.metadata.namespace || undefined, object.metadata.name);
+      throw new GitdiffError(`${declaredAt(entry)}: ${title}: ${childPath('data', key)} is not valid base64, which kubectl and the API server refuse`, {
+        hint: 'encode the value (printf %s VALUE | base64 -w0), or move it to stringData, which takes plain text',
+      });
+    }
+  }
 }
 
 interface SecretValue {

@@ -14,9 +14,9 @@ import { fileProblem } from '../../system-errors.js';
 import { checkObject, decodeManifest, listOf, parseDocuments, type ParsedDocument } from './documents.js';
 import { readStream } from '../../read-stream.js';
 import { builtInNamespaced, groupOf, guessedResource } from './kinds.js';
-import { kindKey, type FoundGroup, type KindScope, type ListResult, type LiveLookup, type LiveSide } from './live.js';
+import { kindKey, type KindScope, type ListResult, type LiveGroup, type LiveLookup, type LiveSide, type ServedObject } from './live.js';
 import { parseLabelSelector } from './selector.js';
-import { isRecord, objectKey, titleOf, type DeclaredObject, type KubeObject } from './objects.js';
+import { isRecord, objectKey, titleOf, type KubeObject } from './objects.js';
 
 export async function readSnapshot(file: string, cwd: string, stdin: NodeJS.ReadableStream, namespace: string | undefined): Promise<LiveSide> {
   let bytes: Buffer;
@@ -104,14 +104,14 @@ export class SnapshotLiveSide implements LiveSide {
     const scopes = new Map<string, KindScope>();
     for (const { apiVersion, kind } of kinds) {
       const namespaced = builtInNamespaced(apiVersion, kind) ?? this.observedScope.get(groupKindOf(apiVersion, kind)) ?? true;
-      scopes.set(kindKey(apiVersion, kind), { state: 'served', namespaced });
+      scopes.set(kindKey(apiVersion, kind), { state: 'served', namespaced, resource: guessedResource(apiVersion, kind) });
     }
     return scopes;
   }
 
   /** A snapshot is already in memory: one group, all of it. */
-  async fetch(objects: DeclaredObject[], found: FoundGroup): Promise<void> {
-    found(objects.map((_declared, position) => position), objects.map((declared) => this.lookup(declared)));
+  async *fetch(objects: ServedObject[]): AsyncIterable<LiveGroup> {
+    if (objects.length > 0) yield objects.map((object) => ({ object, lookup: this.lookup(object) }));
   }
 
   /** Why the snapshot cannot speak for a kind it holds none of (most likely never saved), or undefined when it read the kind. */
@@ -125,7 +125,7 @@ export class SnapshotLiveSide implements LiveSide {
   }
 
   /** Absent only where the snapshot read the kind; a kind it holds none of was most likely never saved: not checked. */
-  private lookup(declared: DeclaredObject): LiveLookup {
+  private lookup(declared: ServedObject): LiveLookup {
     const { apiVersion, kind, metadata } = declared.object;
     const unread = this.unread(apiVersion, kind);
     if (unread) return { state: 'error', ...unread };

@@ -24,11 +24,15 @@ describe('parseManifests', () => {
     ['no kind', 'apiVersion: v1\nmetadata:\n  name: a\n', /no kind/],
     ['kind: 42', 'apiVersion: v1\nkind: 42\nmetadata:\n  name: a\n', /no kind/],
     ['no name', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n', /no metadata\.name/],
-    ['generateName', 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: run-\n', /generateName/],
     ['bad YAML with its line', `${deployment}---\napiVersion: v1\nkind: [unclosed\n`, /x\.yaml:8:1: document 2, invalid YAML: the text ends inside/],
     ['duplicate keys', 'apiVersion: v1\nkind: ConfigMap\nkind: Secret\nmetadata:\n  name: a\n', /x\.yaml:3:\d+: invalid YAML: a key that appears twice/],
   ])('rejects %s with a message naming the file', (_name, text, message) => {
     expect(() => parseManifests(text, 'x.yaml')).toThrow(message);
+  });
+
+  it('marks an object named by metadata.generateName as generated (run.ts sets it aside), its prefix as its name', () => {
+    const parsed = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: run-\n', 'x.yaml');
+    expect(parsed.map(({ object, line, generated }) => [object.kind, object.metadata.name, line, generated])).toEqual([['ConfigMap', 'a', 1, undefined], ['Job', 'run-', 6, true]]);
   });
 
   it('never quotes the source line in YAML errors (it may hold a Secret value)', () => {

@@ -14,7 +14,8 @@ export interface ServedKind {
 export type GroupVersionDiscovery =
   | { state: 'served'; kinds: Map<string, ServedKind> }
   | { state: 'not-served' }
-  | { state: 'error'; message: string; hint?: string };
+  /** `unreachable`: the failure is the server's as a whole (credentials refused), not this group-version's. */
+  | { state: 'error'; message: string; hint?: string; unreachable?: boolean };
 
 /** A resource's plural name, as the API requires of it (a DNS-1035 label; CRDs' plurals too). */
 const RESOURCE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -31,7 +32,11 @@ export async function discoverGroupVersion(connection: Connection, apiVersion: s
     await confirmKubernetesApi(connection, settings);
     return { state: 'not-served' };
   }
-  if (response.status !== 200) return { state: 'error', ...apiFailure(connection, response, { verb: 'get', path: apiPath }) };
+  if (response.status !== 200) {
+    // Discovery is open to every authenticated user (system:discovery): a 401 or 403 there refuses the credentials, not a kind.
+    const refused = response.status === 401 || response.status === 403;
+    return { state: 'error', ...apiFailure(connection, response, { verb: 'get', path: apiPath }), ...(refused ? { unreachable: true } : {}) };
+  }
   const body = response.body;
   if (!isRecord(body) || !Array.isArray(body.resources) || body.groupVersion !== apiVersion) {
     throw new NotKubernetesApiServer(connection, `GET ${apiPath} answered 200 without its APIResourceList`);

@@ -4,8 +4,8 @@
 // compared group-versions, once. Only GET requests, except the dry-run
 // PATCHes of --server-side (dryRun=All): nothing is changed.
 import { GitdiffError } from '../../../errors.js';
-import { KIND_NOT_SERVED, kindKey, type FoundGroup, type KindScope, type ListResult, type LiveLookup, type LiveSide } from '../live.js';
-import { isRecord, type DeclaredObject, type KubeObject } from '../objects.js';
+import { KIND_NOT_SERVED, kindKey, type KindScope, type ListResult, type LiveGroup, type LiveLookup, type LiveSide, type ServedObject } from '../live.js';
+import { isRecord, type KubeObject } from '../objects.js';
 import { groupOf } from '../kinds.js';
 import { connect, type ConnectOptions, type Connection } from './connect.js';
 import { discoverGroupVersion, groupVersionPath, type GroupVersionDiscovery, type ServedKind } from './discovery.js';
@@ -13,12 +13,17 @@ import { ACCEPT_METADATA, getJson, type RequestSettings } from './request.js';
 import { apiFailure, isKubernetesNotFound, NotKubernetesApiServer } from './status.js';
 import { ANSWER_HINT, trustedAnswer, type Asked } from './answers.js';
 import { parseLabelSelector } from '../selector.js';
-import { runBounded } from './pool.js';
+import { runBounded, streamBounded } from './pool.js';
 import { readOpenApi } from './openapi.js';
 import { dryRunApply } from './dry-run.js';
 import type { OpenApiRead } from '../schema/schema-set.js';
 
 const CONCURRENCY = 8;
+/**
+ * Groups read but not yet compared, at most: while the comparison waits for the ignore rules and
+ * schemas (read alongside), the LISTs go on, and a few hundred objects are all that is held.
+ */
+const READ_AHEAD = 4 * CONCURRENCY;
 const PAGE_SIZE = 500;
 /**
  * 1,000 pages of 500 are half a million objects of one kind, three times the
@@ -32,6 +37,9 @@ const MAX_LIST_PAGES = 1000;
  * past what real clusters send (10,000 objects of 10 KB are 100 MB).
  */
 const MAX_KEPT_BYTES = 256 * 1024 * 1024;
+
+/** What a request needs of a served kind: its resource name in URLs, and whether it is namespaced. */
+type Resource = Pick<ServedKind, 'resource' | 'namespaced'>;
 
 interface ListOptions {
   labelSelector?: string;
@@ -71,7 +79,7 @@ class ClusterLiveSide implements LiveSide {
       const served = discovery.state === 'served' ? discovery.kinds.get(kind) : undefined;
       if (discovery.state === 'error') scopes.set(kindKey(apiVersion, kind), discovery);
       else if (!served) scopes.set(kindKey(apiVersion, kind), { state: 'not-served', reason: KIND_NOT_SERVED });
-      else scopes.set(kindKey(apiVersion, kind), { state: 'served', namespaced: served.namespaced });
+      else scopes.set(kindKey(apiVersion, kind), { state: 'served', namespaced: served.namespaced, resource: served.resource });
     }
     return scopes;
   }
@@ -81,45 +89,40 @@ class ClusterLiveSide implements LiveSide {
       return await discoverGroupVersion(this.connection, apiVersion, this.settings);
     } catch (error) {
       if (!(error instanceof GitdiffError) || error instanceof NotKubernetesApiServer) throw error;
-      return { state: 'error', message: error.message, hint: error.hint };
+      // No usable answer at all (no connection, TLS, DNS, no answer in time): the server's failure, not the
+      // kind's. A run stopped (a signal, --timeout) says so itself: that is not a server out of reach.
+      return { state: 'error', message: error.message, hint: error.hint, unreachable: !this.settings.signal.aborted };
     }
   }
 
-  async fetch(objects: DeclaredObject[], found: FoundGroup): Promise<void> {
+  fetch(objects: ServedObject[]): AsyncIterable<LiveGroup> {
     // Group by kind and namespace: a group of several is one LIST, a single object one GET.
-    const groups = new Map<string, number[]>();
-    objects.forEach((declared, position) => {
-      const key = `${declared.object.apiVersion}|${declared.object.kind}|${declared.namespace ?? ''}`;
+    const groups = new Map<string, ServedObject[]>();
+    for (const object of objects) {
+      const key = `${object.object.apiVersion}|${object.object.kind}|${object.namespace ?? ''}`;
       const group = groups.get(key);
-      if (group) group.push(position);
-      else groups.set(key, [position]);
+      if (group) group.push(object);
+      else groups.set(key, [object]);
+    }
+    const tasks = [...groups.values()].map((group) => async (): Promise<LiveGroup> => {
+      const lookups = group.length > 1 ? await this.listGroup(group) : [await this.getOne(group[0])];
+      return group.map((object, index) => ({ object, lookup: lookups[index] }));
     });
-    const tasks = [...groups.values()].map((positions) => async () => {
-      const group = positions.map((position) => objects[position]);
-      const served = this.servedKind(group[0]);
-      found(positions, group.length > 1 ? await this.listGroup(group, served) : [await this.getOne(group[0], served)]);
-    });
-    await runBounded(tasks, CONCURRENCY);
+    return streamBounded(tasks, CONCURRENCY, READ_AHEAD);
   }
 
-  private servedKind(declared: DeclaredObject): ServedKind {
-    const discovery = this.discovered.get(declared.object.apiVersion);
-    const served = discovery?.state === 'served' ? discovery.kinds.get(declared.object.kind) : undefined;
-    if (!served) throw new Error(`internal: ${declared.object.kind} fetched before discovery`);
-    return served;
-  }
-
-  private collectionPath(apiVersion: string, served: ServedKind, namespace: string | undefined): string {
+  private collectionPath(apiVersion: string, served: Resource, namespace: string | undefined): string {
     const base = groupVersionPath(apiVersion);
     return served.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace ?? '')}/${served.resource}` : `${base}/${served.resource}`;
   }
 
-  private resourceName(apiVersion: string, served: ServedKind): string {
+  private resourceName(apiVersion: string, served: Resource): string {
     const group = groupOf(apiVersion);
     return group ? `${served.resource}.${group}` : served.resource;
   }
 
-  private async getOne(declared: DeclaredObject, served: ServedKind): Promise<LiveLookup> {
+  private async getOne(declared: ServedObject): Promise<LiveLookup> {
+    const served = declared.scope;
     const { apiVersion, metadata } = declared.object;
     const apiPath = `${this.collectionPath(apiVersion, served, declared.namespace)}/${encodeURIComponent(metadata.name)}`;
     try {
@@ -141,7 +144,8 @@ class ClusterLiveSide implements LiveSide {
     }
   }
 
-  private async listGroup(group: DeclaredObject[], served: ServedKind): Promise<LiveLookup[]> {
+  private async listGroup(group: ServedObject[]): Promise<LiveLookup[]> {
+    const served = group[0].scope;
     const { apiVersion, kind } = group[0].object;
     const namespace = group[0].namespace;
     // Only the declared objects are kept of each page: a namespace of thousands costs the memory of the few compared.
@@ -149,7 +153,7 @@ class ClusterLiveSide implements LiveSide {
     const listed = await this.listAll(apiVersion, kind, served, namespace, { keep: (object) => declaredNames.has(object.metadata.name) });
     if (listed === 'forbidden') {
       // Some roles allow get but not list: fall back to one GET per object.
-      return Promise.all(group.map((declared) => this.getOne(declared, served)));
+      return Promise.all(group.map((declared) => this.getOne(declared)));
     }
     if ('error' in listed) return group.map(() => ({ state: 'error', message: listed.error, hint: listed.hint }));
     const byName = new Map(listed.objects.map((object) => [object.metadata.name, object]));
@@ -164,7 +168,7 @@ class ClusterLiveSide implements LiveSide {
    * each item checked against what was asked (answers.ts). Paging is bounded: a
    * `continue` token seen before is a loop, and a LIST past MAX_LIST_PAGES does not end.
    */
-  private async listAll(apiVersion: string, kind: string, served: ServedKind, namespace: string | undefined, options: ListOptions = {}): Promise<ListResult | 'forbidden'> {
+  private async listAll(apiVersion: string, kind: string, served: Resource, namespace: string | undefined, options: ListOptions = {}): Promise<ListResult | 'forbidden'> {
     const basePath = served.namespaced && namespace === undefined
       ? `${groupVersionPath(apiVersion)}/${served.resource}`
       : this.collectionPath(apiVersion, served, namespace);
@@ -250,9 +254,9 @@ class ClusterLiveSide implements LiveSide {
     return this.openApi;
   }
 
-  async dryRunApply(objects: DeclaredObject[]): Promise<LiveLookup[]> {
+  async dryRunApply(objects: ServedObject[]): Promise<LiveLookup[]> {
     return runBounded(objects.map((declared) => () => {
-      const served = this.servedKind(declared);
+      const served = declared.scope;
       const { apiVersion, metadata } = declared.object;
       // The body and the URL must agree on the namespace: the one gitdiff resolved, or none for cluster-scoped kinds.
       const { namespace: _stray, ...clusterScoped } = metadata;
