@@ -6,10 +6,10 @@
 // testsuites), which its strict importers validate against; GitLab and GitHub
 // reporters read the same shape and count the testcases themselves, so the
 // counts written here are those of the testcases.
-import { summarize, type Item, type Report } from '../report.js';
+import { isDrift, summarize, type Item, type Report } from '../report.js';
 import type { Renderer } from './types.js';
-import { statusPhrase } from './text.js';
-import { changedPaths, changeTextLines, declaredAt, plainSummaryLine } from './plain.js';
+import { changedPaths, declaredAt, statusPhrase } from './wording.js';
+import { changeTextLines, plainSummaryLine } from './plain.js';
 
 interface Testcase {
   classname: string;
@@ -30,7 +30,7 @@ export const renderJunit: Renderer = (report: Report) => {
       out: [],
     });
   });
-  const failures = summary.diverged + summary.missing + summary.extra;
+  const failures = report.items.filter((item) => isDrift(item.status)).length;
   const time = (report.durationMs / 1000).toFixed(3);
   const counts = `tests="${cases.length}" failures="${failures}" errors="${summary.errors}"`;
   const suiteName = xmlAttribute(`gitdiff ${report.source}`);

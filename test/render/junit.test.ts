@@ -73,7 +73,7 @@ describe('-o junit', () => {
     const item: Item = { ...diverged, status: 'in-sync', changes: [], ignored: [{ path: 'spec.replicas', declared: 4, live: 3, note: 'HorizontalPodAutoscaler cache/redis' }], notes: ['a note'] };
     const [suite] = (await readValid(reportOf([item]))).suites;
     expect(suite.cases[0]).toEqual({ classname: 'kube.cache.Deployment', name: 'apps/v1 Deployment cache/redis', outcome: 'passed', out: 'ignored: spec.replicas (HorizontalPodAutoscaler cache/redis)\nnote: a note' });
-    expect(suite.out).toBe('1 in sync, 1 ignored (1 object, 1.2 s)');
+    expect(suite.out).toBe('1 in sync (1 object, 1.2 s); 1 difference ignored');
   });
 
   it('is valid with no items at all', async () => {

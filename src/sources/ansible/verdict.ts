@@ -153,7 +153,8 @@ function itemFor(result: HostTaskResult, recap: HostRecap | undefined, cwd: stri
     group: result.host,
   };
   const notes: string[] = [];
-  if (verdict.status === 'error' || verdict.status === 'unchecked') item.error = verdict.reason;
+  if (verdict.status === 'error') item.error = verdict.reason;
+  else if (verdict.status === 'unchecked') item.reason = verdict.reason;
   else if (verdict.reason) notes.push(verdict.reason);
   if (result.noLog) {
     notes.push('no_log: its values and diff are hidden');
