@@ -122,7 +122,7 @@ function textDiffLines(live: string, declared: string, chalk: ChalkInstance): st
     lines.push(chalk.cyan(`      @@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
     for (const line of hunk.lines) {
       // The lines of a value are printed as they are, but for control characters (a live value is the server's to choose).
-      const text = visibleText(line.slice(1), true);
+      const text = visibleText(line.slice(1), { tabs: true });
       if (line.startsWith('-')) lines.push(chalk.red(`-     ${text}`));
       else if (line.startsWith('+')) lines.push(chalk.green(`+     ${text}`));
       else if (line.startsWith('\\')) lines.push(chalk.dim(`      ${line}`));

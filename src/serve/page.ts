@@ -10,7 +10,7 @@ import type { CheckView, ServeView } from './api.js';
 import { commandLine, shownCommand } from './check-command.js';
 import { html, Markup } from './html.js';
 import { PAGE_STYLE } from './page-style.js';
-import { formatMs } from './run-check.js';
+import { formatMs } from '../duration.js';
 import { verdictOf, type Verdict } from './state.js';
 
 export const REFRESH_SECONDS = 10;

@@ -85,8 +85,8 @@ describe('-o junit', () => {
     const item: Item = { ...diverged, title: text, changes: [{ path: text, declared: text, live: 'x' }], error: text };
     const junit = await readValid(reportOf([item, { ...item, status: 'error' }], { target: text, notes: [text] }));
     const [suite] = junit.suites;
-    // What survives: everything XML can carry, with forbidden characters shown as \uXXXX.
-    const shown = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]|\ud800/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // What survives: tabs, line breaks and printable text; control characters shown as \xNN, a lone surrogate as \uXXXX (visible-text.ts).
+    const shown = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\ud800/g, '\\ud800');
     expect(suite.cases[0].name).toBe(shown);
     expect(suite.properties.target).toBe(shown);
     expect(suite.cases[0].message).toBe(`diverged: ${shown}`);
