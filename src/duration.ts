@@ -35,3 +35,12 @@ function withinRange(ms: number, text: string, flag: string): number {
   if (ms <= MAX_MS) return ms;
   throw new GitdiffError(`${flag}: duration "${text}" is too long`, { hint: 'use at most a few years, or 0 for no limit where the flag allows it' });
 }
+
+/** A duration as people write it, the other way round: 600000 -> `10m`, 90000 -> `1m 30s`, 1500 -> `1.5s`. */
+export function formatMs(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = (ms % 60_000) / 1000;
+  const parts = [hours && `${hours}h`, minutes && `${minutes}m`, seconds && `${Number(seconds.toFixed(1))}s`].filter(Boolean);
+  return parts.length > 0 ? parts.join(' ') : '0s';
+}

@@ -1,5 +1,6 @@
 // Errors are values: a message a person can act on, plus a hint. Only the CLI
 // layer prints them (one line each, stack only with --debug) and exits 2.
+import { visibleText } from './visible-text.js';
 
 export class GitdiffError extends Error {
   readonly hint?: string;
@@ -27,13 +28,12 @@ export function messageOf(error: unknown): string {
 /**
  * Error text fit for a terminal and a log: control characters (a server's
  * message with terminal escapes, a carriage return in a file name) are written
- * as escapes, and every line after the first is indented, so an error can add
- * detail lines (terraform's) but can never forge a `gitdiff:` line of its own.
+ * as escapes (visible-text.ts), and every line after the first is indented, so
+ * an error can add detail lines (terraform's) but can never forge a `gitdiff:`
+ * line of its own.
  */
 export function errorText(text: string): string {
-  const escapes: Record<string, string> = { '\r': '\\r', '\t': '\\t' };
-  return text
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (character) => escapes[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return visibleText(text, { newlines: true })
     .split('\n')
     .map((line, index) => (index === 0 || /^\s/.test(line) ? line : `  ${line}`))
     .join('\n');

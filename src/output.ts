@@ -6,7 +6,7 @@ import { appendFile } from 'node:fs/promises';
 import type { ChalkInstance } from 'chalk';
 import { summarize, type Report } from './report.js';
 import { chunkedRenderers, renderers } from './render/index.js';
-import { summaryLine } from './render/text.js';
+import { summaryLine } from './render/wording.js';
 import { GitdiffError } from './errors.js';
 import { fileProblem } from './system-errors.js';
 

@@ -30,9 +30,14 @@ export interface Change {
   /** Who last set the live value, when the live side knows (Kubernetes managedFields). */
   manager?: string;
   time?: string;
-  /** Extra explanation for this change (a terraform action_reason, a note). */
+  /** Extra explanation for this change (a terraform action_reason, the rule that set it aside): words to show, never read as logic. */
   note?: string;
+  /** For a change in `Item.ignored`: which kind of rule set it aside, as data (its words are in `note`). */
+  setAsideBy?: RuleSource;
 }
+
+/** Where a rule that sets differences aside is written: the team's config file, a command-line flag, or gitdiff itself (autoscalers, --strict's platform fields). */
+export type RuleSource = 'config-file' | 'flag' | 'built-in';
 
 /** One compared thing. `ref` holds the fields that identify it in JSON output. */
 export interface Item {
@@ -48,10 +53,12 @@ export interface Item {
   /**
    * Differences an ignore rule set aside: they do not count toward the verdict,
    * but are counted in the summary and listed with -v, never silently dropped.
-   * Each carries the rule in `note`.
+   * Each carries the rule in `note` (its words) and `setAsideBy` (its kind).
    */
   ignored?: Change[];
-  /** A one-line message for status 'error' (or the reason for 'missing' / 'unchecked'). */
+  /** Why an item is 'missing', 'extra' or 'unchecked', when the source knows: not a failure. */
+  reason?: string;
+  /** What failed, for status 'error' only. */
   error?: string;
   /** What the user can do about the error. */
   hint?: string;
@@ -73,7 +80,7 @@ export interface Summary {
   extra: number;
   unchecked: number;
   errors: number;
-  /** Differences set aside by ignore rules, across all items. */
+  /** Differences (not items: no part of `total`) set aside by ignore rules, across all items. */
   ignored: number;
 }
 
@@ -124,9 +131,18 @@ export function couldTell(report: Pick<Report, 'items' | 'errors'>): boolean {
   return report.errors.length === 0 && !report.items.some((item) => item.status === 'error');
 }
 
+/**
+ * What counts as drift, the one place it is said: an item that differs, is not
+ * live, or is live but declared nowhere. Unchecked and error items are not
+ * drift (nor in sync): they make a run that could not tell.
+ */
+export function isDrift(status: Status): boolean {
+  return status === 'diverged' || status === 'missing' || status === 'extra';
+}
+
 /** True when something declared differs from what is live. */
 export function hasDivergence(report: Pick<Report, 'items'>): boolean {
-  return report.items.some((item) => item.status === 'diverged' || item.status === 'missing' || item.status === 'extra');
+  return report.items.some((item) => isDrift(item.status));
 }
 
 export const EXIT_IN_SYNC = 0;

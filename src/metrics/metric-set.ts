@@ -1,8 +1,8 @@
 // Report -> metric set: the numbers Prometheus alerts on, as plain data.
-// Pure functions only; the writers (textfile, Pushgateway) and, later,
-// `gitdiff serve` turn the same families into bytes. All gauges: each value
+// Pure functions only; the writers (textfile, Pushgateway) and `gitdiff
+// serve`'s /metrics turn the same families into bytes. All gauges: each value
 // describes the last run, and none of them is a counter a restart would reset.
-import { STATUSES, couldTell, hasDivergence, type Item, type Report, type Status } from '../report.js';
+import { STATUSES, couldTell, hasDivergence, isDrift, type Item, type Report, type Status } from '../report.js';
 
 export type Labels = Record<string, string>;
 
@@ -108,8 +108,6 @@ export function isSuccess(report: Report | undefined): report is Report {
   return report !== undefined && couldTell(report);
 }
 
-const DIVERGENT: ReadonlySet<Status> = new Set<Status>(['diverged', 'missing', 'extra']);
-
 /**
  * One sample per divergent item, labelled with the item's identity (its `ref`:
  * apiVersion/kind/namespace/name, address, host/task). Only identities become
@@ -120,7 +118,7 @@ const DIVERGENT: ReadonlySet<Status> = new Set<Status>(['diverged', 'missing', '
 export function objectSamples(items: readonly Item[], labels: Labels): Sample[] {
   const samples = new Map<string, Sample>();
   for (const item of items) {
-    if (!DIVERGENT.has(item.status)) continue;
+    if (!isDrift(item.status)) continue;
     const objectLabels: Labels = { ...labels };
     for (const [key, value] of Object.entries(item.ref)) {
       if (value === undefined || value === '') continue;

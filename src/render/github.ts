@@ -4,9 +4,9 @@
 // Every value is escaped as the Actions toolkit does (core/src/command.ts), so
 // a command always stays on its one line: text from a manifest or a server can
 // neither break it nor start a command of its own.
-import type { Item, Report } from '../report.js';
+import { isDrift, type Item, type Report } from '../report.js';
 import type { Renderer } from './types.js';
-import { statusPhrase } from './text.js';
+import { statusPhrase } from './wording.js';
 import { changeTextLines, plainSummaryLine } from './plain.js';
 
 type Level = 'error' | 'warning';
@@ -37,17 +37,8 @@ export const renderGithub: Renderer = (report: Report) => {
 
 /** Drift and failures fail the check: errors. Unchecked items are neither: warnings. */
 function levelOf(item: Item): Level | undefined {
-  switch (item.status) {
-    case 'diverged':
-    case 'missing':
-    case 'extra':
-    case 'error':
-      return 'error';
-    case 'unchecked':
-      return 'warning';
-    case 'in-sync':
-      return undefined;
-  }
+  if (isDrift(item.status) || item.status === 'error') return 'error';
+  return item.status === 'unchecked' ? 'warning' : undefined;
 }
 
 export function workflowCommand(level: Level, properties: Record<string, string | undefined>, message: string): string {

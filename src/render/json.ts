@@ -30,7 +30,9 @@ function itemJson(item: Item): Record<string, unknown> {
   if (item.details) json.details = item.details;
   json.changes = item.changes.map(changeJson);
   if (item.ignored?.length) json.ignored = item.ignored.map(changeJson);
-  json.error = item.error;
+  // docs/json.md's `error` has always carried a missing or unchecked item's reason too, and the
+  // shape only grows: it still does (an item has a reason or an error, never both).
+  json.error = item.error ?? item.reason;
   json.hint = item.hint;
   if (item.notes?.length) json.notes = item.notes;
   return json;

@@ -6,10 +6,11 @@
 // testsuites), which its strict importers validate against; GitLab and GitHub
 // reporters read the same shape and count the testcases themselves, so the
 // counts written here are those of the testcases.
-import { summarize, type Item, type Report } from '../report.js';
+import { isDrift, summarize, type Item, type Report } from '../report.js';
 import type { Renderer } from './types.js';
-import { statusPhrase } from './text.js';
-import { changedPaths, changeTextLines, declaredAt, plainSummaryLine } from './plain.js';
+import { visibleText } from '../visible-text.js';
+import { changedPaths, declaredAt, statusPhrase } from './wording.js';
+import { changeTextLines, plainSummaryLine } from './plain.js';
 
 interface Testcase {
   classname: string;
@@ -30,7 +31,7 @@ export const renderJunit: Renderer = (report: Report) => {
       out: [],
     });
   });
-  const failures = summary.diverged + summary.missing + summary.extra;
+  const failures = report.items.filter((item) => isDrift(item.status)).length;
   const time = (report.durationMs / 1000).toFixed(3);
   const counts = `tests="${cases.length}" failures="${failures}" errors="${summary.errors}"`;
   const suiteName = xmlAttribute(`gitdiff ${report.source}`);
@@ -103,15 +104,14 @@ function testcaseLines(testcase: Testcase): string[] {
 }
 
 /**
- * Characters XML 1.0 forbids even as references (C0 controls other than tab,
- * newline and carriage return; U+FFFE, U+FFFF; unpaired surrogates). A value
- * holding one (an ANSI escape in a ConfigMap) is shown as `\uXXXX` instead, so
- * the document stays well-formed and the reader still sees that it is there.
+ * XML 1.0 forbids most control characters even as references, and U+FFFE,
+ * U+FFFF and unpaired surrogates: a value holding one (an ANSI escape in a
+ * ConfigMap) is shown escaped (visible-text.ts), so the document stays
+ * well-formed and the reader still sees that it is there. Tabs and line breaks
+ * are layout, kept.
  */
-const FORBIDDEN_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 function visible(text: string): string {
-  return text.replace(FORBIDDEN_IN_XML, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return visibleText(text, { tabs: true, newlines: true, returns: true });
 }
 
 /** Element content: markup escaped; a carriage return as a reference, since parsers turn a raw one into a newline. */

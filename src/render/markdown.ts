@@ -5,8 +5,8 @@
 // diffs stop at a budget and the rest are counted instead of shown.
 import { summarize, STATUSES, type Item, type Report, type Status, type Summary } from '../report.js';
 import type { Renderer, RenderOptions } from './types.js';
-import { statusPhrase } from './text.js';
-import { changeTextLines, declaredAt, plainSummaryLine } from './plain.js';
+import { declaredAt, statusPhrase } from './wording.js';
+import { changeTextLines, plainSummaryLine } from './plain.js';
 
 const DIFF_BUDGET = 60_000;
 

@@ -4,9 +4,9 @@
 import { structuredPatch } from 'diff';
 import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
 import type { ChalkInstance } from 'chalk';
-import { summarize, SENSITIVE, type Change, type Item, type Report, type Summary } from '../report.js';
+import { summarize, SENSITIVE, type Change, type Item, type Report } from '../report.js';
 import type { Renderer, RenderOptions } from './types.js';
-import { declaredAt } from './plain.js';
+import { declaredAt, statusPhrase, summaryLine } from './wording.js';
 import { visibleText } from '../visible-text.js';
 
 /** Values as YAML; an integer beyond 2^53 (a BigInt, see exact-integers.ts) as its digits, where js-yaml would throw. */
@@ -70,18 +70,6 @@ function statusNote(item: Item, chalk: ChalkInstance): string {
   return item.status === 'diverged' ? '' : statusColor(item.status, chalk)(`: ${statusPhrase(item)}`);
 }
 
-/** What an item's status means, in words, with its reason: shared by every format that shows items. */
-export function statusPhrase(item: Item): string {
-  switch (item.status) {
-    case 'missing': return `missing${item.error ? ` (${item.error})` : ' from the live side'}`;
-    case 'extra': return `not declared${item.error ? ` (${item.error})` : ''}`;
-    case 'error': return `error: ${item.error ?? 'could not be checked'}`;
-    case 'unchecked': return `unchecked${item.error ? ` (${item.error})` : ''}`;
-    case 'in-sync': return 'in sync';
-    case 'diverged': return 'diverged';
-  }
-}
-
 function statusColor(status: Item['status'], chalk: ChalkInstance): ChalkInstance {
   switch (status) {
     case 'diverged': return chalk.yellow;
@@ -134,7 +122,7 @@ function textDiffLines(live: string, declared: string, chalk: ChalkInstance): st
     lines.push(chalk.cyan(`      @@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
     for (const line of hunk.lines) {
       // The lines of a value are printed as they are, but for control characters (a live value is the server's to choose).
-      const text = visibleText(line.slice(1), true);
+      const text = visibleText(line.slice(1), { tabs: true });
       if (line.startsWith('-')) lines.push(chalk.red(`-     ${text}`));
       else if (line.startsWith('+')) lines.push(chalk.green(`+     ${text}`));
       else if (line.startsWith('\\')) lines.push(chalk.dim(`      ${line}`));
@@ -177,17 +165,4 @@ function valueLines(value: unknown): string[] {
 function formatTime(iso: string): string {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
   return match ? `${match[1]} ${match[2]} UTC` : iso;
-}
-
-export function summaryLine(summary: Summary, durationMs: number, chalk: ChalkInstance, noun = 'object'): string {
-  const parts: string[] = [];
-  if (summary.diverged) parts.push(chalk.yellow(`${summary.diverged} diverged`));
-  if (summary.missing) parts.push(chalk.green(`${summary.missing} missing`));
-  if (summary.extra) parts.push(chalk.red(`${summary.extra} extra`));
-  if (summary.unchecked) parts.push(chalk.yellow(`${summary.unchecked} unchecked`));
-  if (summary.errors) parts.push(chalk.red(`${summary.errors} ${summary.errors === 1 ? 'error' : 'errors'}`));
-  parts.push(`${summary.inSync} in sync`);
-  if (summary.ignored) parts.push(chalk.dim(`${summary.ignored} ignored`));
-  const objects = `${summary.total} ${summary.total === 1 ? noun : `${noun}s`}`;
-  return `${parts.join(', ')} (${objects}, ${(durationMs / 1000).toFixed(1)} s)`;
 }

@@ -20,6 +20,7 @@ import { parseDuration } from '../duration.js';
 import { yamlErrorText, yamlSyntaxProblem } from '../yaml-syntax.js';
 import type { AnySource } from '../sources/types.js';
 import { parseCheckCommand, type CheckCommand, type CheckPlace } from './check-command.js';
+import { isRecord } from '../record.js';
 
 export interface Check extends CheckCommand {
   /** The check's name: its `target` metric label and its heading on the page. */
@@ -51,9 +52,6 @@ const CHECK_KEYS = ['name', 'command', 'interval', 'timeout'];
 
 type Mapping = Record<string, unknown>;
 
-function isMapping(value: unknown): value is Mapping {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Reads and validates the file, each check's command by its source's own
@@ -85,7 +83,7 @@ export function parseServeConfig(text: string, file: string, sources: readonly A
     throw new GitdiffError(`config ${file}: ${yamlErrorText(problem)}`, { hint: 'fix the YAML syntax' });
   }
   const fail = (where: string, message: string, hint?: string) => new GitdiffError(`config ${file}: ${where}${message}`, { hint });
-  if (!isMapping(document)) throw fail('', 'expected a mapping with a `checks` list', 'see docs/serve.md for an example');
+  if (!isRecord(document)) throw fail('', 'expected a mapping with a `checks` list', 'see docs/serve.md for an example');
   rejectUnknownKeys(document, TOP_KEYS, (message, hint) => fail('', message, hint));
 
   const concurrency = document.concurrency ?? DEFAULT_CONCURRENCY;
@@ -115,7 +113,7 @@ interface CheckSetting {
 }
 
 function parseCheck(entry: unknown, at: string, { file, fail, sources, place }: CheckSetting): Check {
-  if (!isMapping(entry)) throw fail(`${at}: `, 'expected a mapping with name, command and interval');
+  if (!isRecord(entry)) throw fail(`${at}: `, 'expected a mapping with name, command and interval');
   const name = entry.name;
   if (typeof name !== 'string' || !CHECK_NAME.test(name)) {
     throw fail(`${at}: name: `, name === undefined ? 'missing' : `${JSON.stringify(name)} is not a valid check name`,

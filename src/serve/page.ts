@@ -4,13 +4,13 @@
 // Pure: a ServeView in, a string out. Every value passes through `html`, which
 // escapes it: manifest content can never become markup here.
 import { summarize, type Item, type Report } from '../report.js';
-import { changeTextLines, declaredAt, plainSummaryLine } from '../render/plain.js';
-import { statusPhrase } from '../render/text.js';
+import { changeTextLines, plainSummaryLine } from '../render/plain.js';
+import { declaredAt, statusPhrase } from '../render/wording.js';
 import type { CheckView, ServeView } from './api.js';
 import { commandLine, shownCommand } from './check-command.js';
 import { html, Markup } from './html.js';
 import { PAGE_STYLE } from './page-style.js';
-import { formatMs } from './run-check.js';
+import { formatMs } from '../duration.js';
 import { verdictOf, type Verdict } from './state.js';
 
 export const REFRESH_SECONDS = 10;

@@ -3,6 +3,7 @@
 // stdin and terminal progress), the check's timeout, and a signal the server
 // can abort (shutdown, a changed config).
 import { Readable } from 'node:stream';
+import { formatMs } from '../duration.js';
 import { GitdiffError, messageOf } from '../errors.js';
 import { runLifecycle } from '../sources/run-lifecycle.js';
 import type { Check } from './config.js';
@@ -49,13 +50,4 @@ export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord>
 function errorOf(error: unknown): { message: string; hint?: string } {
   const message = messageOf(error);
   return error instanceof GitdiffError && error.hint ? { message, hint: error.hint } : { message };
-}
-
-/** 600000 -> `10m`, 90000 -> `1m 30s`, 1500 -> `1.5s`. */
-export function formatMs(ms: number): string {
-  const hours = Math.floor(ms / 3_600_000);
-  const minutes = Math.floor((ms % 3_600_000) / 60_000);
-  const seconds = (ms % 60_000) / 1000;
-  const parts = [hours && `${hours}h`, minutes && `${minutes}m`, seconds && `${Number(seconds.toFixed(1))}s`].filter(Boolean);
-  return parts.length > 0 ? parts.join(' ') : '0s';
 }

@@ -14,7 +14,8 @@ import type { CheckView, ServeView } from './api.js';
 import { loadServeConfig, type ServeConfig } from './config.js';
 import { parseListen, startHttpServer } from './http.js';
 import { ServeMetrics } from './metrics.js';
-import { formatMs, runCheck } from './run-check.js';
+import { formatMs } from '../duration.js';
+import { runCheck } from './run-check.js';
 import { Scheduler } from './scheduler.js';
 import { carryStatuses, recordRun, sameCommand, type CheckStatus, type RunRecord } from './state.js';
 

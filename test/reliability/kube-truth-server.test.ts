@@ -68,7 +68,7 @@ describe('class 2: a manager name proves nothing', () => {
     const { file } = deployed((namespace) => configMap(namespace));
     const result = await gitdiff(file, '--strict', '-v');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^1 in sync, 1 ignored \(1 object, /m);
+    expect(result.stdout).toMatch(/^1 in sync \(1 object, [\d.]+ s\); 1 difference ignored$/m);
     expect(result.stdout).toMatch(/^ {4}ignored: metadata\.annotations\["kubectl\.kubernetes\.io\/last-applied-configuration"\] \(set by the platform: kubectl apply records/m);
   });
 });

@@ -53,7 +53,7 @@ describe('docs/json.md', () => {
         kubeItem('v1', 'Namespace', undefined, 'cache', { file: 'manifests/namespace.yaml', line: 1, status: 'in-sync', changes: [] }),
         kubeItem('v1', 'ConfigMap', 'cache', 'settings', { file: 'manifests/settings.yaml', line: 1, status: 'missing', changes: [] }),
         kubeItem('v1', 'ConfigMap', 'cache', 'old-settings', {
-          status: 'extra', error: 'live with app=redis, declared in no manifest',
+          status: 'extra', reason: 'live with app=redis, declared in no manifest',
           changes: [{ path: 'metadata', live: { name: 'old-settings', namespace: 'cache', labels: { app: 'redis' } } }],
         }),
       ],

@@ -73,7 +73,7 @@ describe('-o junit', () => {
     const item: Item = { ...diverged, status: 'in-sync', changes: [], ignored: [{ path: 'spec.replicas', declared: 4, live: 3, note: 'HorizontalPodAutoscaler cache/redis' }], notes: ['a note'] };
     const [suite] = (await readValid(reportOf([item]))).suites;
     expect(suite.cases[0]).toEqual({ classname: 'kube.cache.Deployment', name: 'apps/v1 Deployment cache/redis', outcome: 'passed', out: 'ignored: spec.replicas (HorizontalPodAutoscaler cache/redis)\nnote: a note' });
-    expect(suite.out).toBe('1 in sync, 1 ignored (1 object, 1.2 s)');
+    expect(suite.out).toBe('1 in sync (1 object, 1.2 s); 1 difference ignored');
   });
 
   it('is valid with no items at all', async () => {
@@ -85,8 +85,8 @@ describe('-o junit', () => {
     const item: Item = { ...diverged, title: text, changes: [{ path: text, declared: text, live: 'x' }], error: text };
     const junit = await readValid(reportOf([item, { ...item, status: 'error' }], { target: text, notes: [text] }));
     const [suite] = junit.suites;
-    // What survives: everything XML can carry, with forbidden characters shown as \uXXXX.
-    const shown = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]|\ud800/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // What survives: tabs, line breaks and printable text; control characters shown as \xNN, a lone surrogate as \uXXXX (visible-text.ts).
+    const shown = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\ud800/g, '\\ud800');
     expect(suite.cases[0].name).toBe(shown);
     expect(suite.properties.target).toBe(shown);
     expect(suite.cases[0].message).toBe(`diverged: ${shown}`);

@@ -66,7 +66,7 @@ Target: \`prod\`
   });
 
   it('escapes Markdown in lines and notes', () => {
-    const item: Item = { ...diverged, status: 'missing', changes: [], error: 'see *this* [link](x) | <b>' };
+    const item: Item = { ...diverged, status: 'missing', changes: [], reason: 'see *this* [link](x) | <b>' };
     const text = render(reportOf([item], { notes: ['_note_'] }));
     expect(text).toContain(': missing (see \\*this\\* \\[link\\](x) \\| \\<b\\>)');
     expect(text).toContain('> \\_note\\_');

@@ -27,9 +27,9 @@ export const secretDiverged = kubeItem('Secret', 'cache', 'auth', {
   line: 1,
   changes: [{ path: 'data.password', declared: SENSITIVE, live: SENSITIVE, sensitive: true }],
 });
-export const missing = kubeItem('ConfigMap', 'cache', 'settings', { status: 'missing', file: 'manifests/settings.yaml', line: 1, changes: [], error: 'not in the snapshot live.yaml' });
+export const missing = kubeItem('ConfigMap', 'cache', 'settings', { status: 'missing', file: 'manifests/settings.yaml', line: 1, changes: [], reason: 'not in the snapshot live.yaml' });
 export const extra = kubeItem('ConfigMap', 'cache', 'orphan', { status: 'extra', changes: [] });
-export const unchecked = kubeItem('ConfigMap', 'cache', 'later', { status: 'unchecked', file: 'manifests/later.yaml', line: 3, changes: [], error: 'no check mode' });
+export const unchecked = kubeItem('ConfigMap', 'cache', 'later', { status: 'unchecked', file: 'manifests/later.yaml', line: 3, changes: [], reason: 'no check mode' });
 export const failed = kubeItem('Namespace', undefined, 'cache', {
   status: 'error',
   file: 'manifests/ns.yaml',

@@ -5,6 +5,7 @@
 // one Change per differing field.
 import type { Change } from '../../report.js';
 import type { DiffEntry } from './results.js';
+import { isRecord } from '../../record.js';
 
 export interface DiffContext {
   /** The file the module manages (its `dest` / `path`), when it said. */
@@ -26,7 +27,7 @@ export function changesFromDiffs(diffs: DiffEntry[], context: DiffContext = {}):
     if (diff.prepared) notes.push(...diff.prepared.split('\n').filter((line) => line.trim() !== ''));
     if (!('before' in diff) && !('after' in diff)) continue; // headers only (lineinfile's attribute entry)
     const file = fileOf(diff, context.dest);
-    if (isMapping(diff.before) && isMapping(diff.after)) {
+    if (isRecord(diff.before) && isRecord(diff.after)) {
       // The file module's mappings name their file in `path`.
       const named = typeof diff.after.path === 'string' ? diff.after.path : undefined;
       const prefix = file ?? named ?? context.label;
@@ -55,15 +56,12 @@ export function fieldChanges(before: Record<string, unknown>, after: Record<stri
     const path = prefix ? `${prefix}.${key}` : key;
     const live = before[key];
     const declared = after[key];
-    if (isMapping(live) && isMapping(declared)) changes.push(...fieldChanges(live, declared, path));
+    if (isRecord(live) && isRecord(declared)) changes.push(...fieldChanges(live, declared, path));
     else if (!sameValue(live, declared)) changes.push({ path, declared, live });
   }
   return changes;
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function sameValue(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);

@@ -14,40 +14,38 @@ import {
   type Outcome,
   type PlaybookResults,
 } from './results.js';
+import { isRecord } from '../../record.js';
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The json callback's document: an object with a `plays` list. */
 export function isJsonCallbackOutput(document: unknown): document is Json {
-  return isObject(document) && Array.isArray(document.plays);
+  return isRecord(document) && Array.isArray(document.plays);
 }
 
 export function parseJsonCallback(document: Json): PlaybookResults {
   const parsed = emptyResults();
   for (const [playIndex, playEntry] of (document.plays as unknown[]).entries()) {
-    if (!isObject(playEntry) || !Array.isArray(playEntry.tasks)) {
+    if (!isRecord(playEntry) || !Array.isArray(playEntry.tasks)) {
       parsed.problems.push(`plays[${playIndex}] has no tasks list`);
       continue;
     }
-    const play = isObject(playEntry.play) ? String(playEntry.play.name ?? '') : '';
+    const play = isRecord(playEntry.play) ? String(playEntry.play.name ?? '') : '';
     for (const taskEntry of playEntry.tasks as unknown[]) {
-      if (!isObject(taskEntry) || !isObject(taskEntry.task) || !isObject(taskEntry.hosts)) {
+      if (!isRecord(taskEntry) || !isRecord(taskEntry.task) || !isRecord(taskEntry.hosts)) {
         parsed.problems.push(`plays[${playIndex}] (${play}) has a task without task/hosts`);
         continue;
       }
       const task = String(taskEntry.task.name ?? '');
       const path = typeof taskEntry.task.path === 'string' ? taskEntry.task.path : undefined;
       for (const [host, raw] of Object.entries(taskEntry.hosts)) {
-        if (!isObject(raw)) continue;
+        if (!isRecord(raw)) continue;
         parsed.results.push(hostResult(raw, { host, play, task, path }));
       }
     }
   }
-  if (isObject(document.stats)) {
+  if (isRecord(document.stats)) {
     parsed.recap = {};
     for (const [host, counts] of Object.entries(document.stats)) {
       const recap = recapFrom(counts);
@@ -89,7 +87,7 @@ function messageOf(raw: Json, outcome: Outcome): string | undefined {
 
 /** The managed file; a check-mode copy of a missing file names it only in its arguments (nothing else of `invocation` is read). */
 function destOf(raw: Json): string | undefined {
-  const args = isObject(raw.invocation) && isObject(raw.invocation.module_args) ? raw.invocation.module_args : {};
+  const args = isRecord(raw.invocation) && isRecord(raw.invocation.module_args) ? raw.invocation.module_args : {};
   return textField(raw.dest) ?? textField(raw.path) ?? textField(args.dest) ?? textField(args.path);
 }
 
@@ -108,7 +106,7 @@ function hostResult(raw: Json, where: { host: string; play: string; task: string
   result.skipReason = textField(raw.skip_reason) ?? textField(raw.skipped_reason);
   result.dest = destOf(raw);
   result.diffs = diffEntries(raw.diff);
-  if (Array.isArray(raw.results)) result.items = raw.results.filter(isObject).map(loopItem);
+  if (Array.isArray(raw.results)) result.items = raw.results.filter(isRecord).map(loopItem);
   return result;
 }
 

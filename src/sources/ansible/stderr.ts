@@ -5,6 +5,7 @@
 // inventory script's stderr: control characters are escaped as they are read,
 // so no message can recolor a terminal or start a line of its own.
 import type { ReportError } from '../../report.js';
+import { visibleText } from '../../visible-text.js';
 
 /** Messages as ansible printed them, each with its continuation lines joined. */
 export function stderrMessages(lines: string[]): { errors: string[][]; warnings: string[] } {
@@ -54,9 +55,9 @@ export function summarizeError(block: string[]): string {
   return message;
 }
 
-/** Control characters as `\uXXXX`: text from ansible (and what it quotes) shown as it is, never acted on. */
+/** Control characters escaped: text from ansible (and what it quotes) shown as it is, never acted on. */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return visibleText(text);
 }
 
 /** How much of ansible's words about an unparsed inventory a hint carries. */
@@ -89,7 +90,7 @@ const PLUGIN_FAILED = /^\* Failed to parse (.+?) with [\w.]+ plugin: /;
 /**
  * The inventory sources ansible could not parse. ansible only warns, goes on
  * without their hosts, skips the plays that target them ("no hosts matched")
- * and exits 0, so each is a run that could not tell (issue 14). The absent
+ * and exits 0, so each is a run that could not tell. The absent
  * default /etc/ansible/hosts gets no such warning: a localhost-only playbook
  * run without -i is not one.
  */

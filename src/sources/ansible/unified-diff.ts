@@ -4,6 +4,7 @@
 // hunks on both sides: diffing the two again gives the same changes.
 
 import type { DiffEntry } from './results.js';
+import { isRecord } from '../../record.js';
 
 const HUNK = /^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/;
 const NO_NEWLINE = '\\ No newline at end of file';
@@ -64,7 +65,7 @@ function asMappings(before: string, after: string): { before: unknown; after: un
   if (before.trimStart().startsWith('{') && after.trimStart().startsWith('{')) {
     try {
       const mappings = { before: JSON.parse(before) as unknown, after: JSON.parse(after) as unknown };
-      if (isMapping(mappings.before) && isMapping(mappings.after)) return mappings;
+      if (isRecord(mappings.before) && isRecord(mappings.after)) return mappings;
     } catch {
       // partial documents (a long mapping with hunks apart): keep the text
     }
@@ -72,9 +73,6 @@ function asMappings(before: string, after: string): { before: unknown; after: un
   return { before, after };
 }
 
-function isMapping(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `before: /etc/motd` -> `/etc/motd`; a bare `before` has no file name. */
 function header(text: string, side: 'before' | 'after'): string | undefined {

@@ -1,10 +1,10 @@
-// The verdict of issue 4, per host and task: a task that would change is
+// The verdict per host and task: a task that would change is
 // `diverged`; one check mode cannot evaluate (a module without check support, a
 // command that "would have run", a raw task) is `unchecked`; a failed or
 // unreachable host is an `error`. ansible-playbook itself exits 0 whether or not
 // something would change, so the results are the only source of the verdict.
 //
-// Issue 14: what ansible lets pass is not a check either. A failure the play
+// What ansible lets pass is not a check either. A failure the play
 // hides (ignore_errors, rescue) and a host it lets be unreachable
 // (ignore_unreachable) checked nothing; a task that ran outside check mode
 // (check_mode: false) and changed the host made the host differ from what was
@@ -153,7 +153,8 @@ function itemFor(result: HostTaskResult, recap: HostRecap | undefined, cwd: stri
     group: result.host,
   };
   const notes: string[] = [];
-  if (verdict.status === 'error' || verdict.status === 'unchecked') item.error = verdict.reason;
+  if (verdict.status === 'error') item.error = verdict.reason;
+  else if (verdict.status === 'unchecked') item.reason = verdict.reason;
   else if (verdict.reason) notes.push(verdict.reason);
   if (result.noLog) {
     notes.push('no_log: its values and diff are hidden');

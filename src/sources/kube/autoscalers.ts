@@ -28,6 +28,7 @@ export function autoscalerRules(autoscalers: KubeObject[], defaultNamespace: str
       target: { group, kind: target.kind, namespace, name: target.name },
       paths: ['spec.replicas'],
       origin: `scaled by HorizontalPodAutoscaler ${namespace}/${hpa.metadata.name}; --no-ignore-hpa-replicas compares it`,
+      source: 'built-in',
     });
   }
   return rules;

@@ -81,7 +81,7 @@ export async function compareWithLive(declared: DeclaredObject[], live: LiveSide
   // Every served object comes back in one group; one that did not would be an error, never a gap.
   const compared = items.map((item, position) => item ?? unfetchedItem(scoped[position], { state: 'error', message: 'the live side gave no answer for it' }, crdKinds));
   // A file found by searching upward is easy to overlook: whenever its rules set drift aside, name it.
-  const setAside = setAsideByConfig(run.config, compared);
+  const setAside = setAsideByConfig(compared);
   if (setAside > 0) context.notice(`${setAside} difference${setAside === 1 ? '' : 's'} set aside by the ignore rules of ${run.configPath} (-v lists them)`);
   return { items: [...compared, ...orphans.items], errors: orphans.errors, notes: ruled.notes };
 }

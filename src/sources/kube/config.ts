@@ -22,6 +22,7 @@ import { fileProblem } from '../../system-errors.js';
 import { isRecord } from './objects.js';
 import { yamlErrorText, yamlSyntaxProblem } from '../../yaml-syntax.js';
 import type { IgnoreRule } from './ignore.js';
+import type { Item } from '../../report.js';
 
 export const CONFIG_FILE = '.gitdiff.yaml';
 
@@ -91,11 +92,10 @@ function rejectUnknownKeys(mapping: Record<string, unknown>, known: string[], wh
   if (unknown.length > 0) throw invalid(file, `${what} has unknown field ${unknown.join(', ')} (known: ${known.join(', ')})`);
 }
 
-/** How many differences the file's own rules set aside in these items (each set-aside change names its rule's origin). */
-export function setAsideByConfig(config: KubeConfigFile, items: { ignored?: { note?: string }[] }[]): number {
-  const origins = new Set(config.ignore.map((rule) => rule.origin));
+/** How many differences the config file's rules set aside in these items (each set-aside change says which kind of rule). */
+export function setAsideByConfig(items: readonly Pick<Item, 'ignored'>[]): number {
   let count = 0;
-  for (const item of items) for (const change of item.ignored ?? []) if (change.note !== undefined && origins.has(change.note)) count++;
+  for (const item of items) for (const change of item.ignored ?? []) if (change.setAsideBy === 'config-file') count++;
   return count;
 }
 
@@ -112,7 +112,7 @@ function parseRule(rule: unknown, origin: string, file: string): IgnoreRule {
     if (value !== undefined && !(Array.isArray(value) && value.every((entry) => typeof entry === 'string'))) throw invalid(file, `${origin}: ${key} must be a list of strings`);
     return value as string[] | undefined;
   };
-  const parsed: IgnoreRule = { apiVersion: text('apiVersion'), kind: text('kind'), namespace: text('namespace'), name: text('name'), paths: list('paths'), managers: list('managers'), origin };
+  const parsed: IgnoreRule = { apiVersion: text('apiVersion'), kind: text('kind'), namespace: text('namespace'), name: text('name'), paths: list('paths'), managers: list('managers'), origin, source: 'config-file' };
   if (!parsed.paths?.length && !parsed.managers?.length) throw invalid(file, `${origin} ignores nothing: give it paths or managers`);
   return parsed;
 }

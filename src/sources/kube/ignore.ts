@@ -2,7 +2,7 @@
 // by an autoscaler, a sidecar's annotation, fields a VPA writes). A rule sets
 // a difference aside; it never deletes it: set-aside changes are counted and
 // listed with -v, each naming the rule that matched.
-import type { Change } from '../../report.js';
+import type { Change, RuleSource } from '../../report.js';
 import { groupOf } from './kinds.js';
 
 export interface IgnoreRule {
@@ -23,6 +23,8 @@ export interface IgnoreRule {
   managers?: string[];
   /** Where the rule came from, shown beside what it ignored: `.gitdiff.yaml rule 2`, `--ignore Deployment:spec.replicas`. */
   origin: string;
+  /** Which kind of rule it is, as data: what counting reads (origin is only words). */
+  source: RuleSource;
 }
 
 export interface ExactTarget {
@@ -73,7 +75,7 @@ function matchesChange(rule: IgnoreRule, change: Change): boolean {
   return false;
 }
 
-/** Splits changes into those that count and those a rule set aside (with the rule in `note`). */
+/** Splits changes into those that count and those a rule set aside (with the rule in `note` and `setAsideBy`). */
 export function applyIgnoreRules(object: ObjectIdentity, changes: Change[], rules: IgnoreRule[]): { changes: Change[]; ignored: Change[] } {
   const applicable = rules.filter((rule) => matchesObject(rule, object));
   if (applicable.length === 0) return { changes, ignored: [] };
@@ -81,7 +83,7 @@ export function applyIgnoreRules(object: ObjectIdentity, changes: Change[], rule
   const ignored: Change[] = [];
   for (const change of changes) {
     const rule = applicable.find((candidate) => matchesChange(candidate, change));
-    if (rule) ignored.push({ ...change, note: rule.origin });
+    if (rule) ignored.push({ ...change, note: rule.origin, setAsideBy: rule.source });
     else kept.push(change);
   }
   return { changes: kept, ignored };
@@ -91,5 +93,5 @@ export function applyIgnoreRules(object: ObjectIdentity, changes: Change[], rule
 export function parseIgnoreFlag(value: string): IgnoreRule | undefined {
   const colon = value.indexOf(':');
   if (colon <= 0 || colon === value.length - 1) return undefined;
-  return { kind: value.slice(0, colon), paths: [value.slice(colon + 1)], origin: `--ignore ${value}` };
+  return { kind: value.slice(0, colon), paths: [value.slice(colon + 1)], origin: `--ignore ${value}`, source: 'flag' };
 }

@@ -41,7 +41,7 @@ export function unfetchedItem(declared: ResolvedObject, scope: Exclude<KindScope
     const reason = crdKinds.has(`${groupOf(declared.object.apiVersion)}/${declared.object.kind}`)
       ? 'its CustomResourceDefinition is declared in these manifests but not served yet'
       : scope.reason;
-    return { ...baseItem(declared), status: 'missing', changes: [], error: reason };
+    return { ...baseItem(declared), status: 'missing', changes: [], reason };
   }
   return { ...baseItem(declared), status: 'error', changes: [], error: scope.message, hint: scope.hint };
 }
@@ -56,7 +56,7 @@ export interface CompareOptions {
 export function compareItem(declared: ResolvedObject, outcome: LiveLookup, lookup: LiveLookup, rules: IgnoreRule[], options: CompareOptions): Item {
   const base = baseItem(declared);
   if (outcome.state === 'error') return { ...base, status: 'error', changes: [], error: outcome.message, hint: outcome.hint };
-  if (outcome.state === 'absent' || lookup.state !== 'found') return { ...base, status: 'missing', changes: [], error: outcome.state === 'absent' ? outcome.reason : undefined };
+  if (outcome.state === 'absent' || lookup.state !== 'found') return { ...base, status: 'missing', changes: [], reason: outcome.state === 'absent' ? outcome.reason : undefined };
   const { changes: found, setAside } = options.serverSide
     ? { changes: serverSideChanges(outcome.object, lookup.object, options.schema), setAside: [] }
     : subsetChanges(declared.object, lookup.object, options);
@@ -115,7 +115,7 @@ function asDeclared(declared: DeclaredObject): ResolvedObject {
 
 /** Not checked: the server could not be reached at all, which the run's one error says (scoping.ts unreachableServer). */
 export function unreachedItem(declared: DeclaredObject): Item {
-  return { ...baseItem(asDeclared(declared)), status: 'unchecked', changes: [], error: 'the server was not reached' };
+  return { ...baseItem(asDeclared(declared)), status: 'unchecked', changes: [], reason: 'the server was not reached' };
 }
 
 /**
@@ -124,7 +124,7 @@ export function unreachedItem(declared: DeclaredObject): Item {
  */
 export function generatedItem(declared: DeclaredObject): Item {
   // `name` is the generateName prefix (documents.ts ParsedObject): a string, as every kube item's name, and what a person searches for.
-  return { ...baseItem(asDeclared(declared)), status: 'unchecked', changes: [], error: GENERATED_REASON };
+  return { ...baseItem(asDeclared(declared)), status: 'unchecked', changes: [], reason: GENERATED_REASON };
 }
 
 const GENERATED_REASON = 'named by metadata.generateName: the server chooses its name when it creates it, so no live object can be matched with it';

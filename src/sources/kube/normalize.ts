@@ -1,6 +1,6 @@
 // Normalization before comparing: a chain of small named steps, each pure and
-// testable alone (after Argo CD's normalizers). Ignore rules, when they come,
-// are just more steps.
+// testable alone (after Argo CD's normalizers). Ignore rules are not steps:
+// they act after comparing (ignore.ts), so what they set aside is still listed.
 import { isSecret, withoutSecretValues } from './secrets.js';
 import { isServerKey } from './platform-fields.js';
 import { isRecord, ownValue, type KubeObject } from './objects.js';

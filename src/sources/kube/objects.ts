@@ -1,5 +1,6 @@
 // The identity of a Kubernetes object and the small shapes the kube pipeline passes along.
 import { groupOf } from './kinds.js';
+import { isRecord } from '../../record.js';
 
 export type KubeObject = Record<string, unknown> & {
   apiVersion: string;
@@ -49,9 +50,8 @@ export function isPlainName(text: string): boolean {
   return !/[\s\u0000-\u001f\u007f-\u009f]/.test(text);
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+// Re-exported: the kube files read it beside the object types.
+export { isRecord };
 
 /**
  * The value at `key` if the object holds it itself. Keys come from manifests and

@@ -64,7 +64,7 @@ function orphanItem(object: KubeObject, apiVersion: string, kind: string, namesp
     ref: { apiVersion, kind, namespace, name },
     title: titleOf(apiVersion, kind, namespace, name),
     status: 'extra',
-    error: `live with ${selector}, declared in no manifest`,
+    reason: `live with ${selector}, declared in no manifest`,
     // The whole object would be removed; metadata is what was read, and all a person needs to find it.
     changes: [{ path: 'metadata', live: { name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}) } }],
   };

@@ -37,7 +37,7 @@ export function setAsidePlatformAdditions(object: StrictObject, trail: readonly 
   for (const { change, addition } of additions) {
     const reason = platformReason({ ...object, trail }, addition);
     if (reason === undefined) found.extras.push(change);
-    else found.setAside.push({ ...change, note: reason });
+    else found.setAside.push({ ...change, note: reason, setAsideBy: 'built-in' });
   }
 }
 
@@ -94,7 +94,7 @@ function walkList(declared: unknown[], live: unknown[], where: Where, rules: Fie
     const platform = added.filter((addition) => addition.reason !== undefined);
     // A set is reported whole (both lists); the platform's own elements alone are set aside, with their reasons.
     if (platform.length < added.length) context.found.extras.push({ path: where.path, declared, live, note: NOT_IN_GIT });
-    if (platform.length > 0) context.found.setAside.push({ path: where.path, live: platform.map((addition) => addition.element), note: [...new Set(platform.map((addition) => addition.reason))].join('; ') });
+    if (platform.length > 0) context.found.setAside.push({ path: where.path, live: platform.map((addition) => addition.element), note: [...new Set(platform.map((addition) => addition.reason))].join('; '), setAsideBy: 'built-in' });
   } else if (declared.length === live.length) {
     declared.forEach((item, index) => walk(item, live[index], { ...items, path: indexPath(where.path, index) }, rules.item(), context));
   }

@@ -7,6 +7,7 @@
 import { SENSITIVE, type Change } from '../../report.js';
 import type { PlanChange, ValueMask } from './plan-model.js';
 import type { SensitiveValues } from './sensitive.js';
+import { isRecord } from '../../record.js';
 
 export const KNOWN_AFTER_APPLY = '(known after apply)';
 
@@ -58,9 +59,6 @@ function maskAt(mask: ValueMask, key: string | number): ValueMask {
   return (mask as Record<string | number, ValueMask>)[key];
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function isContainer(value: unknown): boolean {
   return value !== null && typeof value === 'object';
@@ -103,7 +101,7 @@ class DiffWalker {
       return;
     }
     // A map keyed by a secret (`{(var.key) = ...}`): neither the map nor a path through it can be shown.
-    if ((isObject(before) && this.sensitiveValues.revealsAKey(before)) || (isObject(after) && this.sensitiveValues.revealsAKey(after))) {
+    if ((isRecord(before) && this.sensitiveValues.revealsAKey(before)) || (isRecord(after) && this.sensitiveValues.revealsAKey(after))) {
       if (unknown === true || !sameValue(before, after)) this.pushMasked(path, before, after, afterMask, unknown);
       return;
     }
@@ -111,11 +109,11 @@ class DiffWalker {
       this.push(path, before, beforeMask, undefined, KNOWN_AFTER_APPLY, afterMask, undefined);
       return;
     }
-    if (isObject(before) && isObject(after)) {
+    if (isRecord(before) && isRecord(after)) {
       // Every key of either side (and of the unknown mask), each once, in that order.
       for (const key of Object.keys(before)) this.walkChild(path, key, before, after, beforeMask, afterMask, unknown);
       for (const key of Object.keys(after)) if (!Object.hasOwn(before, key)) this.walkChild(path, key, before, after, beforeMask, afterMask, unknown);
-      if (isObject(unknown)) {
+      if (isRecord(unknown)) {
         for (const key of Object.keys(unknown)) if (!Object.hasOwn(before, key) && !Object.hasOwn(after, key)) this.walkChild(path, key, before, after, beforeMask, afterMask, unknown);
       }
       return;
@@ -138,7 +136,7 @@ class DiffWalker {
       const container = (added ? after : before) as Record<string, unknown>;
       const keys: (string | number)[] = Array.isArray(container) ? container.map((_, i) => i) : Object.keys(container);
       // Parts that will be known only after apply are absent from `after`: the unknown mask names them.
-      if (added && isObject(unknown)) for (const key of Object.keys(unknown)) if (!keys.includes(key)) keys.push(key);
+      if (added && isRecord(unknown)) for (const key of Object.keys(unknown)) if (!keys.includes(key)) keys.push(key);
       for (const key of keys) {
         const from = removed ? container[key as never] : undefined;
         const to = added ? container[key as never] : undefined;
@@ -219,11 +217,11 @@ function shown(value: unknown, mask: ValueMask, unknown: ValueMask, strings: Sen
   if (unknown === true) return KNOWN_AFTER_APPLY;
   if (Array.isArray(value)) return value.map((element, i) => shown(element, maskAt(mask, i), maskAt(unknown, i), strings, masked));
   // A scalar equal to a secret (Terraform copies values without their marks), or a map keyed by one.
-  if (isObject(value) ? strings.revealsAKey(value) : strings.reveals(value)) {
+  if (isRecord(value) ? strings.revealsAKey(value) : strings.reveals(value)) {
     masked.hit = true;
     return SENSITIVE;
   }
-  if (isObject(value)) {
+  if (isRecord(value)) {
     const copy: Record<string, unknown> = {};
     for (const [key, element] of Object.entries(value)) copy[key] = shown(element, maskAt(mask, key), maskAt(unknown, key), strings, masked);
     return copy;

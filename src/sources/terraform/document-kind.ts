@@ -2,7 +2,7 @@
 // plan, `show -json` of a state (or of no state at all: `{"format_version":"1.0"}`),
 // `validate -json`, `version -json`, `providers schema -json`. Read as a plan,
 // any of them is a plan with no changes: a false "in sync". So one rule decides
-// what is a plan, by the members every plan has (issue 14):
+// what is a plan, by the members every plan has:
 // - `terraform show -json PLANFILE`: `format_version` and `planned_values`.
 //   Terraform writes both into every plan since 0.12 (planned_values is a Go
 //   struct, which `omitempty` never drops), and no other document has
@@ -11,6 +11,8 @@
 //   `plan_format_version` and `provider_format_version`, which it always writes.
 // Anything else is named for what it is, so the user knows which command to run.
 // Reference: https://developer.hashicorp.com/terraform/internals/json-format
+import { isRecord } from '../../record.js';
+
 
 /** What a JSON object turned out to be, when it is not a plan. */
 export interface NotAPlan {
@@ -20,9 +22,6 @@ export interface NotAPlan {
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function has(object: Json, key: string): boolean {
   return Object.hasOwn(object, key) && object[key] !== undefined && object[key] !== null;
@@ -30,7 +29,7 @@ function has(object: Json, key: string): boolean {
 
 /** True when the object has the members every plan of its kind has. */
 export function hasPlanMembers(object: Json): boolean {
-  if (typeof object.format_version === 'string' && Object.hasOwn(object, 'planned_values')) return isObject(object.planned_values);
+  if (typeof object.format_version === 'string' && Object.hasOwn(object, 'planned_values')) return isRecord(object.planned_values);
   return typeof object.plan_format_version === 'string' && typeof object.provider_format_version === 'string';
 }
 
@@ -53,12 +52,12 @@ export function notAPlan(object: Json): NotAPlan | undefined {
     return { found: `JSON without a format_version (${keyCount(keys)})` };
   }
   if (has(object, 'format_version') && typeof object.format_version !== 'string') return { found: `JSON whose format_version is not a string (${keyCount(keys)})` };
-  if (has(object, 'planned_values') && !isObject(object.planned_values)) return { found: `JSON whose planned_values is not an object (${keyCount(keys)})` };
+  if (has(object, 'planned_values') && !isRecord(object.planned_values)) return { found: `JSON whose planned_values is not an object (${keyCount(keys)})` };
   const missing = has(object, 'plan_format_version') ? 'provider_format_version' : 'planned_values';
   return { found: `JSON without ${missing}, which every plan has (${keyCount(keys)})` };
 }
 
-/** How many top-level keys, not which: in a JSON file of credentials the keys name the secrets (issue 14, class 11). */
+/** How many top-level keys, not which: in a JSON file of credentials the keys name the secrets. */
 function keyCount(keys: string[]): string {
   return `${keys.length} top-level ${keys.length === 1 ? 'key' : 'keys'}`;
 }

@@ -2,7 +2,7 @@
 // nothing (a typo, a renamed resource, the wrong module), terraform only warns
 // ("Resource targeting is in effect") and plans nothing: the plan has no
 // changes, which read naively is "0 in sync". A target that matched nothing
-// checked nothing (issue 14), so every target must cover at least one address
+// checked nothing, so every target must cover at least one address
 // the plan looked at.
 //
 // What the plan looked at: its resource changes and drift, its deferred

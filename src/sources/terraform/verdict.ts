@@ -137,7 +137,7 @@ function plannedItem(entry: ResourceChange, sensitiveValues: SensitiveValues, gr
   item.symbol = action.symbol;
   item.group = group;
   item.details = { action: action.label };
-  if (item.status === 'missing') item.error = missingReason('planned');
+  if (item.status === 'missing') item.reason = missingReason('planned');
   if (entry.action_reason) item.details.reason = describeReason(entry.action_reason);
   if (entry.previous_address && entry.previous_address !== entry.address) item.details['moved from'] = entry.previous_address;
   if (entry.change.importing) item.details.import = entry.change.importing.id ? `import id ${entry.change.importing.id}` : 'import by identity';
@@ -157,7 +157,7 @@ function driftItem(entry: ResourceChange, sensitiveValues: SensitiveValues, deci
   // Not acting on drift means Git and the live object agree: the configuration matches the change, or ignores it.
   const unacted = decides || action.kind === 'no-op' ? '' : '; the plan would not act on it (the configuration matches, or ignore_changes covers it)';
   item.details = { drift: `${driftLabel(action.kind)}${unacted}` };
-  if (item.status === 'missing') item.error = missingReason('drift');
+  if (item.status === 'missing') item.reason = missingReason('drift');
   if (entry.previous_address && entry.previous_address !== entry.address) item.details['moved from'] = entry.previous_address;
   if (action.kind === 'update') item.changes = differences(entry.change, 'drift', sensitiveValues);
   return item;
@@ -209,7 +209,7 @@ function outputItem(name: string, change: PlanChange, sensitiveValues: Sensitive
     details: { action: action.label },
     changes: [],
   };
-  if (item.status === 'missing') item.error = missingReason('planned');
+  if (item.status === 'missing') item.reason = missingReason('planned');
   if (isChange(action.kind)) item.changes = differences(change, 'planned', sensitiveValues, 'value');
   return item;
 }

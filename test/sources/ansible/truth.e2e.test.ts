@@ -56,7 +56,7 @@ describe('an inventory source ansible cannot parse is "could not tell"', () => {
     const result = await gitdiff('two-plays.yml', ['-i', 'local.ini', '-i', failing]);
     expect(result.code, result.stdout + result.stderr).toBe(2);
     expect(result.stdout).toMatch(/^! error: ansible-playbook could not parse inventory source .*db-inventory\.sh: its hosts were not checked$/m);
-    expect(result.stdout).toMatch(/hint: ansible said: .*had an execution error: cannot reach the CMDB \\u001b\[2J/);
+    expect(result.stdout).toMatch(/hint: ansible said: .*had an execution error: cannot reach the CMDB \\x1b\[2J/);
     expect(result.stdout + result.stderr).not.toContain('\x1b[2J');
   });
 

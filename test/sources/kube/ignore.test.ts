@@ -11,16 +11,16 @@ const web = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name
 
 describe('applyIgnoreRules', () => {
   it.each<[string, IgnoreRule, string, boolean]>([
-    ['an exact path', { paths: ['spec.replicas'], origin: 'r' }, 'spec.replicas', true],
-    ['everything under a path', { paths: ['spec.template'], origin: 'r' }, 'spec.template.spec.containers[name=a].image', true],
-    ['a keyed item and under it', { paths: ['spec.template.spec.containers[name=istio-proxy]'], origin: 'r' }, 'spec.template.spec.containers[name=istio-proxy].image', true],
-    ['not a sibling with the same prefix', { paths: ['spec.replica'], origin: 'r' }, 'spec.replicas', false],
-    ['a quoted annotation', { paths: ['metadata.annotations["sidecar.istio.io/status"]'], origin: 'r' }, 'metadata.annotations["sidecar.istio.io/status"]', true],
-    ['a glob in the path', { paths: ['metadata.annotations["sidecar.istio.io/*"]'], origin: 'r' }, 'metadata.annotations["sidecar.istio.io/status"]', true],
-    ['by kind and name glob', { kind: 'Deployment', name: 'web-*', paths: ['spec.replicas'], origin: 'r' }, 'spec.replicas', true],
-    ['not another kind', { kind: 'StatefulSet', paths: ['spec.replicas'], origin: 'r' }, 'spec.replicas', false],
-    ['not another namespace', { namespace: 'other', paths: ['spec.replicas'], origin: 'r' }, 'spec.replicas', false],
-    ['by field manager', { managers: ['vpa-*'], origin: 'r' }, 'spec.template.spec.containers[name=a].resources.requests.cpu', true],
+    ['an exact path', { paths: ['spec.replicas'], origin: 'r', source: 'flag' }, 'spec.replicas', true],
+    ['everything under a path', { paths: ['spec.template'], origin: 'r', source: 'flag' }, 'spec.template.spec.containers[name=a].image', true],
+    ['a keyed item and under it', { paths: ['spec.template.spec.containers[name=istio-proxy]'], origin: 'r', source: 'flag' }, 'spec.template.spec.containers[name=istio-proxy].image', true],
+    ['not a sibling with the same prefix', { paths: ['spec.replica'], origin: 'r', source: 'flag' }, 'spec.replicas', false],
+    ['a quoted annotation', { paths: ['metadata.annotations["sidecar.istio.io/status"]'], origin: 'r', source: 'flag' }, 'metadata.annotations["sidecar.istio.io/status"]', true],
+    ['a glob in the path', { paths: ['metadata.annotations["sidecar.istio.io/*"]'], origin: 'r', source: 'flag' }, 'metadata.annotations["sidecar.istio.io/status"]', true],
+    ['by kind and name glob', { kind: 'Deployment', name: 'web-*', paths: ['spec.replicas'], origin: 'r', source: 'flag' }, 'spec.replicas', true],
+    ['not another kind', { kind: 'StatefulSet', paths: ['spec.replicas'], origin: 'r', source: 'flag' }, 'spec.replicas', false],
+    ['not another namespace', { namespace: 'other', paths: ['spec.replicas'], origin: 'r', source: 'flag' }, 'spec.replicas', false],
+    ['by field manager', { managers: ['vpa-*'], origin: 'r', source: 'flag' }, 'spec.template.spec.containers[name=a].resources.requests.cpu', true],
   ])('%s', (_name, rule, changePath, ignored) => {
     const change = { path: changePath, declared: 1, live: 2, manager: 'vpa-recommender' };
     const result = applyIgnoreRules(web, [change], [rule]);
@@ -30,7 +30,7 @@ describe('applyIgnoreRules', () => {
   });
 
   it('parses --ignore KIND:PATH and rejects other shapes', () => {
-    expect(parseIgnoreFlag('Deployment:spec.replicas')).toEqual({ kind: 'Deployment', paths: ['spec.replicas'], origin: '--ignore Deployment:spec.replicas' });
+    expect(parseIgnoreFlag('Deployment:spec.replicas')).toEqual({ kind: 'Deployment', paths: ['spec.replicas'], origin: '--ignore Deployment:spec.replicas', source: 'flag' });
     expect(parseIgnoreFlag('*:metadata.annotations["a/b"]')?.paths).toEqual(['metadata.annotations["a/b"]']);
     expect(parseIgnoreFlag('spec.replicas')).toBeUndefined();
     expect(parseIgnoreFlag(':spec')).toBeUndefined();

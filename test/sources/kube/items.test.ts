@@ -160,7 +160,7 @@ describe('class 5: an object being deleted is not in sync', () => {
 
   it('even when an ignore rule would set metadata aside', () => {
     const lookup = { state: 'found', object: deleting(configMap({ a: '1' }), ['example.com/protect']) as KubeObject } as const;
-    const item = compareItem({ object: configMap({ a: '1' }) as KubeObject, file: 'x.yaml', namespace: 'shop' }, lookup, lookup, [{ paths: ['metadata'], origin: 'r' }], { strict: false, serverSide: false });
+    const item = compareItem({ object: configMap({ a: '1' }) as KubeObject, file: 'x.yaml', namespace: 'shop' }, lookup, lookup, [{ paths: ['metadata'], origin: 'r', source: 'flag' }], { strict: false, serverSide: false });
     expect(item.status).toBe('diverged');
   });
 });

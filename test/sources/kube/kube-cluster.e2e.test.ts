@@ -105,7 +105,7 @@ describe('gitdiff kube against an API server', () => {
     try {
       const result = await gitdiff(['fixtures/example/manifests']);
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/4 in sync, 1 ignored/);
+      expect(result.stdout).toMatch(/4 in sync \(\d+ objects, [\d.]+ s\); 1 difference ignored/);
     } finally {
       server.remove('autoscaling/v2', 'HorizontalPodAutoscaler', 'cache', 'redis');
     }
@@ -127,7 +127,7 @@ describe('gitdiff kube against an API server', () => {
       const before = server.requests.length;
       const result = await gitdiff([manifests]);
       expect(result.stderr).toBe('');
-      expect(result.stdout).toMatch(/^2 in sync, 1 ignored/m);
+      expect(result.stdout).toMatch(/^2 in sync \(\d+ objects, [\d.]+ s\); 1 difference ignored/m);
       expect(result.code).toBe(0);
       const paths = server.requests.slice(before).map((request) => request.path).filter((p) => p.includes('horizontalpodautoscalers'));
       if (clusterWideStatus) {

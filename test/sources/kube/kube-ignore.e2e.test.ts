@@ -20,7 +20,7 @@ describe('gitdiff kube ignore rules', () => {
     const dir = setup({ 'web.yaml': deployment(2), 'live.yaml': `${deployment(7)}---\n${hpa}` });
     const result = await runGitdiff(['kube', path.join(dir, 'web.yaml'), '--live-from', path.join(dir, 'live.yaml')]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^1 in sync, 1 ignored \(1 object, /m);
+    expect(result.stdout).toMatch(/^1 in sync \(1 object, [\d.]+ s\); 1 difference ignored$/m);
     const verbose = await runGitdiff(['kube', path.join(dir, 'web.yaml'), '--live-from', path.join(dir, 'live.yaml'), '-v']);
     expect(verbose.stdout).toContain('ignored: spec.replicas (scaled by HorizontalPodAutoscaler shop/web; --no-ignore-hpa-replicas compares it)');
     const compared = await runGitdiff(['kube', path.join(dir, 'web.yaml'), '--live-from', path.join(dir, 'live.yaml'), '--no-ignore-hpa-replicas']);
@@ -44,7 +44,7 @@ describe('gitdiff kube ignore rules', () => {
     });
     const result = await runGitdiff(['kube', path.join(dir, 'web.yaml'), '--live-from', path.join(dir, 'live.yaml')]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('2 ignored');
+    expect(result.stdout).toContain('; 2 differences ignored');
   });
 
   it('applies --ignore KIND:PATH', async () => {

@@ -44,7 +44,7 @@ describe('class 4: values from the cluster are never patterns', () => {
     const dir = tree({ 'git.yaml': deployment('web', 2), 'live.yaml': `${deployment('web', 9)}---\n${autoscaler('web')}` });
     const result = await runGitdiff(['kube', path.join(dir, 'git.yaml'), '--live-from', path.join(dir, 'live.yaml')]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^1 in sync, 1 ignored /m);
+    expect(result.stdout).toMatch(/^1 in sync \(1 object, [\d.]+ s\); 1 difference ignored$/m);
   });
 });
 

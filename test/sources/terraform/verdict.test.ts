@@ -86,14 +86,14 @@ describe('drift', () => {
     const verdict = verdictOf(plan({ resource_drift: [resource('aws_instance.web', ['delete'])] }));
     expect(statuses(verdict.items)).toEqual({ 'aws_instance.web': 'missing' });
     expect(verdict.items[0].details?.drift).toBe('deleted outside Terraform');
-    expect(verdict.items[0].error).toBe('deleted outside Terraform');
+    expect(verdict.items[0].reason).toBe('deleted outside Terraform');
   });
 
   it('a planned create and an object deleted outside Terraform give different reasons for missing', () => {
     const created = planVerdict(plan({ resource_changes: [resource('a.x', ['create'])], output_changes: { id: { actions: ['create'], before: null, after: 'x' } } })).items;
     const deleted = planVerdict(plan({ resource_drift: [resource('a.x', ['delete'])] })).items;
-    expect(created.map((item) => [item.status, item.error])).toEqual([['missing', 'to be created'], ['missing', 'to be created']]);
-    expect(deleted.map((item) => [item.status, item.error])).toEqual([['missing', 'deleted outside Terraform']]);
+    expect(created.map((item) => [item.status, item.reason])).toEqual([['missing', 'to be created'], ['missing', 'to be created']]);
+    expect(deleted.map((item) => [item.status, item.reason])).toEqual([['missing', 'deleted outside Terraform']]);
   });
 
   it('a refresh-only plan whose only entry is a move is in sync', () => {
