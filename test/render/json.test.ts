@@ -29,7 +29,7 @@ describe('docs/json.md', () => {
     for (const example of documented) expect(reportProblems(example), String(example.source)).toEqual([]);
   });
 
-  it.each(['README.md', 'docs/ansible.md'])('the -o json example of %s follows the schema too', (file) => {
+  it.each(['README.md', 'docs/ansible.md', 'docs/terraform.md'])('the -o json example of %s follows the schema too', (file) => {
     const examples = codeBlocks(path.join(repoRoot, file)).filter((block) => block.language === 'json' && block.text.includes('"summary"'));
     expect(examples).toHaveLength(1);
     expect(reportProblems(JSON.parse(examples[0].text))).toEqual([]);
