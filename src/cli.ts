@@ -105,7 +105,7 @@ async function runSource(source: AnySource, args: string[], flags: Record<string
   const context: Omit<RunContext, 'signal'> = {
     verbose,
     debug,
-    log: debug ? (line) => io.stderr.write(`debug: ${line}\n`) : () => {},
+    log: debug ? (line) => io.stderr.write(`debug: ${errorText(line)}\n`) : () => {},
     notice: (line) => io.stderr.write(`gitdiff: note: ${errorText(line)}\n`),
     progress: stderrIsTTY || verbose ? (line) => io.stderr.write(`${line}\n`) : () => {},
     stdin: io.stdin,

@@ -78,7 +78,7 @@ describe('gitdiff kube in a pod', () => {
       const result = await inPod(['fixtures/example/manifests'], other);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(server!.url.replace('https://', ''));
-      expect(result.stdout).toMatch(/^4 errors, 0 in sync \(4 objects/m);
+      expect(result.stdout).toMatch(/^4 unchecked, 1 error, 0 in sync \(4 objects/m);
     } finally {
       rmSync(other.root, { recursive: true, force: true });
     }
