@@ -13,7 +13,7 @@ import { loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSTALL as PROMETHEUS_INSTALL, scrape, startPushgateway, valueOf, type Component } from '../metrics/components.js';
 import { itWith } from '../support/binaries.js';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
 import { makeManifestsRepository } from './manifests-repository.js';
 import { containerProcess } from './pod-process.js';

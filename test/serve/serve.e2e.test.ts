@@ -12,7 +12,7 @@ import { dump, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { parseExposition } from '../../src/metrics/exposition.js';
 import { itWith, whichBinary } from '../support/binaries.js';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 import { repoRoot } from '../support/run-cli.js';
 import { check, reloadRefused, startServe, type ServeProcess } from '../support/serve-process.js';
 import { expectPromtoolAccepts, valueOf } from '../metrics/components.js';
