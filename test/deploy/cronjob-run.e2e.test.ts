@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INSTALL as PROMETHEUS_INSTALL, scrape, startPushgateway, valueOf, type Component } from '../metrics/components.js';
+import { INSTALL as PROMETHEUS_INSTALL, scrape, startPushgateway, valueOf, type Component } from '../support/prometheus.js';
 import { itWith } from '../support/binaries.js';
 import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';

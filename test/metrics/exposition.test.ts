@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, parseExposition, renderExposition } from '../../src/metrics/exposition.js';
 import { groupLabels, successMetrics, type MetricFamily } from '../../src/metrics/metric-set.js';
 import { itWith } from '../support/binaries.js';
-import { expectPromtoolAccepts, INSTALL } from './components.js';
+import { expectPromtoolAccepts, INSTALL } from '../support/prometheus.js';
 import { divergedReport, kubeItem, report } from './reports.js';
 
 const awkwardValues = [

@@ -8,7 +8,7 @@ import { exportMetrics } from '../../src/metrics/export.js';
 import type { MetricsOptions } from '../../src/metrics/options.js';
 import type { Report } from '../../src/report.js';
 import { itWith } from '../support/binaries.js';
-import { expectPromtoolAccepts, INSTALL, scrape, startNodeExporter, valueOf, type Component } from './components.js';
+import { expectPromtoolAccepts, INSTALL, scrape, startNodeExporter, valueOf, type Component } from '../support/prometheus.js';
 import { divergedReport, failedReport, inSyncReport, kubeItem, report } from './reports.js';
 
 const itNodeExporter = itWith(['prometheus-node-exporter', 'promtool'], INSTALL);

@@ -12,7 +12,7 @@ import type { Report } from '../../src/report.js';
 import { itWith } from '../support/binaries.js';
 import {
   freePort, INSTALL, PUSHGATEWAY_PASSWORD, PUSHGATEWAY_USER, scrape, startPushgateway, valueOf, type Component,
-} from './components.js';
+} from '../support/prometheus.js';
 import { divergedReport, failedReport, inSyncReport } from './reports.js';
 
 describe('groupingPath', () => {

@@ -11,7 +11,7 @@ import { parseExposition } from '../../src/metrics/exposition.js';
 import type { MetricsOptions } from '../../src/metrics/options.js';
 import type { Report } from '../../src/report.js';
 import { itWith } from '../support/binaries.js';
-import { expectPromtoolAccepts, INSTALL, valueOf } from './components.js';
+import { expectPromtoolAccepts, INSTALL, valueOf } from '../support/prometheus.js';
 import { divergedReport, failedReport, inSyncReport } from './reports.js';
 
 const itPromtool = itWith(['promtool'], INSTALL);

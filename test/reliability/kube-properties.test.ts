@@ -20,7 +20,7 @@ import { renderers } from '../../src/render/index.js';
 import { ObjectStore } from '../../tools/kube-api-server/store.js';
 import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 import { canonicalQuantities, kubeObject, mutationsOf, secret, secretValue } from './kube-arbitraries.js';
-import { runInProcess } from './in-process.js';
+import { runInProcess } from '../support/in-process.js';
 
 type Obj = Record<string, any>;
 const NAMESPACE = 'prop';

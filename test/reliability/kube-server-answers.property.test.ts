@@ -13,7 +13,7 @@ import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 import { jsonAnswer } from '../../tools/kube-api-server/hostile-answers.js';
-import { runInProcess } from './in-process.js';
+import { runInProcess } from '../support/in-process.js';
 
 type Obj = Record<string, any>;
 const NAMESPACE = 'prop';

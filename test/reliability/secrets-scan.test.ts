@@ -18,7 +18,7 @@ import { sharedCorpus } from '../support/shared-corpus.js';
 import { startKubeApiServer } from '../../tools/kube-api-server/index.js';
 import { API_TOKEN, OLD_TOKEN, ansibleEnv, fixtures as ansibleFixtures, install as installAnsible, makeHost } from '../sources/ansible/host-files.js';
 import { startServe } from '../support/serve-process.js';
-import { runInProcess } from './in-process.js';
+import { runInProcess } from '../support/in-process.js';
 import { kubeSecretValues, revealingForms, terraformSensitiveStrings, withCanaries } from './secret-values.js';
 
 type Obj = Record<string, any>;

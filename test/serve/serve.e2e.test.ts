@@ -15,7 +15,7 @@ import { itWith, whichBinary } from '../support/binaries.js';
 import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 import { repoRoot } from '../support/run-cli.js';
 import { check, reloadRefused, startServe, type ServeProcess } from '../support/serve-process.js';
-import { expectPromtoolAccepts, valueOf } from '../metrics/components.js';
+import { expectPromtoolAccepts, valueOf } from '../support/prometheus.js';
 import { API_TOKEN, fixtures as ansibleFixtures, makeHost, type TestHost } from '../sources/ansible/host-files.js';
 
 const NEEDS = ['terraform', 'ansible-playbook', 'promtool'];
