@@ -13,7 +13,7 @@ import { itWith } from '../support/binaries.js';
 import {
   freePort, INSTALL, PUSHGATEWAY_PASSWORD, PUSHGATEWAY_USER, scrape, startPushgateway, valueOf, type Component,
 } from '../support/prometheus.js';
-import { divergedReport, failedReport, inSyncReport } from './reports.js';
+import { divergedReport, failedReport, inSyncReport } from '../support/sample-reports.js';
 
 describe('groupingPath', () => {
   it.each([

@@ -12,7 +12,7 @@ import type { MetricsOptions } from '../../src/metrics/options.js';
 import type { Report } from '../../src/report.js';
 import { itWith } from '../support/binaries.js';
 import { expectPromtoolAccepts, INSTALL, valueOf } from '../support/prometheus.js';
-import { divergedReport, failedReport, inSyncReport } from './reports.js';
+import { divergedReport, failedReport, inSyncReport } from '../support/sample-reports.js';
 
 const itPromtool = itWith(['promtool'], INSTALL);
 let directory: string;
