@@ -8,6 +8,7 @@ import { summarize, SENSITIVE, type Change, type Item, type Report } from '../re
 import type { Renderer, RenderOptions } from './types.js';
 import { declaredAt, statusPhrase, summaryLine } from './wording.js';
 import { visibleText } from '../visible-text.js';
+import { errorText } from '../errors.js';
 
 /** Values as YAML; an integer beyond 2^53 (a BigInt, see exact-integers.ts) as its digits, where js-yaml would throw. */
 const VALUE_SCHEMA = DEFAULT_SCHEMA.extend({
@@ -42,12 +43,12 @@ export const renderText: Renderer = (report: Report, options: RenderOptions) => 
     out.push(...itemLines(item, chalk, options.verbose));
   }
   for (const error of report.errors) {
-    out.push(chalk.red.bold(`! error: ${error.message}`));
-    if (error.hint) out.push(`    hint: ${error.hint}`);
+    out.push(chalk.red.bold(`! error: ${errorText(error.message)}`));
+    if (error.hint) out.push(`    hint: ${errorText(error.hint)}`);
   }
-  for (const note of report.notes) out.push(chalk.dim(`note: ${note}`));
+  for (const note of report.notes) out.push(chalk.dim(`note: ${visibleText(note)}`));
   if (out.length > 0) out.push('');
-  if (report.headline) out.push(report.headline);
+  if (report.headline) out.push(visibleText(report.headline));
   out.push(summaryLine(summarize(report), report.durationMs, chalk, report.noun));
   return out.join('\n') + '\n';
 };
@@ -58,8 +59,8 @@ function itemLines(item: Item, chalk: ChalkInstance, verbose: boolean): string[]
   const where = at ? chalk.dim(` (${at})`) : '';
   const color = statusColor(item.status, chalk);
   lines.push(color.bold(`${item.symbol ?? MARK[item.status]} ${item.title}`) + where + statusNote(item, chalk));
-  for (const [key, value] of Object.entries(item.details ?? {})) lines.push(chalk.dim(`    ${key}: ${value}`));
-  if (item.status === 'error' && item.hint) lines.push(`    hint: ${item.hint}`);
+  for (const [key, value] of Object.entries(item.details ?? {})) lines.push(chalk.dim(`    ${visibleText(key)}: ${visibleText(value)}`));
+  if (item.status === 'error' && item.hint) lines.push(`    hint: ${errorText(item.hint)}`);
   for (const change of item.changes) lines.push(...changeLines(change, chalk));
   if (verbose) for (const change of item.ignored ?? []) lines.push(chalk.dim(`    ignored: ${change.path}${change.note ? ` (${visibleText(change.note)})` : ''}`));
   if (verbose || item.status !== 'in-sync') for (const note of item.notes ?? []) lines.push(chalk.dim(`    note: ${note}`));
@@ -67,7 +68,8 @@ function itemLines(item: Item, chalk: ChalkInstance, verbose: boolean): string[]
 }
 
 function statusNote(item: Item, chalk: ChalkInstance): string {
-  return item.status === 'diverged' ? '' : statusColor(item.status, chalk)(`: ${statusPhrase(item)}`);
+  // The phrase carries a source's words (an error, a reason): made visible here whatever the source did.
+  return item.status === 'diverged' ? '' : statusColor(item.status, chalk)(`: ${errorText(statusPhrase(item))}`);
 }
 
 function statusColor(status: Item['status'], chalk: ChalkInstance): ChalkInstance {
