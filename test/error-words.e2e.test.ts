@@ -9,8 +9,8 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runGitdiff } from './support/run-cli.js';
-import { startKubeApiServer, type KubeApiServer } from './support/kube-api-server/index.js';
-import { kubeconfigFor } from './support/kube-api-server/kubeconfig.js';
+import { startKubeApiServer, type KubeApiServer } from '../tools/kube-api-server/index.js';
+import { kubeconfigFor } from '../tools/kube-api-server/kubeconfig.js';
 
 const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\ndata:\n  k: v\n';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApiServer, type KubeApiServer } from './support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../tools/kube-api-server/index.js';
 import { repoRoot, runGitdiff } from './support/run-cli.js';
 
 const manifests = path.join(repoRoot, 'fixtures/example/manifests');

@@ -3,7 +3,7 @@
 // does the work either way, so the ratio is the overhead users pay.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { whichBinary } from '../../test/support/binaries.js';
+import { whichBinary } from '../../tools/binaries.js';
 import { compareCommands, repoRoot, stats } from '../measure.js';
 import type { BenchContext, Scenario, ScenarioResult } from '../scenario.js';
 

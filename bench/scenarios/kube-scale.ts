@@ -11,7 +11,7 @@ import path from 'node:path';
 import { generateCluster, KINDS_PER_APP, type GeneratedCluster } from '../inputs/kube-cluster.js';
 import { compareCommands, measureCommand, repoRoot, stats, type Repeated, type RepeatPlan, type Stats } from '../measure.js';
 import { ratio, type BenchContext, type Row, type Scenario, type ScenarioResult, type Target } from '../scenario.js';
-import { startKubeApiServer, type KubeApiServer } from '../../test/support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 
 const gitdiff = path.join(repoRoot, 'bin/gitdiff');
 const SCENARIO = 'Kube at scale';

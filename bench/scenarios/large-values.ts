@@ -8,7 +8,7 @@
 // context, never the whole value.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startKubeApiServer } from '../../test/support/kube-api-server/index.js';
+import { startKubeApiServer } from '../../tools/kube-api-server/index.js';
 import { compareCommands, repoRoot } from '../measure.js';
 import type { BenchContext, Row, Scenario, ScenarioResult, Target } from '../scenario.js';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { heavyPackagesLoaded } from '../../bench/scenarios/startup.js';
-import { startKubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer } from '../../tools/kube-api-server/index.js';
 
 const example = ['kube', 'fixtures/example/manifests', '--live-from', 'fixtures/example/live.yaml'];
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportProblems } from '../support/report-schema.js';
 import { runGitdiff } from '../support/run-cli.js';
 import { sharedCorpus } from '../support/shared-corpus.js';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 
 const { dir: live, present } = sharedCorpus('kubernetes/live', 'the Kubernetes corpus of declared/live pairs');
 

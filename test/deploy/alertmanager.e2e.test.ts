@@ -13,7 +13,7 @@ import { parseExposition } from '../../src/metrics/exposition.js';
 import type { MetricFamily } from '../../src/metrics/metric-set.js';
 import { itWith } from '../support/binaries.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
-import { startAlertmanager, type Component } from '../metrics/components.js';
+import { startAlertmanager, type Component } from '../support/prometheus.js';
 import { alertsFiredBy, type FiredAlert } from './rule-evaluation.js';
 import { startServe } from '../support/serve-process.js';
 import { codeBlocks } from './doc-blocks.js';

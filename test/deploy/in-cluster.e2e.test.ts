@@ -8,8 +8,8 @@ import path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itWith } from '../support/binaries.js';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
-import { selfSignedCertificate } from '../support/kube-api-server/tls.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
+import { selfSignedCertificate } from '../../tools/kube-api-server/tls.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
 import { podEnvironment, SERVICE_ACCOUNT_TOKEN, writeServiceAccount, type PodFiles } from './service-account.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dump, load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { startKubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer } from '../../tools/kube-api-server/index.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
 import { cronScheduleProblem, objectProblems, selectorProblem } from './kubernetes-rules.js';
 import { cronJobDir, findRendered, itWithKustomize, renderKustomization, secretsReaderDir } from './render.js';

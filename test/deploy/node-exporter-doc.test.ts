@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INSTALL as PROMETHEUS_INSTALL, scrape, startNodeExporter, valueOf } from '../metrics/components.js';
+import { INSTALL as PROMETHEUS_INSTALL, scrape, startNodeExporter, valueOf } from '../support/prometheus.js';
 import { makeHost, API_TOKEN, type TestHost } from '../sources/ansible/host-files.js';
 import { itWith } from '../support/binaries.js';
 import { gitdiffBin, repoRoot } from '../support/run-cli.js';

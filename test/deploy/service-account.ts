@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { KubeApiServer } from '../support/kube-api-server/index.js';
+import type { KubeApiServer } from '../../tools/kube-api-server/index.js';
 
 export const SERVICE_ACCOUNT_TOKEN = 'in-cluster-token-5d1e9c';
 

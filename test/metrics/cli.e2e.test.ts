@@ -11,7 +11,7 @@ import { itWith } from '../support/binaries.js';
 import { gitdiffBin, repoRoot, runGitdiff } from '../support/run-cli.js';
 import {
   expectPromtoolAccepts, freePort, INSTALL, scrape, startNodeExporter, startPushgateway, valueOf, type Component,
-} from './components.js';
+} from '../support/prometheus.js';
 
 const manifests = 'fixtures/example/manifests';
 const divergedSnapshot = 'fixtures/example/live.yaml'; // redis runs 3 replicas, Git says 4

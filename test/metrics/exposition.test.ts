@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, parseExposition, renderExposition } from '../../src/metrics/exposition.js';
 import { groupLabels, successMetrics, type MetricFamily } from '../../src/metrics/metric-set.js';
 import { itWith } from '../support/binaries.js';
-import { expectPromtoolAccepts, INSTALL } from './components.js';
-import { divergedReport, kubeItem, report } from './reports.js';
+import { expectPromtoolAccepts, INSTALL } from '../support/prometheus.js';
+import { divergedReport, kubeItem, reportOf } from '../support/sample-reports.js';
 
 const awkwardValues = [
   ['a backslash', 'C:\\infra\\prod'],
@@ -78,7 +78,7 @@ describe('renderExposition and parseExposition', () => {
 
   itWith(['promtool'], INSTALL)('promtool accepts the exposition, awkward label values and all', () => {
     expectPromtoolAccepts(renderExposition(onePerValue()));
-    const items = awkwardValues.map(([, value], index) => kubeItem('diverged', `obj-${index}`, { ref: { kind: 'ConfigMap', name: value || 'empty', namespace: value } }));
-    expectPromtoolAccepts(renderExposition(successMetrics(report(items), groupLabels('kube', 'a"b\\c\nd', { env: 'prod' }), { endedAt: Date.now(), durationMs: 1 }, true)));
+    const items = awkwardValues.map(([, value], index) => kubeItem('ConfigMap', value, value || 'empty', { status: 'diverged', changes: [{ path: 'data.k', declared: 'a', live: 'b' }] }));
+    expectPromtoolAccepts(renderExposition(successMetrics(reportOf(items), groupLabels('kube', 'a"b\\c\nd', { env: 'prod' }), { endedAt: Date.now(), durationMs: 1 }, true)));
   });
 });

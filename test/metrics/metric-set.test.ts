@@ -5,7 +5,7 @@ import {
   type MetricFamily,
 } from '../../src/metrics/metric-set.js';
 import type { Item, Report, Status } from '../../src/report.js';
-import { divergedReport, inSyncReport, kubeItem, report } from './reports.js';
+import { cacheDeployment, divergedReport, inSyncReport, reportOf } from '../support/sample-reports.js';
 
 const labels = groupLabels('kube', 'prod');
 const times = { endedAt: 1_700_000_000_250, durationMs: 1234 };
@@ -19,9 +19,9 @@ describe('successMetrics', () => {
   it.each<[string, Report, number, Partial<Record<string, number>>]>([
     ['in sync', inSyncReport(), 0, { in_sync: 2, diverged: 0, missing: 0 }],
     ['diverged and missing', divergedReport(), 1, { in_sync: 1, diverged: 1, missing: 1 }],
-    ['an orphan (extra)', report([kubeItem('extra', 'old')]), 1, { extra: 1, in_sync: 0 }],
-    ['unchecked only (ansible without check mode support)', report([kubeItem('unchecked', 'cmd')]), 0, { unchecked: 1 }],
-    ['nothing declared', report([]), 0, { in_sync: 0, diverged: 0 }],
+    ['an orphan (extra)', reportOf([cacheDeployment('extra', 'old')]), 1, { extra: 1, in_sync: 0 }],
+    ['unchecked only (ansible without check mode support)', reportOf([cacheDeployment('unchecked', 'cmd')]), 0, { unchecked: 1 }],
+    ['nothing declared', reportOf([]), 0, { in_sync: 0, diverged: 0 }],
   ])('%s: gitdiff_diverged %d and the counts by status', (_name, input, diverged, counts) => {
     const families = successMetrics(input, labels, times, false);
     expect(sample(families, 'gitdiff_diverged')).toBe(diverged);
@@ -48,11 +48,11 @@ describe('successMetrics', () => {
   });
 
   it('never puts a compared value into a label or anywhere else in the exposition', () => {
-    const secretItem = kubeItem('diverged', 'creds', {
+    const secretItem = cacheDeployment('diverged', 'creds', {
       changes: [{ path: 'data.password', declared: 'hunter2-declared', live: 'hunter2-live', sensitive: true }],
       error: 'x', details: { value: 'hunter2-detail' }, notes: ['hunter2-note'],
     });
-    const text = renderExposition(successMetrics(report([secretItem]), labels, times, true));
+    const text = renderExposition(successMetrics(reportOf([secretItem]), labels, times, true));
     expect(text).toContain('name="creds"');
     expect(text).not.toMatch(/hunter2/);
   });

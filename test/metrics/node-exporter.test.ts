@@ -8,8 +8,8 @@ import { exportMetrics } from '../../src/metrics/export.js';
 import type { MetricsOptions } from '../../src/metrics/options.js';
 import type { Report } from '../../src/report.js';
 import { itWith } from '../support/binaries.js';
-import { expectPromtoolAccepts, INSTALL, scrape, startNodeExporter, valueOf, type Component } from './components.js';
-import { divergedReport, failedReport, inSyncReport, kubeItem, report } from './reports.js';
+import { expectPromtoolAccepts, INSTALL, scrape, startNodeExporter, valueOf, type Component } from '../support/prometheus.js';
+import { cacheDeployment, divergedReport, failedReport, inSyncReport, reportOf } from '../support/sample-reports.js';
 
 const itNodeExporter = itWith(['prometheus-node-exporter', 'promtool'], INSTALL);
 const prod = { source: 'kube', target: 'prod' };
@@ -67,7 +67,7 @@ describe('node_exporter textfile collector', () => {
 
   itNodeExporter('never shows a scrape error or half a file while gitdiff rewrites it, scraped in a loop', async () => {
     // Two large reports (per-object series make the file ~100 KB), written alternately: a scrape must see one or the other, whole.
-    const big = (diverged: number) => report(Array.from({ length: 1000 }, (_, index) => kubeItem(index < diverged ? 'diverged' : 'in-sync', `app-${index}`)));
+    const big = (diverged: number) => reportOf(Array.from({ length: 1000 }, (_, index) => cacheDeployment(index < diverged ? 'diverged' : 'in-sync', `app-${index}`)));
     const versions = [big(600), big(400)];
     let writing = true;
     const writer = (async () => {

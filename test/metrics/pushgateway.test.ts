@@ -12,8 +12,8 @@ import type { Report } from '../../src/report.js';
 import { itWith } from '../support/binaries.js';
 import {
   freePort, INSTALL, PUSHGATEWAY_PASSWORD, PUSHGATEWAY_USER, scrape, startPushgateway, valueOf, type Component,
-} from './components.js';
-import { divergedReport, failedReport, inSyncReport } from './reports.js';
+} from '../support/prometheus.js';
+import { divergedReport, failedReport, inSyncReport } from '../support/sample-reports.js';
 
 describe('groupingPath', () => {
   it.each([

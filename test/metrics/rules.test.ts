@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { METRIC } from '../../src/metrics/metric-set.js';
 import { itWith } from '../support/binaries.js';
 import { repoRoot } from '../support/run-cli.js';
-import { INSTALL } from './components.js';
+import { INSTALL } from '../support/prometheus.js';
 
 const rulesDirectory = path.join(repoRoot, 'docs/prometheus');
 const rulesFile = path.join(rulesDirectory, 'gitdiff-rules.yaml');

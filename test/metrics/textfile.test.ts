@@ -11,8 +11,8 @@ import { parseExposition } from '../../src/metrics/exposition.js';
 import type { MetricsOptions } from '../../src/metrics/options.js';
 import type { Report } from '../../src/report.js';
 import { itWith } from '../support/binaries.js';
-import { expectPromtoolAccepts, INSTALL, valueOf } from './components.js';
-import { divergedReport, failedReport, inSyncReport } from './reports.js';
+import { expectPromtoolAccepts, INSTALL, valueOf } from '../support/prometheus.js';
+import { divergedReport, failedReport, inSyncReport } from '../support/sample-reports.js';
 
 const itPromtool = itWith(['promtool'], INSTALL);
 let directory: string;

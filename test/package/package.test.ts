@@ -65,8 +65,8 @@ describe('the packed package holds what gitdiff needs and nothing else', () => {
     expect(docs.filter((file) => !packedFiles.includes(file))).toEqual([]);
   });
 
-  it('has no source maps, sources, tests, other fixtures, scripts or deployment files', () => {
-    const strays = packedFiles.filter((file) => file.endsWith('.map') || /^(src|test|bench|scripts|deploy|\.ci)\//.test(file)
+  it('has no source maps, sources, tests, test and bench tools, other fixtures, scripts or deployment files', () => {
+    const strays = packedFiles.filter((file) => file.endsWith('.map') || /^(src|test|tools|bench|scripts|deploy|\.ci)\//.test(file)
       || (file.startsWith('fixtures/') && !file.startsWith('fixtures/example/')) || file.endsWith('.ts'));
     expect(strays).toEqual([]);
   });

@@ -3,7 +3,7 @@
 // end-to-end fault tests exercise what they claim to.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 
 const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'app' }, data: { key: 'x'.repeat(2000) } };
 const objectPath = '/api/v1/namespaces/app/configmaps/settings';

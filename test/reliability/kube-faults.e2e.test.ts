@@ -9,7 +9,7 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGitdiff, type CliResult } from '../support/run-cli.js';
-import { startKubeApiServer, type Fault, type KubeApiServer, type StartOptions } from '../support/kube-api-server/index.js';
+import { startKubeApiServer, type Fault, type KubeApiServer, type StartOptions } from '../../tools/kube-api-server/index.js';
 
 const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'app' }, data: { key: name } });
 const objects = [

@@ -13,11 +13,11 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitdiffBin, type CliResult } from '../support/run-cli.js';
-import { startKubeApiServer, type Fault, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer, type Fault, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 import { parseServeConfig } from '../../src/serve/config.js';
 import { runCheck } from '../../src/serve/run-check.js';
 import { sources } from '../../src/sources/index.js';
-import { configMapItem, drip, endlessContinue, hugeList, jsonAnswer, repeatingContinue, textAnswer } from '../support/kube-api-server/hostile-answers.js';
+import { configMapItem, drip, endlessContinue, hugeList, jsonAnswer, repeatingContinue, textAnswer } from '../../tools/kube-api-server/hostile-answers.js';
 
 const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'app', labels: { team: 'web' } }, data: { key: name } });
 const deployment = {

@@ -17,10 +17,10 @@ import { KUBECTL_YAML_SCHEMA } from '../../src/sources/kube/yaml-schema.js';
 import type { KubeObject } from '../../src/sources/kube/objects.js';
 import { SENSITIVE } from '../../src/report.js';
 import { renderers } from '../../src/render/index.js';
-import { ObjectStore } from '../support/kube-api-server/store.js';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { ObjectStore } from '../../tools/kube-api-server/store.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 import { canonicalQuantities, kubeObject, mutationsOf, secret, secretValue } from './kube-arbitraries.js';
-import { runInProcess } from './in-process.js';
+import { runInProcess } from '../support/in-process.js';
 
 type Obj = Record<string, any>;
 const NAMESPACE = 'prop';

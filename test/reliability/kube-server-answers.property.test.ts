@@ -11,9 +11,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
-import { jsonAnswer } from '../support/kube-api-server/hostile-answers.js';
-import { runInProcess } from './in-process.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
+import { jsonAnswer } from '../../tools/kube-api-server/hostile-answers.js';
+import { runInProcess } from '../support/in-process.js';
 
 type Obj = Record<string, any>;
 const NAMESPACE = 'prop';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGitdiff } from '../support/run-cli.js';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 
 const deployment = (name: string, replicas: number) => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'app' },

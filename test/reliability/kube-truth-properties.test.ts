@@ -19,7 +19,7 @@ import { isServerKey } from '../../src/sources/kube/platform-fields.js';
 import type { Item, Report } from '../../src/report.js';
 import { renderers } from '../../src/render/index.js';
 import { chalkFor } from '../../src/color.js';
-import { ObjectStore } from '../support/kube-api-server/store.js';
+import { ObjectStore } from '../../tools/kube-api-server/store.js';
 import { configMap, deployment, kubeObject, service } from './kube-arbitraries.js';
 
 type Obj = Record<string, any>;

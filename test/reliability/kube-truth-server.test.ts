@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
-import { runInProcess } from './in-process.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
+import { runInProcess } from '../support/in-process.js';
 
 type Obj = Record<string, any>;
 

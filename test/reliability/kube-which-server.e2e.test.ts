@@ -15,7 +15,7 @@ import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGitdiff } from '../support/run-cli.js';
 import { itWith } from '../support/binaries.js';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 import { startConnectProxy, type ConnectProxy } from '../support/connect-proxy.js';
 
 const settings = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'app' }, data: { mode: 'declared' } };

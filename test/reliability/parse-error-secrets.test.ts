@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderers } from '../../src/render/index.js';
 import { runGitdiff } from '../support/run-cli.js';
 import { startServe } from '../support/serve-process.js';
-import { runInProcess } from './in-process.js';
+import { runInProcess } from '../support/in-process.js';
 import { revealingForms } from './secret-values.js';
 
 const TAG_SECRET = '!Tagpw-93af1c2e7b';

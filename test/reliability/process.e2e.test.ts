@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitdiffBin, repoRoot, runGitdiff, type CliResult } from '../support/run-cli.js';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 
 /** A guard, not a timing assertion: a run that ignores the signal is killed and fails the test. */
 const GUARD_MS = 30_000;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderers } from '../../src/render/index.js';
-import { runInProcess } from './in-process.js';
+import { runInProcess } from '../support/in-process.js';
 import { revealingForms } from './secret-values.js';
 import { secretValue } from './kube-arbitraries.js';
 

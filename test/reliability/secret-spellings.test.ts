@@ -9,8 +9,8 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderers } from '../../src/render/index.js';
-import { startKubeApiServer } from '../support/kube-api-server/index.js';
-import { runInProcess } from './in-process.js';
+import { startKubeApiServer } from '../../tools/kube-api-server/index.js';
+import { runInProcess } from '../support/in-process.js';
 import { revealingForms } from './secret-values.js';
 
 type Obj = Record<string, any>;

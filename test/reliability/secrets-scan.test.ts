@@ -15,10 +15,10 @@ import { renderers } from '../../src/render/index.js';
 import { itWith } from '../support/binaries.js';
 import { repoRoot, runGitdiff, sharedFixtures, type CliResult } from '../support/run-cli.js';
 import { sharedCorpus } from '../support/shared-corpus.js';
-import { startKubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer } from '../../tools/kube-api-server/index.js';
 import { API_TOKEN, OLD_TOKEN, ansibleEnv, fixtures as ansibleFixtures, install as installAnsible, makeHost } from '../sources/ansible/host-files.js';
 import { startServe } from '../support/serve-process.js';
-import { runInProcess } from './in-process.js';
+import { runInProcess } from '../support/in-process.js';
 import { kubeSecretValues, revealingForms, terraformSensitiveStrings, withCanaries } from './secret-values.js';
 
 type Obj = Record<string, any>;

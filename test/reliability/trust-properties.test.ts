@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ObjectStore } from '../support/kube-api-server/store.js';
-import { runInProcess } from './in-process.js';
+import { ObjectStore } from '../../tools/kube-api-server/store.js';
+import { runInProcess } from '../support/in-process.js';
 import { kubeObject, secretValue } from './kube-arbitraries.js';
 
 type Obj = Record<string, any>;

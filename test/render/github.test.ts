@@ -3,7 +3,7 @@ import { chalkFor } from '../../src/color.js';
 import { renderGithub, workflowCommand } from '../../src/render/github.js';
 import { changeTextLines } from '../../src/render/plain.js';
 import type { Item, Report } from '../../src/report.js';
-import { diverged, everyStatus, hostileText, reportOf } from './sample-reports.js';
+import { diverged, everyStatus, hostileText, reportOf } from '../support/sample-reports.js';
 
 const render = (report: Report) => renderGithub(report, { chalk: chalkFor(0), verbose: false });
 

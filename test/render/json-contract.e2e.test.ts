@@ -10,7 +10,7 @@ import path from 'node:path';
 import { dump, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itWith } from '../support/binaries.js';
-import { startKubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer } from '../../tools/kube-api-server/index.js';
 import { reportProblems } from '../support/report-schema.js';
 import { repoRoot, runGitdiff, type CliOptions } from '../support/run-cli.js';
 import { hostileCases, type Expectation } from '../reliability/hostile-cases.js';

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
 import { renderJson } from '../../src/render/json.js';
-import { SENSITIVE, type Item, type Report } from '../../src/report.js';
+import { SENSITIVE, type Report } from '../../src/report.js';
 import { codeBlocks } from '../deploy/doc-blocks.js';
 import { reportProblems } from '../support/report-schema.js';
 import { repoRoot } from '../support/run-cli.js';
-import { diverged, everyStatus, hostileText, inSync, reportOf } from './sample-reports.js';
+import { diverged, everyStatus, hostileText, inSync, kubeItem, reportOf } from '../support/sample-reports.js';
 
 const options = { chalk: new Chalk({ level: 0 }), verbose: false };
 const jsonDoc = path.join(repoRoot, 'docs/json.md');
@@ -36,23 +36,21 @@ describe('docs/json.md', () => {
   });
 
   it('the kube example is what gitdiff prints for that report, field for field and in the documented order', () => {
-    const kubeItem = (apiVersion: string, kind: string, namespace: string | undefined, name: string, rest: Omit<Item, 'ref' | 'title'>): Item =>
-      ({ ref: { apiVersion, kind, namespace, name }, title: name, ...rest });
     const report: Report = {
       source: 'kube', target: 'prod-cluster', noun: 'object', durationMs: 411.6, errors: [], notes: [],
       items: [
-        kubeItem('apps/v1', 'Deployment', 'cache', 'redis', {
+        kubeItem('Deployment', 'cache', 'redis', {
           file: 'manifests/redis.yaml', line: 8, status: 'diverged',
           changes: [{ path: 'spec.replicas', declared: 4, live: 3, manager: 'kubectl', time: '2026-11-20T10:02:41Z' }],
           ignored: [{ path: 'spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"]', live: '2026-11-21T08:00:00Z', note: '--ignore Deployment:spec.template.metadata.annotations' }],
         }),
-        kubeItem('v1', 'Secret', 'cache', 'redis-auth', {
+        kubeItem('Secret', 'cache', 'redis-auth', {
           file: 'manifests/redis.yaml', line: 60, status: 'diverged',
           changes: [{ path: 'stringData.password', declared: SENSITIVE, live: SENSITIVE, sensitive: true }],
         }),
-        kubeItem('v1', 'Namespace', undefined, 'cache', { file: 'manifests/namespace.yaml', line: 1, status: 'in-sync', changes: [] }),
-        kubeItem('v1', 'ConfigMap', 'cache', 'settings', { file: 'manifests/settings.yaml', line: 1, status: 'missing', changes: [] }),
-        kubeItem('v1', 'ConfigMap', 'cache', 'old-settings', {
+        kubeItem('Namespace', undefined, 'cache', { file: 'manifests/namespace.yaml', line: 1, status: 'in-sync', changes: [] }),
+        kubeItem('ConfigMap', 'cache', 'settings', { file: 'manifests/settings.yaml', line: 1, status: 'missing', changes: [] }),
+        kubeItem('ConfigMap', 'cache', 'old-settings', {
           status: 'extra', reason: 'live with app=redis, declared in no manifest',
           changes: [{ path: 'metadata', live: { name: 'old-settings', namespace: 'cache', labels: { app: 'redis' } } }],
         }),

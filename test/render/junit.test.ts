@@ -3,7 +3,7 @@ import { chalkFor } from '../../src/color.js';
 import { renderJunit } from '../../src/render/junit.js';
 import type { Item, Report } from '../../src/report.js';
 import { countedCases, junitProblems, readJunit } from './junit-reader.js';
-import { diverged, everyStatus, hostileText, reportOf } from './sample-reports.js';
+import { diverged, everyStatus, hostileText, reportOf } from '../support/sample-reports.js';
 
 const render = (report: Report) => renderJunit(report, { chalk: chalkFor(0), verbose: false });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chalkFor } from '../../src/color.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import type { Item, Report } from '../../src/report.js';
-import { diverged, everyStatus, inSync, reportOf } from './sample-reports.js';
+import { diverged, everyStatus, inSync, reportOf } from '../support/sample-reports.js';
 
 const render = (report: Report, verbose = false) => renderMarkdown(report, { chalk: chalkFor(0), verbose });
 

@@ -10,7 +10,7 @@ import { parseServeConfig } from '../../src/serve/config.js';
 import { escapeHtml, html } from '../../src/serve/html.js';
 import { formatElapsed, renderPage } from '../../src/serve/page.js';
 import { newStatus, recordRun, runRecord, type CheckStatus } from '../../src/serve/state.js';
-import { everyStatus, hostileText, reportOf } from '../render/sample-reports.js';
+import { everyStatus, hostileText, reportOf } from '../support/sample-reports.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const MINUTE = 60_000;

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
 import { check, startServe, type ServeProcess } from '../support/serve-process.js';
 

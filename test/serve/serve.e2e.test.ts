@@ -12,10 +12,10 @@ import { dump, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { parseExposition } from '../../src/metrics/exposition.js';
 import { itWith, whichBinary } from '../support/binaries.js';
-import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../tools/kube-api-server/index.js';
 import { repoRoot } from '../support/run-cli.js';
 import { check, reloadRefused, startServe, type ServeProcess } from '../support/serve-process.js';
-import { expectPromtoolAccepts, valueOf } from '../metrics/components.js';
+import { expectPromtoolAccepts, valueOf } from '../support/prometheus.js';
 import { API_TOKEN, fixtures as ansibleFixtures, makeHost, type TestHost } from '../sources/ansible/host-files.js';
 
 const NEEDS = ['terraform', 'ansible-playbook', 'promtool'];

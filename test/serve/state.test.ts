@@ -7,8 +7,8 @@ import { parseServeConfig } from '../../src/serve/config.js';
 import { checkFamilies, checksExposition } from '../../src/serve/metrics.js';
 import { carryStatuses, newStatus, recordRun, runRecord, verdictOf, type CheckStatus } from '../../src/serve/state.js';
 import { itWith } from '../support/binaries.js';
-import { divergedReport, failedReport, inSyncReport } from '../metrics/reports.js';
-import { expectPromtoolAccepts, INSTALL, valueOf } from '../metrics/components.js';
+import { divergedReport, failedReport, inSyncReport } from '../support/sample-reports.js';
+import { expectPromtoolAccepts, INSTALL, valueOf } from '../support/prometheus.js';
 
 const parse = (text: string) => parseServeConfig(text, '/srv/gitdiff.yaml', sources, {}).checks;
 const [example, infra] = parse(`checks:

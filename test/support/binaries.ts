@@ -2,19 +2,10 @@
 // pushgateway, node_exporter). When one is missing: on a developer's machine the
 // test skips loudly (a warning on stderr naming what to install); in CI
 // (CI=true) it fails, so a green CI always means the real component ran.
-import { spawnSync } from 'node:child_process';
 import { it } from 'vitest';
+import { whichBinary } from '../../tools/binaries.js';
 
-const found = new Map<string, string | undefined>();
-
-/** The absolute path of a binary on PATH, or undefined. */
-export function whichBinary(name: string): string | undefined {
-  if (!found.has(name)) {
-    const result = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8' });
-    found.set(name, result.status === 0 ? result.stdout.trim() : undefined);
-  }
-  return found.get(name);
-}
+export { whichBinary };
 
 export const inCI = process.env.CI === 'true' || process.env.CI === '1';
 

@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonExact, jsonText } from '../../../src/exact-integers.js';
 import { parseManifests } from '../../../src/sources/kube/documents.js';
-import { runInProcess } from '../../reliability/in-process.js';
-import { startKubeApiServer, type KubeApiServer } from '../../support/kube-api-server/index.js';
+import { runInProcess } from '../../support/in-process.js';
+import { startKubeApiServer, type KubeApiServer } from '../../../tools/kube-api-server/index.js';
 
 const TWO_53 = 9007199254740992n;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gitdiff-int64-'));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runGitdiff } from '../../support/run-cli.js';
-import { startKubeApiServer, type KubeApiServer } from '../../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../../tools/kube-api-server/index.js';
 
 const exampleManifests = loadAll(readFileSync('fixtures/example/manifests/redis.yaml', 'utf8')) as Record<string, any>[];
 const scaledTo = (replicas: number) => exampleManifests.map((object) => (object.kind === 'Deployment' ? { ...object, spec: { ...object.spec, replicas } } : object));

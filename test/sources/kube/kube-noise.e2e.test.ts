@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGitdiff } from '../../support/run-cli.js';
-import { startKubeApiServer, type KubeApiServer } from '../../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from '../../../tools/kube-api-server/index.js';
 import { revealingForms } from '../../reliability/secret-values.js';
 
 const MANIFESTS = 'fixtures/example/manifests';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGitdiff } from '../../support/run-cli.js';
-import { startKubeApiServer, type KubeApiServer, type StartOptions } from '../../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer, type StartOptions } from '../../../tools/kube-api-server/index.js';
 
 const QUANTITY_PATTERN = '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
 /** A CRD as controller-gen writes one: defaults, a list-map, a set, a quantity. */

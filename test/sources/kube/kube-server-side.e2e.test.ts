@@ -9,7 +9,7 @@ import { dump, load } from 'js-yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { itWith } from '../../support/binaries.js';
 import { runGitdiff } from '../../support/run-cli.js';
-import { startKubeApiServer, type KubeApiServer, type RecordedRequest } from '../../support/kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer, type RecordedRequest } from '../../../tools/kube-api-server/index.js';
 
 type Obj = Record<string, any>;
 const itWithKubectl = itWith(['kubectl'], 'https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/');

@@ -16,7 +16,7 @@ import { goTypeOf } from '../../../src/sources/kube/schema/go-types.js';
 import { KINDS, KUBERNETES_VERSION } from '../../../src/sources/kube/schema/kubernetes-types.js';
 import { OpenApiFieldSchema } from '../../../src/sources/kube/schema/field-schema.js';
 import type { KubeObject } from '../../../src/sources/kube/objects.js';
-import { runInProcess } from '../../reliability/in-process.js';
+import { runInProcess } from '../../support/in-process.js';
 
 type Obj = Record<string, unknown>;
 const POD = { apiVersion: 'v1', kind: 'Pod' };

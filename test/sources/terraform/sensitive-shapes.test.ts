@@ -15,7 +15,7 @@ import { renderers } from '../../../src/render/index.js';
 import { itWith, whichBinary } from '../../support/binaries.js';
 import { repoRoot } from '../../support/run-cli.js';
 import { startServe } from '../../support/serve-process.js';
-import { runInProcess } from '../../reliability/in-process.js';
+import { runInProcess } from '../../support/in-process.js';
 
 const it = itWith(['terraform'], 'terraform 1.x: https://developer.hashicorp.com/terraform/install (one binary on PATH)');
 

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { load } from 'js-yaml';
-import { jsonText } from '../../../src/exact-integers.js';
-import { KUBECTL_YAML_SCHEMA } from '../../../src/sources/kube/yaml-schema.js';
+import { jsonText } from '../../src/exact-integers.js';
+import { KUBECTL_YAML_SCHEMA } from '../../src/sources/kube/yaml-schema.js';
 import { apiVersionOf, type KindInfo } from './catalog.js';
 import { openApiDocument } from './openapi.js';
 import { aggregatedDiscovery } from './discovery.js';

@@ -5,7 +5,7 @@
 // and a live status. Quantities are stored as written: a real server
 // canonicalizes them (`1024Mi` -> `1Gi`, `0.5` -> `500m`); gitdiff must compare
 // them by value either way, and its tests declare both forms explicitly.
-import { jsonText } from '../../../src/exact-integers.js';
+import { jsonText } from '../../src/exact-integers.js';
 import { apiVersionOf, type KindInfo } from './catalog.js';
 import { schemaForVersion, defaultAndPrune } from './crd-schema.js';
 import { applyRegistryEffects, applyServerDefaults, type DefaultingContext } from './defaults.js';

@@ -1,7 +1,7 @@
 // A small Kubernetes API server for gitdiff's tests, started in-process on
 // 127.0.0.1 (random port). It serves discovery, GET and LIST of built-in and
 // custom kinds, shaped as a kube-apiserver 1.32 returns them (the real kubectl
-// is the judge: see test/support/kube-api-server-kubectl.test.ts), with Status
+// is the judge: see kubectl.test.ts beside it), with Status
 // errors, bearer-token authentication and injected faults; its OpenAPI
 // documents (v3 and v2, CRDs included); and server-side apply dry runs, which
 // merge by the published schema, default and admit, and store nothing.

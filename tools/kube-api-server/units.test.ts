@@ -1,11 +1,11 @@
 // The test API server's pure rules, table by table.
 import { describe, expect, it } from 'vitest';
-import { compareVersionPriority } from './kube-api-server/catalog.js';
-import { imagePullPolicyFor } from './kube-api-server/defaults-pod.js';
-import { negotiate } from './kube-api-server/handler.js';
-import { fromFieldsV1, toFieldsV1 } from './kube-api-server/managed-fields.js';
-import { SelectorError, decodeContinue, encodeContinue, matchesLabels, paginate, parseFieldSelector, parseLabelSelector } from './kube-api-server/selectors.js';
-import { humanDuration } from './kube-api-server/tables.js';
+import { compareVersionPriority } from './catalog.js';
+import { imagePullPolicyFor } from './defaults-pod.js';
+import { negotiate } from './handler.js';
+import { fromFieldsV1, toFieldsV1 } from './managed-fields.js';
+import { SelectorError, decodeContinue, encodeContinue, matchesLabels, paginate, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { humanDuration } from './tables.js';
 
 describe('label selectors', () => {
   const labels = { app: 'web', tier: 'front', version: '3' };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApiServer, type KubeApiServer } from './kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from './index.js';
 
 type Obj = Record<string, any>;
 

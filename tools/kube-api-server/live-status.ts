@@ -4,7 +4,7 @@
 // this status once, on each write, from the object's spec. Fields are in the Go
 // structs' order, as a real server serializes them.
 import { createHash } from 'node:crypto';
-import { jsonText } from '../../../src/exact-integers.js';
+import { jsonText } from '../../src/exact-integers.js';
 
 type Obj = Record<string, any>;
 

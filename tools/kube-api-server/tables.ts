@@ -3,7 +3,7 @@
 // pkg/printers/internalversion in 1.32 for the kinds below; other built-ins use
 // the default table convertor (Name, Created At); custom resources use their
 // additionalPrinterColumns, or Age when they declare none.
-import { jsonText } from '../../../src/exact-integers.js';
+import { jsonText } from '../../src/exact-integers.js';
 import type { KindInfo } from './catalog.js';
 
 type Obj = Record<string, any>;

@@ -7,7 +7,7 @@
 // Fields the applier owned before and no longer applies are not removed here:
 // gitdiff and kubectl diff apply as managers that own nothing yet. Conflicts
 // (without force) are found by managed-fields.ts.
-import { jsonText } from '../../../src/exact-integers.js';
+import { jsonText } from '../../src/exact-integers.js';
 type Obj = Record<string, any>;
 
 const isObject = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startKubeApiServer, type KubeApiServer } from './kube-api-server/index.js';
-import { sharedCorpus } from './shared-corpus.js';
+import { startKubeApiServer, type KubeApiServer } from './index.js';
+import { sharedCorpus } from '../../test/support/shared-corpus.js';
 
 type Obj = Record<string, any>;
 

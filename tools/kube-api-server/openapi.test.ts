@@ -1,6 +1,6 @@
 // The test API server's OpenAPI documents and server-side apply dry runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApiServer, type KubeApiServer } from './kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from './index.js';
 
 type Obj = Record<string, any>;
 

@@ -3,7 +3,7 @@
 // without a process start, so property tests can afford hundreds of runs.
 import { Readable, Writable } from 'node:stream';
 import { main } from '../../src/cli.js';
-import { repoRoot, type CliResult } from '../support/run-cli.js';
+import { repoRoot, type CliResult } from './run-cli.js';
 
 function collector(chunks: Buffer[]): Writable {
   return new Writable({

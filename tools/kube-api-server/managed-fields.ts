@@ -10,7 +10,7 @@
 //  - Apply (server-side apply): the manager owns exactly the fields of its applied
 //    configuration.
 // Ownership moves: fields a write takes are removed from the other managers.
-import { jsonText } from '../../../src/exact-integers.js';
+import { jsonText } from '../../src/exact-integers.js';
 
 type Obj = Record<string, any>;
 type FieldSet = Set<string>;

@@ -1,7 +1,7 @@
 // Kind by kind: the defaults, allocations and controller effects the test API
 // server applies, and custom resources served once their CRD is applied.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startKubeApiServer, type KubeApiServer } from './kube-api-server/index.js';
+import { startKubeApiServer, type KubeApiServer } from './index.js';
 
 type Obj = Record<string, any>;
 

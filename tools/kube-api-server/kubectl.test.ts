@@ -6,8 +6,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { itWith } from './binaries.js';
-import { startKubeApiServer, type KubeApiServer } from './kube-api-server/index.js';
+import { itWith } from '../../test/support/binaries.js';
+import { startKubeApiServer, type KubeApiServer } from './index.js';
 
 type Obj = Record<string, any>;
 const it = itWith(['kubectl'], 'https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/');

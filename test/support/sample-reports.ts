@@ -1,12 +1,15 @@
-// Reports for the renderer tests: one item of every status, as a source builds
-// them (Secret values already masked), plus text that formats must escape.
-import { SENSITIVE, type Item, type Report } from '../../src/report.js';
+// Reports built by hand, shaped like the ones the sources produce, for testing a
+// renderer or the metrics exporter on its own (no source has to run): one item of
+// every status (Secret values already masked), text that formats must escape, and
+// whole reports in sync, diverged and failed.
+import { SENSITIVE, type Item, type Report, type Status } from '../../src/report.js';
 
 export function reportOf(items: Item[], extra: Partial<Report> = {}): Report {
   return { source: 'kube', target: 'prod', items, errors: [], notes: [], noun: 'object', durationMs: 1234, ...extra };
 }
 
-function kubeItem(kind: string, namespace: string | undefined, name: string, rest: Omit<Item, 'ref' | 'title'>): Item {
+/** A Kubernetes object as the kube source reports it: its ref and title follow from kind, namespace and name. */
+export function kubeItem(kind: string, namespace: string | undefined, name: string, rest: Omit<Item, 'ref' | 'title'>): Item {
   const apiVersion = kind === 'Deployment' ? 'apps/v1' : 'v1';
   return { ref: { apiVersion, kind, namespace, name }, title: `${apiVersion} ${kind} ${namespace ? `${namespace}/` : ''}${name}`, ...rest };
 }
@@ -51,3 +54,19 @@ export const hostileText = [
   ['backticks and details', '``` </details> | pipe'],
   ['a workflow command', 'x\n::warning::injected'],
 ] as const;
+
+/** A Deployment in namespace cache with `status`; a diverged one has one change (spec.replicas). */
+export function cacheDeployment(status: Status, name: string, extra: Partial<Omit<Item, 'ref' | 'title'>> = {}): Item {
+  return kubeItem('Deployment', 'cache', name, {
+    status,
+    changes: status === 'diverged' ? [{ path: 'spec.replicas', declared: 4, live: 3 }] : [],
+    ...extra,
+  });
+}
+
+export const inSyncReport = (overrides: Partial<Report> = {}) => reportOf([cacheDeployment('in-sync', 'redis'), cacheDeployment('in-sync', 'web')], overrides);
+export const divergedReport = (overrides: Partial<Report> = {}) =>
+  reportOf([cacheDeployment('diverged', 'redis'), cacheDeployment('missing', 'queue'), cacheDeployment('in-sync', 'web')], overrides);
+/** Could not tell: one object errored (exit 2), another diverged. */
+export const failedReport = (overrides: Partial<Report> = {}) =>
+  reportOf([cacheDeployment('error', 'redis', { error: 'connection refused' }), cacheDeployment('diverged', 'web')], overrides);
