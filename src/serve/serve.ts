@@ -11,7 +11,7 @@ import { sources } from '../sources/index.js';
 import { signalExitStatus } from '../sources/run-lifecycle.js';
 import { delay } from '../timers.js';
 import type { CheckView, ServeView } from './api.js';
-import { loadServeConfig, type ServeConfig } from './config.js';
+import { loadServeConfig, type ServeConfig } from './checks-file.js';
 import { parseListen, startHttpServer } from './http.js';
 import { ServeMetrics } from './metrics.js';
 import { formatMs } from '../duration.js';

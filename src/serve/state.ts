@@ -2,7 +2,7 @@
 // rules that fold a finished run into it. The page, the JSON API and /metrics
 // all read this; only the runner writes it.
 import { couldTell, exitCode, hasDivergence, type Report, type ReportError } from '../report.js';
-import type { Check } from './config.js';
+import type { Check } from './checks-file.js';
 
 /** The verdict a person sees: `pending` until the first run ends, `error` when the last run could not tell. */
 export type Verdict = 'pending' | 'in-sync' | 'diverged' | 'error';

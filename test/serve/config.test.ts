@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitdiffError } from '../../src/errors.js';
 import { sources } from '../../src/sources/index.js';
-import { loadServeConfig, parseServeConfig } from '../../src/serve/config.js';
+import { loadServeConfig, parseServeConfig } from '../../src/serve/checks-file.js';
 import { repoRoot } from '../support/run-cli.js';
 import { commandLine, shownCommand } from '../../src/serve/check-command.js';
 

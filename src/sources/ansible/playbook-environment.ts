@@ -98,7 +98,7 @@ export function callbackPluginPath(ours: string, env: NodeJS.ProcessEnv, config:
 }
 
 /** The variables gitdiff sets for the run only (the rest of the environment is passed as it is). */
-export function runEnvironment(env: NodeJS.ProcessEnv, callbackPlugins: string, eventsFile: string): NodeJS.ProcessEnv {
+export function playbookEnvironment(env: NodeJS.ProcessEnv, callbackPlugins: string, eventsFile: string): NodeJS.ProcessEnv {
   const runEnv: NodeJS.ProcessEnv = {
     ...env,
     ANSIBLE_STDOUT_CALLBACK: 'gitdiff',

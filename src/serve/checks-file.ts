@@ -1,4 +1,4 @@
-// gitdiff.yaml: the checks `gitdiff serve` runs. Validated strictly, all of it
+// The checks file (gitdiff-serve.yaml): the checks `gitdiff serve` runs. Validated strictly, all of it
 // before anything runs: at start a bad file exits 2, on SIGHUP it is refused and
 // the running config kept, so a typo never silently drops a check.
 //
