@@ -35,7 +35,7 @@ export interface PlanVerdict {
   errors: ReportError[];
 }
 
-export interface VerdictOptions {
+export interface PlanVerdictOptions {
   /** Judge by drift only, as for `terraform plan -refresh-only`. */
   refreshOnly?: boolean;
   /** The --target addresses the plan was made with: each must have covered something. */
@@ -45,7 +45,7 @@ export interface VerdictOptions {
 /** How many drifted attribute paths a planned item names before "and N more". */
 const DRIFT_PATHS_SHOWN = 5;
 
-export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdict {
+export function planVerdict(plan: Plan, options: PlanVerdictOptions = {}): PlanVerdict {
   const sensitiveValues = collectSensitiveValues(plan);
   const planned = plan.resource_changes ?? [];
   const drift = (plan.resource_drift ?? []).filter((entry) => classifyActions(entry.change.actions).kind !== 'no-op' || planned.length === 0);
