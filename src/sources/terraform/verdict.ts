@@ -13,7 +13,8 @@
 //   the plan's action and the differences between Git and the live object;
 // - a --target that covers no resource of the plan checked nothing: an error.
 import type { Change, Item, ReportError } from '../../report.js';
-import { attributeChanges, formatPath, type Orientation } from './attribute-diff.js';
+import { attributeChanges, type Orientation } from './attribute-diff.js';
+import { formatPath } from './attribute-path.js';
 import { classifyActions, describeReason, driftLabel, driftStatus, isChange, missingReason, plannedStatus, type ActionKind } from './actions.js';
 import type { Plan, PlanChange, ResourceChange, StateResource } from './plan-model.js';
 import { priorStateResources, refreshedResources } from './prior-state.js';
