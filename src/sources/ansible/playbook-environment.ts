@@ -5,6 +5,7 @@
 // kept after gitdiff's folder: the user's other callbacks still load.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isDirectory } from '../../files.js';
 
 /** ansible's default DEFAULT_CALLBACK_PLUGIN_PATH. */
 const DEFAULT_CALLBACK_PATHS = ['~/.ansible/plugins/callback', '/usr/share/ansible/plugins/callback'];
@@ -37,14 +38,6 @@ export function findAnsibleConfig(cwd: string, env: NodeJS.ProcessEnv): AnsibleC
     }
   }
   return undefined;
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function isWorldWritable(dir: string): boolean {

@@ -14,11 +14,11 @@
 //         name: "web-*"
 //         paths: [spec.replicas, 'metadata.annotations["sidecar.istio.io/status"]']
 //       - managers: [vpa-recommender]
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { GitdiffError } from '../../errors.js';
-import { fileProblem } from '../../system-errors.js';
+import { isDirectory, readTextFile } from '../../files.js';
 import { isRecord } from './objects.js';
 import { yamlErrorText, yamlSyntaxProblem } from '../../yaml-syntax.js';
 import type { IgnoreRule } from './ignore.js';
@@ -48,22 +48,9 @@ export function findIgnoreFile(paths: string[], cwd: string): string | undefined
   return searched.map((dir) => path.join(dir, IGNORE_FILE)).find((candidate) => existsSync(candidate));
 }
 
-function isDirectory(file: string): boolean {
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 export function readIgnoreFile(file: string | undefined): IgnoreFile {
   if (!file) return { ignore: [], ignoreHpaReplicas: true };
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new GitdiffError(`config ${file}: ${fileProblem(error)}`, { hint: `--config names a ${IGNORE_FILE} file (ignore rules and settings)` });
-  }
+  const text = readTextFile(file, 'config', `--config names a ${IGNORE_FILE} file (ignore rules and settings)`);
   let document: unknown;
   try {
     document = load(text);
