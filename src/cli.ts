@@ -2,6 +2,7 @@
 // place where a run becomes output and an exit status. Business logic lives in
 // the sources; this file only wires flags to a Source and a Report to stdout.
 import { readFileSync } from 'node:fs';
+import type { Io } from './io.js';
 import { Command, CommanderError, Option } from 'commander';
 import { sources } from './sources/index.js';
 import type { AnySource, RunContext } from './sources/types.js';
@@ -17,13 +18,6 @@ import { usageErrorsInGitdiffWords } from './usage-errors.js';
 import { parseDuration } from './duration.js';
 import { addMetricsOptions, exportRunMetrics, metricsOptionsFrom, type MetricsOptions, type RunOutcome } from './metrics/index.js';
 
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { YAMLException, load } from 'js-yaml';
 import { yamlReason, yamlSyntaxProblem } from '../src/yaml-syntax.js';
 import { parseManifests } from '../src/sources/kube/documents.js';
-import { parseServeConfig } from '../src/serve/config.js';
+import { parseServeConfig } from '../src/serve/checks-file.js';
 import { sources } from '../src/sources/index.js';
 
 /** A secret-looking token: long enough that finding it in a message is no accident. */

@@ -2,7 +2,7 @@
 // the commander program it is part of (completionModel), so it never lags behind
 // the flags. One script writer per shell; adding a shell is one line here.
 import { Argument, type Command } from 'commander';
-import type { Io } from '../cli.js';
+import type { Io } from '../io.js';
 import { bashScript } from './bash.js';
 import { fishScript } from './fish.js';
 import { completionModel, type CompletionCommand } from './model.js';

@@ -2,6 +2,7 @@
 // runs the sources' checks on a schedule), so the CLI registers it on its own.
 // Light on purpose: the server and prom-client load only when serve runs.
 import { Option, type Command } from 'commander';
+import { DEFAULT_CHECKS_FILE } from './checks-file-name.js';
 
 export interface ServeCommandIo {
   stderr: NodeJS.WritableStream;
@@ -13,13 +14,13 @@ export interface ServeCommandIo {
 export function defineServe(command: Command, io: ServeCommandIo, onExit: (status: number) => void): void {
   command
     .description('run checks on a schedule and serve their verdicts: a status page, /api/checks and /metrics')
-    .addOption(new Option('-c, --config <file>', 'the checks to run (see docs/serve.md)').default('gitdiff.yaml'))
+    .addOption(new Option('-c, --config <file>', `the checks to run (default: ${DEFAULT_CHECKS_FILE}, or a former gitdiff.yaml; see docs/serve.md)`))
     .addOption(new Option('--listen <host:port>', 'address to listen on; the page shows infrastructure details, expose it with care').default('127.0.0.1:9720'))
     .addOption(new Option('--grace-period <duration>', 'on SIGTERM/SIGINT, how long running checks may finish before they are aborted').default('25s'))
     .option('-v, --verbose', 'log every run, not only verdict changes and errors')
     .option('--debug', "log the checks' requests and commands, and show stack traces, on stderr")
-    .addHelpText('after', '\nSignals: SIGHUP reloads the config; SIGTERM/SIGINT stop after the running checks finish.\nExample: gitdiff serve --config gitdiff.yaml --listen 127.0.0.1:9720')
-    .action(async (options: { config: string; listen: string; gracePeriod: string; verbose?: boolean; debug?: boolean }) => {
+    .addHelpText('after', '\nSignals: SIGHUP reloads the config; SIGTERM/SIGINT stop after the running checks finish.\nExample: gitdiff serve --config gitdiff-serve.yaml --listen 127.0.0.1:9720')
+    .action(async (options: { config?: string; listen: string; gracePeriod: string; verbose?: boolean; debug?: boolean }) => {
       const { serve } = await import('./serve.js');
       onExit(await serve({ ...options, verbose: Boolean(options.verbose), debug: Boolean(options.debug) }, io));
     });

@@ -8,7 +8,7 @@ import { renderExposition } from '../metrics/exposition.js';
 import {
   carriedVerdict, failureMetrics, groupLabels, orderFamilies, successMetrics, type MetricFamily,
 } from '../metrics/metric-set.js';
-import type { Check } from './config.js';
+import type { Check } from './checks-file.js';
 import type { CheckStatus, RunRecord } from './state.js';
 
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];

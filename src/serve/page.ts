@@ -11,13 +11,13 @@ import { commandLine, shownCommand } from './check-command.js';
 import { html, Markup } from './html.js';
 import { PAGE_STYLE } from './page-style.js';
 import { formatMs } from '../duration.js';
-import { verdictOf, type Verdict } from './state.js';
+import { verdictOf, type CheckVerdict } from './state.js';
 
 export const REFRESH_SECONDS = 10;
 /** Beyond this many items a check's section lists no more: the JSON API has them all. */
 const MAX_ITEMS_SHOWN = 100;
 
-const VERDICT_WORDS: Record<Verdict, string> = { pending: 'pending', 'in-sync': 'in sync', diverged: 'diverged', error: 'could not tell' };
+const VERDICT_WORDS: Record<CheckVerdict, string> = { pending: 'pending', 'in-sync': 'in sync', diverged: 'diverged', error: 'could not tell' };
 
 /** `8s`, `3m 12s`, `2h 5m`, `3d 4h`: precise enough for "how long", short enough for a table cell. */
 export function formatElapsed(ms: number): string {
@@ -43,7 +43,7 @@ function when(ms: number | undefined, now: number): Markup {
   return html`<time datetime="${new Date(ms).toISOString()}">${clock(ms)}</time> <span class="muted">(${relative})</span>`;
 }
 
-function badge(verdict: Verdict, running: boolean): Markup {
+function badge(verdict: CheckVerdict, running: boolean): Markup {
   const words = verdict === 'pending' && running ? 'running' : VERDICT_WORDS[verdict];
   return html`<span class="badge v-${verdict}">${words}</span>`;
 }
@@ -54,7 +54,7 @@ function anchor(name: string): string {
 
 export function renderPage(view: ServeView): string {
   const verdicts = view.checks.map(({ status }) => verdictOf(status));
-  const count = (verdict: Verdict) => verdicts.filter((each) => each === verdict).length;
+  const count = (verdict: CheckVerdict) => verdicts.filter((each) => each === verdict).length;
   const title = (['diverged', 'error', 'in-sync', 'pending'] as const)
     .filter((verdict) => count(verdict) > 0)
     .map((verdict) => `${count(verdict)} ${VERDICT_WORDS[verdict]}`)

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { formatMs } from '../duration.js';
 import { GitdiffError, messageOf } from '../errors.js';
 import { runLifecycle } from '../sources/run-lifecycle.js';
-import type { Check } from './config.js';
+import type { Check } from './checks-file.js';
 import { runRecord, type RunRecord } from './state.js';
 
 export interface CheckRunIo {

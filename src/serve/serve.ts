@@ -2,7 +2,6 @@
 // and live until SIGTERM/SIGINT. SIGHUP reloads the config; a bad one is
 // refused (stderr, the page, gitdiff_serve_config_last_reload_successful 0) and
 // the running one kept. The process's only long-lived state is here.
-import path from 'node:path';
 import { parseDuration } from '../duration.js';
 import { errorText, GitdiffError, messageOf } from '../errors.js';
 import { plainSummaryLine } from '../render/plain.js';
@@ -11,7 +10,8 @@ import { sources } from '../sources/index.js';
 import { signalExitStatus } from '../sources/run-lifecycle.js';
 import { delay } from '../timers.js';
 import type { CheckView, ServeView } from './api.js';
-import { loadServeConfig, type ServeConfig } from './config.js';
+import { loadServeConfig, type ServeConfig } from './checks-file.js';
+import { chooseChecksFile } from './checks-file-name.js';
 import { parseListen, startHttpServer } from './http.js';
 import { ServeMetrics } from './metrics.js';
 import { formatMs } from '../duration.js';
@@ -20,7 +20,8 @@ import { Scheduler } from './scheduler.js';
 import { carryStatuses, recordRun, sameCommand, type CheckStatus, type RunRecord } from './state.js';
 
 export interface ServeOptions {
-  config: string;
+  /** The checks file; undefined: the default (see chooseChecksFile). */
+  config?: string;
   listen: string;
   gracePeriod: string;
   verbose: boolean;
@@ -47,7 +48,8 @@ const ABORT_WAIT_MS = 5000;
 export async function serve(options: ServeOptions, io: ServeIo): Promise<number> {
   const address = parseListen(options.listen);
   const graceMs = parseDuration(options.gracePeriod, '--grace-period');
-  const file = path.resolve(io.cwd, options.config);
+  const { file, note } = chooseChecksFile(options.config, io.cwd);
+  if (note) io.stderr.write(`gitdiff: note: ${note}\n`);
   // Lines carry text from hosts and clusters (a task's failure message, a server's error): escaped as
   // the CLI's error lines are, so none can add a line of its own (`check x: in sync`).
   const log = (line: string) => io.stderr.write(`gitdiff serve: ${errorText(line)}\n`);

@@ -2,10 +2,10 @@
 // rules that fold a finished run into it. The page, the JSON API and /metrics
 // all read this; only the runner writes it.
 import { couldTell, exitCode, hasDivergence, type Report, type ReportError } from '../report.js';
-import type { Check } from './config.js';
+import type { Check } from './checks-file.js';
 
-/** The verdict a person sees: `pending` until the first run ends, `error` when the last run could not tell. */
-export type Verdict = 'pending' | 'in-sync' | 'diverged' | 'error';
+/** A check's verdict, the one a person sees: `pending` until the first run ends, `error` when the last run could not tell. */
+export type CheckVerdict = 'pending' | 'in-sync' | 'diverged' | 'error';
 
 export interface RunRecord {
   /** Wall-clock times, ms since the epoch. */
@@ -16,7 +16,7 @@ export interface RunRecord {
   report?: Report;
   /** Why the run could not produce a report (bad input, a timeout). */
   error?: ReportError;
-  verdict: Exclude<Verdict, 'pending'>;
+  verdict: Exclude<CheckVerdict, 'pending'>;
   /** The exit status the same command line would have had. */
   exitCode: number;
 }
@@ -60,7 +60,7 @@ export function recordRun(status: CheckStatus, run: RunRecord): CheckStatus {
   return next;
 }
 
-export function verdictOf(status: CheckStatus): Verdict {
+export function verdictOf(status: CheckStatus): CheckVerdict {
   return status.lastRun?.verdict ?? 'pending';
 }
 

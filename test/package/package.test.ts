@@ -53,7 +53,7 @@ afterAll(() => {
 describe('the packed package holds what gitdiff needs and nothing else', () => {
   it.each([
     'package.json', 'README.md', 'LICENSE', 'bin/gitdiff', 'dist/cli.js', 'dist/sources/ansible/callback/gitdiff.py',
-    'fixtures/example/manifests/redis.yaml', 'fixtures/example/live.yaml', 'fixtures/example/gitdiff.yaml',
+    'fixtures/example/manifests/redis.yaml', 'fixtures/example/live.yaml', 'fixtures/example/gitdiff-serve.yaml',
   ])('has %s', (file) => {
     expect(packedFiles).toContain(file);
   });

@@ -14,7 +14,7 @@ import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitdiffBin, type CliResult } from '../support/run-cli.js';
 import { startKubeApiServer, type Fault, type KubeApiServer } from '../../tools/kube-api-server/index.js';
-import { parseServeConfig } from '../../src/serve/config.js';
+import { parseServeConfig } from '../../src/serve/checks-file.js';
 import { runCheck } from '../../src/serve/run-check.js';
 import { sources } from '../../src/sources/index.js';
 import { configMapItem, drip, endlessContinue, hugeList, jsonAnswer, repeatingContinue, textAnswer } from '../../tools/kube-api-server/hostile-answers.js';

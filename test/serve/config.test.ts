@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitdiffError } from '../../src/errors.js';
 import { sources } from '../../src/sources/index.js';
-import { loadServeConfig, parseServeConfig } from '../../src/serve/config.js';
+import { loadServeConfig, parseServeConfig } from '../../src/serve/checks-file.js';
 import { repoRoot } from '../support/run-cli.js';
 import { commandLine, shownCommand } from '../../src/serve/check-command.js';
 
@@ -92,8 +92,8 @@ checks:
 });
 
 describe('the configs the documentation shows', () => {
-  it('fixtures/example/gitdiff.yaml is valid, its paths relative to its folder', () => {
-    const config = loadServeConfig(path.join(repoRoot, 'fixtures/example/gitdiff.yaml'), sources, {});
+  it('fixtures/example/gitdiff-serve.yaml is valid, its paths relative to its folder', () => {
+    const config = loadServeConfig(path.join(repoRoot, 'fixtures/example/gitdiff-serve.yaml'), sources, {});
     expect(config.dir).toBe(path.join(repoRoot, 'fixtures/example'));
     expect(config.checks.map((check) => check.command)).toEqual([['kube', 'manifests', '--live-from', 'live.yaml']]);
   });

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { describe, expect } from 'vitest';
 import { sources } from '../../src/sources/index.js';
-import { parseServeConfig } from '../../src/serve/config.js';
+import { parseServeConfig } from '../../src/serve/checks-file.js';
 import type { KubeOptions } from '../../src/sources/kube/options.js';
 import { parseListen } from '../../src/serve/http.js';
 import { parseDuration } from '../../src/duration.js';

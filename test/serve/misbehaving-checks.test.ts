@@ -4,7 +4,7 @@
 // timeouts longer than one Node timer holds (24.8 days). Each ends as a run
 // record, "could not tell" with a reason, and the schedule goes on.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Check } from '../../src/serve/config.js';
+import type { Check } from '../../src/serve/checks-file.js';
 import { runCheck } from '../../src/serve/run-check.js';
 import { Scheduler } from '../../src/serve/scheduler.js';
 import type { Findings } from '../../src/report.js';

@@ -6,7 +6,7 @@ import { SENSITIVE } from '../../src/report.js';
 import { sources } from '../../src/sources/index.js';
 import type { CheckView, ServeView } from '../../src/serve/api.js';
 import { apiJson } from '../../src/serve/api.js';
-import { parseServeConfig } from '../../src/serve/config.js';
+import { parseServeConfig } from '../../src/serve/checks-file.js';
 import { escapeHtml, html } from '../../src/serve/html.js';
 import { formatElapsed, renderPage } from '../../src/serve/page.js';
 import { newStatus, recordRun, runRecord, type CheckStatus } from '../../src/serve/state.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExposition } from '../../src/metrics/exposition.js';
 import type { Report } from '../../src/report.js';
 import { sources } from '../../src/sources/index.js';
-import { parseServeConfig } from '../../src/serve/config.js';
+import { parseServeConfig } from '../../src/serve/checks-file.js';
 import { checkFamilies, checksExposition } from '../../src/serve/metrics.js';
 import { carryStatuses, newStatus, recordRun, runRecord, verdictOf, type CheckStatus } from '../../src/serve/state.js';
 import { itWith } from '../support/binaries.js';

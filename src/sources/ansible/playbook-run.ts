@@ -13,7 +13,7 @@ import { GitdiffError } from '../../errors.js';
 import { fileProblem } from '../../system-errors.js';
 import type { RunContext } from '../types.js';
 import { describeArgv } from './args.js';
-import { callbackPluginPath, findAnsibleConfig, runEnvironment } from './config.js';
+import { callbackPluginPath, findAnsibleConfig, playbookEnvironment } from './playbook-environment.js';
 
 /** Where callback/gitdiff.py is: beside this module (the build copies it into dist/). */
 export const callbackDir = fileURLToPath(new URL('./callback/', import.meta.url)).replace(/\/$/, '');
@@ -44,7 +44,7 @@ export async function runPlaybook(bin: string, argv: string[], context: RunConte
     context.log(`ANSIBLE_CALLBACK_PLUGINS=${plugins}`);
     const child = execa(bin, argv, {
       cwd: context.cwd,
-      env: runEnvironment(context.env, plugins, eventsFile),
+      env: playbookEnvironment(context.env, plugins, eventsFile),
       extendEnv: false,
       // Prompts (become or vault passwords) work at a terminal; unattended runs must not wait for one.
       stdin: (context.stdin as { isTTY?: boolean }).isTTY ? 'inherit' : 'ignore',

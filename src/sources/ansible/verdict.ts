@@ -18,7 +18,8 @@ const CHECK_MODE_TEXT = /check mode/i;
 /** Actions that never run in check mode and say so only by skipping (raw has no message at all). */
 const NEVER_IN_CHECK_MODE = new Set(['raw', 'ansible.builtin.raw', 'ansible.legacy.raw']);
 
-export interface Verdict {
+/** The verdict of one task on one host (an item of the report, before its changes are attached). */
+export interface TaskVerdict {
   status: Status;
   /** Why, for error and unchecked items (and skipped in-sync ones, as a note). */
   reason?: string;
@@ -29,7 +30,7 @@ export interface Verdict {
 const FAILED_HINT = 'a task that fails in check mode often depends on an earlier one that check mode did not really run';
 const HIDDEN_HINT = `${FAILED_HINT}; ignore_errors and rescue hide a failure from ansible's verdict, not from gitdiff's`;
 
-export function verdictFor(result: HostTaskResult, recap: HostRecap | undefined): Verdict {
+export function verdictFor(result: HostTaskResult, recap: HostRecap | undefined): TaskVerdict {
   const why = result.noLog ? undefined : result.msg;
   const withWhy = (text: string) => (why ? `${text}: ${why}` : text);
   switch (result.outcome) {

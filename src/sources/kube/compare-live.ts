@@ -9,7 +9,7 @@ import type { KubeOptions } from './options.js';
 import type { LiveLookup, LiveMatch, LiveSide, ServedObject } from './live.js';
 import { isRecord, type DeclaredObject, type ResolvedObject } from './objects.js';
 import type { IgnoreRule } from './ignore.js';
-import { setAsideByConfig, type KubeConfigFile } from './config.js';
+import { setAsideByIgnoreFile, type IgnoreFile } from './ignore-file.js';
 import { autoscalerRules, SCALABLE_KINDS } from './autoscalers.js';
 import { findOrphans } from './orphans.js';
 import { SchemaSet } from './schema/schema-set.js';
@@ -18,7 +18,7 @@ import { isServed, rejectDuplicates, scopeObjects, uniqueKinds, unreachableServe
 
 export interface RunSettings {
   options: KubeOptions;
-  config: KubeConfigFile;
+  config: IgnoreFile;
   configPath: string | undefined;
   context: RunContext;
   /** The time since the run started, for --debug's stage lines. */
@@ -81,7 +81,7 @@ export async function compareWithLive(declared: DeclaredObject[], live: LiveSide
   // Every served object comes back in one group; one that did not would be an error, never a gap.
   const compared = items.map((item, position) => item ?? unfetchedItem(scoped[position], { state: 'error', message: 'the live side gave no answer for it' }, crdKinds));
   // A file found by searching upward is easy to overlook: whenever its rules set drift aside, name it.
-  const setAside = setAsideByConfig(compared);
+  const setAside = setAsideByIgnoreFile(compared);
   if (setAside > 0) context.notice(`${setAside} difference${setAside === 1 ? '' : 's'} set aside by the ignore rules of ${run.configPath} (-v lists them)`);
   return { items: [...compared, ...orphans.items], errors: orphans.errors, notes: ruled.notes };
 }

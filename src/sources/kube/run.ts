@@ -9,7 +9,7 @@ import { loadDeclared } from './declared.js';
 import type { LiveSide } from './live.js';
 import { declaredAt, type DeclaredObject } from './objects.js';
 import { readSnapshot } from './snapshot.js';
-import { findConfigFile, readKubeConfigFile } from './config.js';
+import { findIgnoreFile, readIgnoreFile } from './ignore-file.js';
 import type { KubeOptions } from './options.js';
 import { generatedItem } from './items.js';
 import { rejectInvalidSecretData } from './secrets.js';
@@ -21,9 +21,9 @@ import path from 'node:path';
 export async function runKube(options: KubeOptions, context: RunContext): Promise<Findings> {
   const started = performance.now();
   // The config is found beside the first path or kustomization, in the working tree (also with --rev).
-  const configPath = options.configFile ? path.resolve(context.cwd, options.configFile) : findConfigFile([...options.paths, ...options.kustomize], context.cwd);
+  const configPath = options.configFile ? path.resolve(context.cwd, options.configFile) : findIgnoreFile([...options.paths, ...options.kustomize], context.cwd);
   if (options.configFile && !existsSync(configPath!)) throw new GitdiffError(`--config ${options.configFile}: no such file or directory`, { hint: '--config names a .gitdiff.yaml of ignore rules: check the path, or drop --config to use the nearest one' });
-  const config = readKubeConfigFile(configPath);
+  const config = readIgnoreFile(configPath);
   if (configPath) context.log(`config: ${configPath}`);
   const { declared, notes } = await loadDeclaredObjects(options, context);
   const { comparable, generated } = setAsideGenerated(declared, options);

@@ -8,6 +8,7 @@ import { SENSITIVE, type Change } from '../../report.js';
 import type { PlanChange, ValueMask } from './plan-model.js';
 import type { SensitiveValues } from './sensitive.js';
 import { isRecord } from '../../record.js';
+import { childPath } from './attribute-path.js';
 
 export const KNOWN_AFTER_APPLY = '(known after apply)';
 
@@ -69,23 +70,6 @@ function marksSomething(mask: ValueMask): boolean {
   if (mask === true) return true;
   if (mask === null || typeof mask !== 'object') return false;
   return Object.values(mask).some((child) => marksSomething(child as ValueMask));
-}
-
-/** Attribute names are lower_snake_case by provider convention; anything else is a map key. */
-export function isAttributeName(key: string): boolean {
-  return /^[a-z_][a-z0-9_]*$/.test(key);
-}
-
-/** A map key gets brackets. */
-export function childPath(parent: string, key: string | number): string {
-  if (typeof key === 'number') return `${parent}[${key}]`;
-  if (isAttributeName(key)) return parent === '' ? key : `${parent}.${key}`;
-  return `${parent}[${JSON.stringify(key)}]`;
-}
-
-/** A replace_paths entry (["root_block_device", 0, "volume_size"]) as a Change path. */
-export function formatPath(steps: (string | number)[]): string {
-  return steps.reduce<string>((path, step) => childPath(path, step), '');
 }
 
 class DiffWalker {

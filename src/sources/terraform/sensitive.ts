@@ -8,7 +8,7 @@
 // secret). Any value gitdiff is about to show that equals or contains one is
 // masked as well, and so is any map that has such a key.
 import type { Plan, PlanChange, ValueMask } from './plan-model.js';
-import { isAttributeName } from './attribute-diff.js';
+import { isAttributeName } from './attribute-path.js';
 
 /** Shorter secrets are only masked where they are the whole value: "abc" must not mask every word containing it. */
 const MIN_CONTAINED_LENGTH = 4;

@@ -13,7 +13,8 @@
 //   the plan's action and the differences between Git and the live object;
 // - a --target that covers no resource of the plan checked nothing: an error.
 import type { Change, Item, ReportError } from '../../report.js';
-import { attributeChanges, formatPath, type Orientation } from './attribute-diff.js';
+import { attributeChanges, type Orientation } from './attribute-diff.js';
+import { formatPath } from './attribute-path.js';
 import { classifyActions, describeReason, driftLabel, driftStatus, isChange, missingReason, plannedStatus, type ActionKind } from './actions.js';
 import type { Plan, PlanChange, ResourceChange, StateResource } from './plan-model.js';
 import { priorStateResources, refreshedResources } from './prior-state.js';
@@ -35,7 +36,7 @@ export interface PlanVerdict {
   errors: ReportError[];
 }
 
-export interface VerdictOptions {
+export interface PlanVerdictOptions {
   /** Judge by drift only, as for `terraform plan -refresh-only`. */
   refreshOnly?: boolean;
   /** The --target addresses the plan was made with: each must have covered something. */
@@ -45,7 +46,7 @@ export interface VerdictOptions {
 /** How many drifted attribute paths a planned item names before "and N more". */
 const DRIFT_PATHS_SHOWN = 5;
 
-export function planVerdict(plan: Plan, options: VerdictOptions = {}): PlanVerdict {
+export function planVerdict(plan: Plan, options: PlanVerdictOptions = {}): PlanVerdict {
   const sensitiveValues = collectSensitiveValues(plan);
   const planned = plan.resource_changes ?? [];
   const drift = (plan.resource_drift ?? []).filter((entry) => classifyActions(entry.change.actions).kind !== 'no-op' || planned.length === 0);

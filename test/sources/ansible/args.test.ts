@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeArgv, extraVarsIn, playbookArgv, refuseCheckModeInVarsFiles, refuseUnsafeArgs } from '../../../src/sources/ansible/args.js';
-import { callbackPluginPath, expandPath, iniDefault, runEnvironment } from '../../../src/sources/ansible/config.js';
+import { callbackPluginPath, expandPath, iniDefault, playbookEnvironment } from '../../../src/sources/ansible/playbook-environment.js';
 import { stderrMessages, summarizeError } from '../../../src/sources/ansible/stderr.js';
 
 const noFiles = () => undefined;
@@ -96,7 +96,7 @@ describe('callback plugin path', () => {
   });
 
   it('sets only what the run needs and drops forced color', () => {
-    const runEnv = runEnvironment({ PATH: '/bin', ANSIBLE_FORCE_COLOR: '1', ANSIBLE_CONFIG: '/c.cfg' }, '/gd:/x', '/tmp/e.jsonl');
+    const runEnv = playbookEnvironment({ PATH: '/bin', ANSIBLE_FORCE_COLOR: '1', ANSIBLE_CONFIG: '/c.cfg' }, '/gd:/x', '/tmp/e.jsonl');
     expect(runEnv).toEqual({
       PATH: '/bin',
       ANSIBLE_CONFIG: '/c.cfg',

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyIgnoreRules, parseIgnoreFlag, type IgnoreRule } from '../../../src/sources/kube/ignore.js';
-import { findConfigFile, readKubeConfigFile } from '../../../src/sources/kube/config.js';
+import { findIgnoreFile, readIgnoreFile } from '../../../src/sources/kube/ignore-file.js';
 import { autoscalerRules } from '../../../src/sources/kube/autoscalers.js';
 import type { KubeObject } from '../../../src/sources/kube/objects.js';
 
@@ -50,7 +50,7 @@ describe('.gitdiff.yaml', () => {
     mkdirSync(path.join(root, 'apps/web'), { recursive: true });
     mkdirSync(path.join(root, '.git'));
     writeFileSync(path.join(root, '.gitdiff.yaml'), 'kube: {}\n');
-    expect(findConfigFile(['apps/web'], root)).toBe(path.join(root, '.gitdiff.yaml'));
+    expect(findIgnoreFile(['apps/web'], root)).toBe(path.join(root, '.gitdiff.yaml'));
   });
 
   // Where the search stops: the repository root (`.git` folder or worktree file); outside one, the manifests' folder.
@@ -67,12 +67,12 @@ describe('.gitdiff.yaml', () => {
       mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
       writeFileSync(path.join(root, name), text);
     }
-    expect(findConfigFile([given], root)).toBe(expected && path.join(root, expected));
+    expect(findIgnoreFile([given], root)).toBe(expected && path.join(root, expected));
   });
 
   it('reads rules with their origin', () => {
     const file = write('ok.yaml', 'kube:\n  ignoreHpaReplicas: false\n  ignore:\n    - kind: Deployment\n      paths: [spec.replicas]\n    - managers: [vpa-recommender]\n');
-    const config = readKubeConfigFile(file);
+    const config = readIgnoreFile(file);
     expect(config.ignoreHpaReplicas).toBe(false);
     expect(config.ignore).toEqual([
       expect.objectContaining({ kind: 'Deployment', paths: ['spec.replicas'], origin: 'ok.yaml rule 1' }),
@@ -91,8 +91,8 @@ describe('.gitdiff.yaml', () => {
     ['a __proto__ key', 'kube:\n  __proto__: {ignore: []}\n', /`kube` has unknown field __proto__/],
   ])('rejects %s with a message naming the file', (_name, text, message) => {
     const file = write('bad.yaml', text);
-    expect(() => readKubeConfigFile(file)).toThrow(message);
-    expect(() => readKubeConfigFile(file)).toThrow(/bad\.yaml/);
+    expect(() => readIgnoreFile(file)).toThrow(message);
+    expect(() => readIgnoreFile(file)).toThrow(/bad\.yaml/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SENSITIVE, type Change } from '../../../src/report.js';
-import { attributeChanges, childPath, formatPath, KNOWN_AFTER_APPLY, type Orientation } from '../../../src/sources/terraform/attribute-diff.js';
+import { attributeChanges, KNOWN_AFTER_APPLY, type Orientation } from '../../../src/sources/terraform/attribute-diff.js';
+import { childPath, formatPath } from '../../../src/sources/terraform/attribute-path.js';
 import type { PlanChange } from '../../../src/sources/terraform/plan-model.js';
 import { SensitiveValues } from '../../../src/sources/terraform/sensitive.js';
 

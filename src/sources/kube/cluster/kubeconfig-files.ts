@@ -7,13 +7,14 @@
 // fields). Relative paths are resolved against the folder of the file that
 // wrote them (clientcmd.ResolveLocalPaths), before merging.
 // https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/#merging-kubeconfig-files
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { yamlErrorText, yamlSyntaxProblem } from '../../../yaml-syntax.js';
 import { GitdiffError, messageOf } from '../../../errors.js';
 import { fileProblem } from '../../../system-errors.js';
+import { readTextFile } from '../../../files.js';
 import { isRecord } from '../objects.js';
 import { YAML_OPTIONS } from '../documents.js';
 import { aliasExpansion, expandsTooFar } from '../input-limits.js';
@@ -74,12 +75,7 @@ export function unreadableReferencedFile(contextName: string, file: string, erro
 /** One file, parsed as kubectl parses YAML (1.1 scalars: `name: yes` is not a name), nesting and aliases bounded. */
 function readKubeconfigFile(file: string): KubeconfigEntry {
   const hint = 'check the file (kubectl config view --kubeconfig FILE)';
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new GitdiffError(`kubeconfig ${file}: ${fileProblem(error)}`, { hint: 'point --kubeconfig (or $KUBECONFIG) at a kubeconfig file' });
-  }
+  const text = readTextFile(file, 'kubeconfig', 'point --kubeconfig (or $KUBECONFIG) at a kubeconfig file');
   let parsed: unknown;
   try {
     parsed = load(text, YAML_OPTIONS);

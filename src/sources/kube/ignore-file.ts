@@ -14,19 +14,19 @@
 //         name: "web-*"
 //         paths: [spec.replicas, 'metadata.annotations["sidecar.istio.io/status"]']
 //       - managers: [vpa-recommender]
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { GitdiffError } from '../../errors.js';
-import { fileProblem } from '../../system-errors.js';
+import { isDirectory, readTextFile } from '../../files.js';
 import { isRecord } from './objects.js';
 import { yamlErrorText, yamlSyntaxProblem } from '../../yaml-syntax.js';
 import type { IgnoreRule } from './ignore.js';
 import type { Item } from '../../report.js';
 
-export const CONFIG_FILE = '.gitdiff.yaml';
+export const IGNORE_FILE = '.gitdiff.yaml';
 
-export interface KubeConfigFile {
+export interface IgnoreFile {
   file?: string;
   ignore: IgnoreRule[];
   ignoreHpaReplicas: boolean;
@@ -37,7 +37,7 @@ export interface KubeConfigFile {
  * (the folder holding `.git`: a folder, or a file in a worktree or submodule); outside any
  * repository, only the manifests' own folder. Undefined when there is none.
  */
-export function findConfigFile(paths: string[], cwd: string): string | undefined {
+export function findIgnoreFile(paths: string[], cwd: string): string | undefined {
   const first = paths.find((given) => given !== '-');
   let start = path.resolve(cwd, first ?? '.');
   if (existsSync(start) && !isDirectory(start)) start = path.dirname(start);
@@ -45,32 +45,19 @@ export function findConfigFile(paths: string[], cwd: string): string | undefined
   for (let parent = path.dirname(start); parent !== folders[folders.length - 1]; parent = path.dirname(parent)) folders.push(parent);
   const root = folders.findIndex((dir) => existsSync(path.join(dir, '.git')));
   const searched = root === -1 ? folders.slice(0, 1) : folders.slice(0, root + 1);
-  return searched.map((dir) => path.join(dir, CONFIG_FILE)).find((candidate) => existsSync(candidate));
+  return searched.map((dir) => path.join(dir, IGNORE_FILE)).find((candidate) => existsSync(candidate));
 }
 
-function isDirectory(file: string): boolean {
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-export function readKubeConfigFile(file: string | undefined): KubeConfigFile {
+export function readIgnoreFile(file: string | undefined): IgnoreFile {
   if (!file) return { ignore: [], ignoreHpaReplicas: true };
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new GitdiffError(`config ${file}: ${fileProblem(error)}`, { hint: `--config names a ${CONFIG_FILE} file (ignore rules and settings)` });
-  }
+  const text = readTextFile(file, 'config', `--config names a ${IGNORE_FILE} file (ignore rules and settings)`);
   let document: unknown;
   try {
     document = load(text);
   } catch (error) {
     const problem = yamlSyntaxProblem(error);
     if (!problem) throw error;
-    throw new GitdiffError(`config ${file}: ${yamlErrorText(problem)}`, { hint: `fix the YAML of ${CONFIG_FILE}` });
+    throw new GitdiffError(`config ${file}: ${yamlErrorText(problem)}`, { hint: `fix the YAML of ${IGNORE_FILE}` });
   }
   if (document === null || document === undefined) return { file, ignore: [], ignoreHpaReplicas: true };
   if (!isRecord(document)) throw invalid(file, 'the file must be a mapping');
@@ -93,7 +80,7 @@ function rejectUnknownKeys(mapping: Record<string, unknown>, known: string[], wh
 }
 
 /** How many differences the config file's rules set aside in these items (each set-aside change says which kind of rule). */
-export function setAsideByConfig(items: readonly Pick<Item, 'ignored'>[]): number {
+export function setAsideByIgnoreFile(items: readonly Pick<Item, 'ignored'>[]): number {
   let count = 0;
   for (const item of items) for (const change of item.ignored ?? []) if (change.setAsideBy === 'config-file') count++;
   return count;

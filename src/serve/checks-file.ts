@@ -1,4 +1,4 @@
-// gitdiff.yaml: the checks `gitdiff serve` runs. Validated strictly, all of it
+// The checks file (gitdiff-serve.yaml): the checks `gitdiff serve` runs. Validated strictly, all of it
 // before anything runs: at start a bad file exits 2, on SIGHUP it is refused and
 // the running config kept, so a typo never silently drops a check.
 //
@@ -11,11 +11,10 @@
 //
 // Relative paths in a command are relative to the config file's folder, as if
 // the command line were run there.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { GitdiffError, messageOf } from '../errors.js';
-import { fileProblem } from '../system-errors.js';
+import { readTextFile } from '../files.js';
 import { parseDuration } from '../duration.js';
 import { yamlErrorText, yamlSyntaxProblem } from '../yaml-syntax.js';
 import type { AnySource } from '../sources/types.js';
@@ -59,14 +58,7 @@ type Mapping = Record<string, unknown>;
  * GitdiffError naming the file and the field.
  */
 export function loadServeConfig(file: string, sources: readonly AnySource[], env: NodeJS.ProcessEnv): ServeConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new GitdiffError(`config ${file}: ${fileProblem(error)}`, {
-      hint: 'give the checks to run with --config FILE (see docs/serve.md)',
-    });
-  }
+  const text = readTextFile(file, 'config', 'give the checks to run with --config FILE (see docs/serve.md)');
   return parseServeConfig(text, file, sources, env);
 }
 

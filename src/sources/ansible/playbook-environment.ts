@@ -5,6 +5,7 @@
 // kept after gitdiff's folder: the user's other callbacks still load.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isDirectory } from '../../files.js';
 
 /** ansible's default DEFAULT_CALLBACK_PLUGIN_PATH. */
 const DEFAULT_CALLBACK_PATHS = ['~/.ansible/plugins/callback', '/usr/share/ansible/plugins/callback'];
@@ -37,14 +38,6 @@ export function findAnsibleConfig(cwd: string, env: NodeJS.ProcessEnv): AnsibleC
     }
   }
   return undefined;
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function isWorldWritable(dir: string): boolean {
@@ -98,7 +91,7 @@ export function callbackPluginPath(ours: string, env: NodeJS.ProcessEnv, config:
 }
 
 /** The variables gitdiff sets for the run only (the rest of the environment is passed as it is). */
-export function runEnvironment(env: NodeJS.ProcessEnv, callbackPlugins: string, eventsFile: string): NodeJS.ProcessEnv {
+export function playbookEnvironment(env: NodeJS.ProcessEnv, callbackPlugins: string, eventsFile: string): NodeJS.ProcessEnv {
   const runEnv: NodeJS.ProcessEnv = {
     ...env,
     ANSIBLE_STDOUT_CALLBACK: 'gitdiff',
