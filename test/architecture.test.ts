@@ -6,35 +6,17 @@
 // `import('./x.js')` does not count: it is lazy (serve, the cluster client,
 // terraform's runner load when a run needs them), so it closes no cycle at load
 // time, and it is how the CLI keeps heavy pieces out of a start-up.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/run-cli.js';
+import { importSpecifiers, sourceFiles } from './support/import-specifiers.js';
 
 const srcRoot = path.join(repoRoot, 'src');
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [full] : [];
-  });
-}
-
-/** Comments out (a commented-out import is no edge); strings are left alone, so a `//` in one only shortens a line after it. */
-function withoutComments(text: string): string {
-  return text.replace(/\/\*[^]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-}
-
-/**
- * The relative specifiers a module loads at load time: `import ... from`, `import type ... from`,
- * `export ... from` and a bare `import '...'`. Not `import('...')` (see above); packages and
- * node: built-ins are outside src/ and cannot close a cycle in it.
- */
-export function staticSpecifiers(text: string): string[] {
-  const code = withoutComments(text);
-  const statement = /(?:^|[;}\n])\s*(?:import|export)\s+(?:[^;'"()]*?\s+from\s+)?['"]([^'"]+)['"]/g;
-  return [...code.matchAll(statement)].map((match) => match[1]).filter((specifier) => specifier.startsWith('.'));
+/** The relative specifiers a module loads at load time; packages and node: built-ins are outside src/ and cannot close a cycle in it. */
+function staticSpecifiers(text: string): string[] {
+  return importSpecifiers(text).static.filter((specifier) => specifier.startsWith('.'));
 }
 
 /** `./x.js` from src/a/b.ts -> src/a/x.ts (ESM names the emitted .js; the source is .ts). */
@@ -62,7 +44,7 @@ export function findCycles(graph: ReadonlyMap<string, readonly string[]>): strin
 }
 
 function importGraph(): Map<string, string[]> {
-  const files = sourceFiles(srcRoot);
+  const files = sourceFiles('src').filter((file) => file.endsWith('.ts')).map((file) => path.join(repoRoot, file));
   const known = new Set(files);
   return new Map(files.map((file) => {
     const targets = staticSpecifiers(readFileSync(file, 'utf8')).map((specifier) => resolveSpecifier(file, specifier));

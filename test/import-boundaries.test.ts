@@ -2,32 +2,23 @@
 // test/, tools/ or bench/; bench/ and the support code in tools/ run outside the
 // test suite, so they import nothing from test/ (the tests beside the code in
 // tools/ are tests, and may use test/support). Read from the import specifiers.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/run-cli.js';
+import { importSpecifiers, sourceFiles } from './support/import-specifiers.js';
 
-/** The module specifiers of `source`: static imports and re-exports, and dynamic import() of a literal. */
-function importSpecifiers(source: string): string[] {
-  const specifiers: string[] = [];
-  for (const match of source.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
-    specifiers.push(match[1] ?? match[2] ?? match[3]);
-  }
-  return specifiers;
+/** Every module specifier of `source`, loaded with it or later. */
+function allSpecifiers(source: string): string[] {
+  const { static: loaded, dynamic } = importSpecifiers(source);
+  return [...loaded, ...dynamic];
 }
 
 /** The top-level folders of the checkout that `file`'s relative imports reach. */
 function foldersImported(file: string): { specifier: string; folder: string }[] {
-  return importSpecifiers(readFileSync(path.join(repoRoot, file), 'utf8'))
+  return allSpecifiers(readFileSync(path.join(repoRoot, file), 'utf8'))
     .filter((specifier) => specifier.startsWith('.'))
     .map((specifier) => ({ specifier, folder: path.relative(repoRoot, path.resolve(repoRoot, path.dirname(file), specifier)).split(path.sep)[0] }));
-}
-
-function sourceFiles(folder: string, keep: (file: string) => boolean = () => true): string[] {
-  return readdirSync(path.join(repoRoot, folder), { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.(ts|mts|mjs|js)$/.test(entry.name))
-    .map((entry) => path.relative(repoRoot, path.join(entry.parentPath, entry.name)))
-    .filter(keep);
 }
 
 /** `file: specifier` for every import of `files` that reaches one of `forbidden`. */
@@ -49,7 +40,7 @@ describe('import boundaries', () => {
       "const f = await import('../test/f.js');",
       "// a comment naming '../test/g.js' is no import",
     ].join('\n');
-    expect(importSpecifiers(source)).toEqual(['../test/a.js', '../test/b.js', '../test/d.js', '../test/e.js', '../test/f.js']);
+    expect(allSpecifiers(source)).toEqual(['../test/a.js', '../test/b.js', '../test/d.js', '../test/e.js', '../test/f.js']);
   });
 
   it('src/ imports nothing from test/, tools/ or bench/', () => {
@@ -65,7 +56,7 @@ describe('import boundaries', () => {
   });
 
   it('tools/ imports nothing from test/, except in the tests beside the code', () => {
-    const files = sourceFiles('tools', notATest);
+    const files = sourceFiles('tools').filter(notATest);
     expect(files).toContain(path.join('tools', 'kube-api-server', 'index.ts'));
     expect(crossings(files, ['test'])).toEqual([]);
   });
