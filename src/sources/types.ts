@@ -89,6 +89,30 @@ export interface Source<O> {
    * when no argument can hold a secret.
    */
   maskArguments?(args: readonly string[]): string[];
+  /**
+   * A session that keeps this command's inputs current (serve's watch mode, `gitdiff kube --wait`):
+   * each run() compares what is held now and recompares only what changed; onChange says when a run
+   * would find something new. Undefined when the command cannot be watched (a snapshot, terraform,
+   * ansible): serve runs it on its interval.
+   */
+  watch?(options: O, setup: WatchSetup): WatchedRun | undefined;
+}
+
+/** What a watch session lives on: where relative paths start, the environment, and a debug log. */
+export interface WatchSetup {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+}
+
+/** A command kept current by watching: see Source.watch. */
+export interface WatchedRun {
+  /** One comparison against what is held now (the first fills the caches); the same Findings a run() gives. */
+  run(context: RunContext): Promise<Findings>;
+  /** Calls `listener` when a new run would find something new (a live change, a changed file, a new revision); returns the unsubscribe. */
+  onChange(listener: () => void): () => void;
+  /** Ends the watches and file polling. */
+  close(): void;
 }
 
 /**

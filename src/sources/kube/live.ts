@@ -77,6 +77,36 @@ export interface LiveSide {
  * saved). What looks for objects Git does not name (orphans) must not read that as "none"; autoscalers
  * may (without them, replicas are compared: drift reported, never hidden).
  */
+/**
+ * A live side kept current by watches (serve, `--wait`): one LIST per kind and namespace, then a WATCH
+ * from its resourceVersion; the same reads as LiveSide, answered from memory, and a signal when what it
+ * holds changes. Its close() ends the watches: a run over it must not close it (the session owns it).
+ */
+export interface WatchedLiveSide extends LiveSide {
+  /** Calls `listener` after what it holds changed (a watch event, a relist, a resync); returns the unsubscribe. */
+  onChange(listener: (change: LiveChange) => void): () => void;
+  /** What the watches cost so far: for --debug, /metrics and the bench ("no LIST between resyncs"). */
+  stats(): WatchStats;
+}
+
+/** What changed on the live side: the kind, and the namespace and name of each object that changed. */
+export interface LiveChange {
+  apiVersion: string;
+  kind: string;
+  /** Each changed object; absent when the whole kind was relisted (410 Gone, a resync). */
+  objects?: { namespace?: string; name: string }[];
+}
+
+export interface WatchStats {
+  lists: number;
+  watches: number;
+  /** LISTs made again because a WATCH said its resourceVersion was too old (410 Gone). */
+  relists: number;
+  events: number;
+  /** Objects held in memory now. */
+  objects: number;
+}
+
 export type ListResult = { objects: KubeObject[]; unread?: { message: string; hint: string } } | { error: string; hint?: string };
 
 export function kindKey(apiVersion: string, kind: string): string {
