@@ -6,6 +6,7 @@ import type { ReportError } from '../report.js';
 import { jsonText } from '../exact-integers.js';
 import { reportJson } from '../render/json.js';
 import { shownCommand } from './check-command.js';
+import type { StoredEvent, TrackedCheck } from './drift/events.js';
 import { verdictOf, type CheckStatus, type RunRecord } from './state.js';
 
 export interface CheckView {
@@ -14,6 +15,10 @@ export interface CheckView {
   nextRunAt?: number;
   /** Due, waiting for one of the `concurrency` slots. */
   queued: boolean;
+  /** What is remembered of its drift: each item not in sync, since when (src/serve/drift/events.ts). */
+  tracked: TrackedCheck;
+  /** Its latest drift events, newest first, and whether history survives a restart (--state-dir). */
+  history: { kept: boolean; recent: StoredEvent[] };
 }
 
 export interface ServeView {

@@ -17,6 +17,8 @@ import { ServeMetrics } from './metrics.js';
 import { formatMs } from '../duration.js';
 import { runCheck } from './run-check.js';
 import { Scheduler } from './scheduler.js';
+import { DriftKeeper } from './drift/keeper.js';
+import { MemoryHistory } from './history/store.js';
 import { carryStatuses, recordRun, sameCommand, type CheckStatus, type RunRecord } from './state.js';
 
 export interface ServeOptions {
@@ -41,6 +43,9 @@ function checks(count: number): string {
 
 const VERDICT_LOG: Record<RunRecord['verdict'], string> = { 'in-sync': 'in sync', diverged: 'diverged', error: 'could not tell' };
 
+/** Events of each check the page's timeline shows (newest first); /api/checks/NAME/history pages through all. */
+const RECENT_EVENTS = 50;
+
 /** After the grace period, how long aborted checks get to stop before serve exits anyway. */
 const ABORT_WAIT_MS = 5000;
 
@@ -63,6 +68,8 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   let configError: (ReportError & { at: number }) | undefined;
   let statuses = carryStatuses(new Map(), config.checks);
   const metrics = new ServeMetrics();
+  // What each check's drift was, since when, and what happened to it (docs/serve.md "History").
+  const drift = new DriftKeeper(new MemoryHistory());
   metrics.configLoaded(true, loadedAt);
   const startedAt = Date.now();
   const inFlight = new Map<string, AbortController>();
@@ -83,6 +90,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     // Removed or changed by a reload while it ran: this result describes a check that no longer exists.
     if (!current || !sameCommand(current.check, check)) return;
     statuses.set(name, recordRun(current, run));
+    drift.afterRun(name, run);
     metrics.observeRun(current.check, run);
     logRun(name, current, run);
     if (readySince === undefined && [...statuses.values()].every((each) => each.runs > 0)) readySince = Date.now();
@@ -112,6 +120,8 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
       status,
       nextRunAt: scheduler.nextRunAt(status.check.name),
       queued: scheduler.isQueued(status.check.name),
+      tracked: drift.state(status.check.name),
+      history: { kept: drift.store.kept, recent: drift.store.events(status.check.name, { limit: RECENT_EVENTS }).events },
     })),
   });
 
@@ -204,6 +214,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     wait.abort();
   }
   await http.close();
+  drift.close();
   cleanupSignals();
   log(finishedInTime ? 'stopped' : 'stopped, with checks cut short');
   return finishedInTime ? 0 : signalExitStatus(signal);

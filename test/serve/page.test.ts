@@ -11,6 +11,7 @@ import { escapeHtml, html } from '../../src/serve/html.js';
 import { formatElapsed, renderPage } from '../../src/serve/page.js';
 import { newStatus, recordRun, runRecord, type CheckStatus } from '../../src/serve/state.js';
 import { everyStatus, hostileText, reportOf } from '../support/sample-reports.js';
+import { emptyTracked } from '../../src/serve/drift/events.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const MINUTE = 60_000;
@@ -35,7 +36,7 @@ function viewOf(statuses: CheckStatus[], extra: Partial<ServeView> = {}): ServeV
   return {
     now: NOW, startedAt: NOW - 60 * MINUTE, ready: true, shuttingDown: false,
     config: { file: config.file, loadedAt: NOW - 60 * MINUTE },
-    checks: statuses.map((status): CheckView => ({ status, nextRunAt: NOW + MINUTE, queued: false })),
+    checks: statuses.map((status): CheckView => ({ status, nextRunAt: NOW + MINUTE, queued: false, tracked: emptyTracked(), history: { kept: false, recent: [] } })),
     ...extra,
   };
 }

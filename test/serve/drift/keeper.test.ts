@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { DriftKeeper } from '../../../src/serve/drift/keeper.js';
+import { MemoryHistory, MEMORY_EVENTS_PER_CHECK } from '../../../src/serve/history/store.js';
+import { runRecord } from '../../../src/serve/state.js';
+import type { Item, Report } from '../../../src/report.js';
+import type { StoredEvent } from '../../../src/serve/drift/events.js';
+
+function report(names: string[]): Report {
+  const items: Item[] = names.map((name) => ({ ref: { kind: 'ConfigMap', name }, title: `v1 ConfigMap ${name}`, status: 'diverged', changes: [] }));
+  return { source: 'kube', target: 'test', items, errors: [], notes: [], durationMs: 1 };
+}
+
+describe('DriftKeeper over the in-memory history', () => {
+  it('records each run once, tells its listeners the stored events, and pages newest first', () => {
+    const keeper = new DriftKeeper(new MemoryHistory());
+    const heard: StoredEvent[][] = [];
+    keeper.onEvents((events) => heard.push(events));
+    keeper.afterRun('web', runRecord(0, 1000, { report: report(['a', 'b', 'c']) }));
+    keeper.afterRun('web', runRecord(2000, 3000, { report: report(['a']) }));
+    keeper.afterRun('web', runRecord(4000, 5000, { error: { message: 'timed out' } }));
+
+    expect(heard.map((events) => events.map((event) => `${event.kind} ${event.item?.title}`))).toEqual([
+      ['appeared v1 ConfigMap a', 'appeared v1 ConfigMap b', 'appeared v1 ConfigMap c'],
+      ['resolved v1 ConfigMap b', 'resolved v1 ConfigMap c'],
+    ]);
+    const first = keeper.store.events('web', { limit: 3 });
+    expect(first.events.map((event) => event.id)).toEqual([5, 4, 3]);
+    const second = keeper.store.events('web', { limit: 3, before: first.next });
+    expect(second.events.map((event) => event.id)).toEqual([2, 1]);
+    expect(second.next).toBeUndefined();
+    expect([...keeper.state('web').items.values()].map((item) => item.firstSeen)).toEqual([1000]);
+    expect(keeper.store.kept).toBe(false);
+  });
+
+  it('keeps a bounded number of events per check in memory', () => {
+    const keeper = new DriftKeeper(new MemoryHistory());
+    for (let run = 0; run < MEMORY_EVENTS_PER_CHECK; run++) {
+      keeper.afterRun('web', runRecord(run * 10, run * 10 + 1, { report: report(run % 2 === 0 ? ['a'] : []) }));
+    }
+    keeper.afterRun('web', runRecord(1e6, 1e6 + 1, { report: report(['a']) }));
+    const all = keeper.store.events('web', { limit: 5000 });
+    expect(all.events).toHaveLength(MEMORY_EVENTS_PER_CHECK);
+    expect(all.events[0].at).toBe(1e6 + 1);
+  });
+});
