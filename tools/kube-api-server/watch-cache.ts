@@ -16,6 +16,8 @@ export interface WatchSubscriber {
   drop(): void;
   /** Sends what waited while watches were stalled. */
   resume(): void;
+  /** Ends the stream cleanly once what waits is sent. */
+  end(): void;
 }
 
 interface ResourceWindow {
@@ -55,6 +57,12 @@ export class WatchCache {
       window.evicted = true;
     }
     for (const subscriber of this.subscribers.get(change.resource) ?? []) subscriber.deliver(change);
+    if (change.type === 'DELETED' && change.resource === 'apiextensions.k8s.io/customresourcedefinitions') {
+      // The CRD's storage goes with it (its objects' DELETED events came first): the watches of its kind end.
+      const held = `${change.object.spec?.group}/${change.object.spec?.names?.plural}`;
+      for (const subscriber of [...this.subscribers.get(held) ?? []]) subscriber.end();
+      this.windows.delete(held);
+    }
   }
 
   /** The changes to `resource` after `revision`, in order; or, when some of them are forgotten, what the 410 says. */

@@ -182,6 +182,30 @@ describe('the watch stream', () => {
   });
 });
 
+describe('how a watch ends', () => {
+  it('without timeoutSeconds, after a random 1-2x minRequestTimeoutSeconds (30-60 min on a real server)', async () => {
+    const server = await start({ objects: [], minRequestTimeoutSeconds: 1 });
+    const started = Date.now();
+    const stream = await watch(server, '/api/v1/configmaps?watch=1');
+    expect(await stream.finished).toBe('end');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it('deleting a CRD sends DELETED for its objects, then ends the watches of its kind', async () => {
+    const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+      spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] } };
+    const server = await start({ objects: [crd, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'gear', namespace: 'shop' }, spec: { size: 1 } }] });
+    const widgets = await watch(server, '/apis/example.com/v1/namespaces/shop/widgets?watch=1');
+    expect(summary(await widgets.first(1))).toEqual(['ADDED shop/gear']);
+    expect(widgets.events[0].object).toEqual(server.get('example.com/v1', 'Widget', 'shop', 'gear'));
+    server.remove('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'widgets.example.com');
+    expect(await widgets.finished).toBe('end');
+    expect(summary(widgets.events)).toEqual(['ADDED shop/gear', 'DELETED shop/gear']);
+  });
+});
+
 describe('resourceVersion too old: 410 Expired', () => {
   const expired = (requested: number, oldest: number) => ({ type: 'ERROR', object: {
     kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${requested} (${oldest})`, reason: 'Expired', code: 410 } });

@@ -120,7 +120,7 @@ class Watcher implements WatchSubscriber {
   private waitingForDrain = false;
   private endWhenSent = false;
   private closed = false;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly unsubscribe: () => void;
   /** A Table watch sends its column definitions with the first event only. */
   private headersSent = false;
@@ -139,11 +139,10 @@ class Watcher implements WatchSubscriber {
 
   start(initial: Iterable<string>, timeoutMs: number, bookmarks: boolean): void {
     this.initial = initial[Symbol.iterator]();
-    if (bookmarks) this.timers.push(setInterval(() => this.enqueue(this.bookmarkLine(false)), this.settings.bookmarkIntervalMs));
-    this.timers.push(setTimeout(() => {
+    if (bookmarks) this.timers.add(setInterval(() => this.enqueue(this.bookmarkLine(false)), this.settings.bookmarkIntervalMs));
+    this.timers.add(setTimeout(() => {
       if (bookmarks) this.enqueue(this.bookmarkLine(false));
-      this.endWhenSent = true;
-      this.flush();
+      this.end();
     }, timeoutMs));
     this.flush();
   }
@@ -184,15 +183,19 @@ class Watcher implements WatchSubscriber {
     const event = eventFor(change, this.matches);
     if (!event) return;
     const text = this.line(event.type, event.object);
-    if (this.settings.delayMs > 0) this.timers.push(setTimeout(() => this.enqueue(text), this.settings.delayMs));
-    else this.enqueue(text);
+    if (this.settings.delayMs === 0) return this.enqueue(text);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.enqueue(text);
+    }, this.settings.delayMs);
+    this.timers.add(timer);
   }
 
   private enqueue(text: string): void {
     if (this.closed || this.endWhenSent) return;
     this.waiting.push(text);
     // The cacher's dispatch gives up on a watcher whose buffer stays full and ends its watch.
-    if (this.waiting.length > this.settings.bufferEvents) return this.end();
+    if (this.waiting.length > this.settings.bufferEvents) return this.finish();
     this.flush();
   }
 
@@ -213,11 +216,16 @@ class Watcher implements WatchSubscriber {
         return;
       }
     }
-    if (this.endWhenSent) this.end();
+    if (this.endWhenSent) this.finish();
   }
 
-  /** Ends the stream cleanly (the chunked body's terminator): the client sees the watch close and re-watches. */
   end(): void {
+    this.endWhenSent = true;
+    this.flush();
+  }
+
+  /** Ends the stream now, cleanly (the chunked body's terminator): the client sees the watch close and re-watches. */
+  private finish(): void {
     if (this.closed) return;
     this.response.end();
     this.cleanUp();
@@ -281,7 +289,7 @@ export function serveWatch(request: WatchRequest, store: ObjectStore, cache: Wat
     if ('tooOld' in since) {
       // The cacher answers an expired revision with an error watcher: one ERROR event, then the end.
       const { requested, oldest } = since.tooOld;
-      response.end(eventLine('ERROR', statuses.expired(`too old resource version: ${requested} (${oldest})`)));
+      watcher.start([eventLine('ERROR', statuses.expired(`too old resource version: ${requested} (${oldest})`))], 0, false);
       watcher.end();
       return;
     }
