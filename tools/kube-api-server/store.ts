@@ -16,7 +16,7 @@ import { LAST_APPLIED, REVISION, lastAppliedConfiguration, materialize, type Mat
 import { mergeApplied, resolveSchema } from './apply.js';
 import { allSchemas, schemaNameOf } from './openapi.js';
 import { applyConflicts, type ApplyConflict, type ManagedFieldsEntry } from './managed-fields.js';
-import { matchesLabels, type LabelSelector } from './selectors.js';
+import { fromLabelSelector, matchesLabels } from './selectors.js';
 import { inObjectMetaOrder } from './defaults-pod.js';
 
 type Obj = Record<string, any>;
@@ -319,19 +319,4 @@ function lowerBound(sorted: { key: string }[], key: string): number {
     else high = middle;
   }
   return low;
-}
-
-/** A metav1.LabelSelector (matchLabels, matchExpressions) as parsed selector requirements. */
-export function fromLabelSelector(selector: Obj): LabelSelector {
-  const requirements: LabelSelector = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, op: '=', value: String(value) }));
-  for (const expression of selector.matchExpressions ?? []) {
-    const values: string[] = expression.values ?? [];
-    switch (expression.operator) {
-      case 'In': requirements.push({ key: expression.key, op: 'in', values }); break;
-      case 'NotIn': requirements.push({ key: expression.key, op: 'notin', values }); break;
-      case 'Exists': requirements.push({ key: expression.key, op: 'exists' }); break;
-      case 'DoesNotExist': requirements.push({ key: expression.key, op: '!exists' }); break;
-    }
-  }
-  return requirements;
 }

@@ -158,6 +158,23 @@ describe('the watch stream', () => {
     expect(summary(await byName.first(2))).toEqual(['ADDED shop/b', 'MODIFIED shop/b']);
   });
 
+  it('as a Table (column definitions with the first event only) or as PartialObjectMetadata, when the client asks', async () => {
+    const server = await start({ objects: [configMap('a', 'shop'), configMap('b', 'shop')] });
+    const tables = await watch(server, '/api/v1/namespaces/shop/configmaps?watch=1',
+      { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
+    const metadata = await watch(server, '/api/v1/namespaces/shop/configmaps?watch=1',
+      { Accept: 'application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io,application/json' });
+    expect(tables.response.headers['content-type']).toBe('application/json');
+    const [first, second] = await tables.first(2);
+    expect(first.object).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1', columnDefinitions: [{ name: 'Name' }, { name: 'Data' }, { name: 'Age' }],
+      rows: [{ cells: ['a', 1, expect.any(String)], object: { kind: 'PartialObjectMetadata', metadata: { name: 'a' } } }] });
+    expect(second.object.columnDefinitions).toBeNull();
+    expect(second.object.rows[0].cells[0]).toBe('b');
+    const [a] = await metadata.first(1);
+    expect(a).toEqual({ type: 'ADDED', object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1',
+      metadata: (server.get('v1', 'ConfigMap', 'shop', 'a') as Obj).metadata } });
+  });
+
   it('ends cleanly after timeoutSeconds, with a BOOKMARK of the current resourceVersion every interval and right before the end', async () => {
     const server = await start({ objects: [configMap('a', 'shop')], bookmarkIntervalMs: 300 });
     const stream = await watch(server, '/apis/apps/v1/namespaces/shop/deployments?watch=1&allowWatchBookmarks=true&timeoutSeconds=1');

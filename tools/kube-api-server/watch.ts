@@ -80,8 +80,12 @@ export function watchRequestError(info: KindInfo, query: Record<string, string>)
   return undefined;
 }
 
-/** The event types a change becomes for a watcher whose selectors are `matches` (the cacher's convertToWatchEvent). */
-function eventFor(change: StoredChange, matches: (object: Obj) => boolean): { type: string; object: Obj } | undefined {
+interface WatchEvent { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: Obj }
+/** What waits to be written: an event, or a line made already (a BOOKMARK, an ERROR). */
+type Pending = WatchEvent | string;
+
+/** The event a change becomes for a watcher whose selectors are `matches` (the cacher's convertToWatchEvent). */
+function eventFor(change: StoredChange, matches: (object: Obj) => boolean): WatchEvent | undefined {
   const now = change.type !== 'DELETED' && matches(change.object);
   const before = change.previous !== undefined && matches(change.previous);
   if (now) return { type: before ? 'MODIFIED' : 'ADDED', object: change.object };
@@ -115,15 +119,15 @@ function bookmarkObject(info: KindInfo, representation: WatchRepresentation, res
 class Watcher implements WatchSubscriber {
   readonly resource: string;
   /** Events waiting for the client (bounded by bufferEvents). */
-  private readonly waiting: string[] = [];
-  private initial: Iterator<string> | undefined;
+  private readonly waiting: Pending[] = [];
+  private initial: Iterator<Pending> | undefined;
   private waitingForDrain = false;
   private endWhenSent = false;
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly unsubscribe: () => void;
-  /** A Table watch sends its column definitions with the first event only. */
-  private headersSent = false;
+  /** A Table watch sends its column definitions with the first event written only. */
+  private columnsSent = false;
 
   private readonly labels: LabelSelector;
   private readonly fields: FieldRequirement[];
@@ -137,7 +141,7 @@ class Watcher implements WatchSubscriber {
     response.once('close', () => this.cleanUp());
   }
 
-  start(initial: Iterable<string>, timeoutMs: number, bookmarks: boolean): void {
+  start(initial: Iterable<Pending>, timeoutMs: number, bookmarks: boolean): void {
     this.initial = initial[Symbol.iterator]();
     if (bookmarks) this.timers.add(setInterval(() => this.enqueue(this.bookmarkLine(false)), this.settings.bookmarkIntervalMs));
     this.timers.add(setTimeout(() => {
@@ -153,14 +157,14 @@ class Watcher implements WatchSubscriber {
     return matchesLabels(this.labels, object.metadata?.labels) && matchesFields(this.fields, object);
   };
 
-  /** The line for one event, as this watcher's representation writes it. */
-  line(type: string, object: Obj): string {
+  /** The line for one event, as this watcher's representation writes it; rendered when written (a Table's columns go with the first). */
+  private line({ type, object }: WatchEvent): string {
     const { info, representation } = this.request;
     if (representation.as === 'Table') {
       const table = toTable(info, [{ ...object, apiVersion: apiVersionOf(info) }], { resourceVersion: object.metadata.resourceVersion },
         representation.include, representation.version);
-      if (this.headersSent) table.columnDefinitions = null;
-      this.headersSent = true;
+      if (this.columnsSent) table.columnDefinitions = null;
+      this.columnsSent = true;
       return eventLine(type, table);
     }
     const key = `${type} ${representation.as === 'json' ? apiVersionOf(info) : 'PartialObjectMetadata'}`;
@@ -182,18 +186,17 @@ class Watcher implements WatchSubscriber {
   deliver(change: StoredChange): void {
     const event = eventFor(change, this.matches);
     if (!event) return;
-    const text = this.line(event.type, event.object);
-    if (this.settings.delayMs === 0) return this.enqueue(text);
+    if (this.settings.delayMs === 0) return this.enqueue(event);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.enqueue(text);
+      this.enqueue(event);
     }, this.settings.delayMs);
     this.timers.add(timer);
   }
 
-  private enqueue(text: string): void {
+  private enqueue(pending: Pending): void {
     if (this.closed || this.endWhenSent) return;
-    this.waiting.push(text);
+    this.waiting.push(pending);
     // The cacher's dispatch gives up on a watcher whose buffer stays full and ends its watch.
     if (this.waiting.length > this.settings.bufferEvents) return this.finish();
     this.flush();
@@ -205,9 +208,9 @@ class Watcher implements WatchSubscriber {
     for (;;) {
       const next = this.initial?.next();
       if (next?.done) this.initial = undefined;
-      const text = next && !next.done ? next.value : this.waiting.shift();
-      if (text === undefined) break;
-      if (!this.response.write(text)) {
+      const pending = next && !next.done ? next.value : this.waiting.shift();
+      if (pending === undefined) break;
+      if (!this.response.write(typeof pending === 'string' ? pending : this.line(pending))) {
         this.waitingForDrain = true;
         this.response.once('drain', () => {
           this.waitingForDrain = false;
@@ -251,19 +254,19 @@ class Watcher implements WatchSubscriber {
   }
 }
 
-function* initialEvents(watcher: Watcher, objects: { item: Obj }[]): Generator<string> {
-  for (const { item } of objects) if (watcher.matches(item)) yield watcher.line('ADDED', item);
+function* initialEvents(watcher: Watcher, objects: { item: Obj }[]): Generator<Pending> {
+  for (const { item } of objects) if (watcher.matches(item)) yield { type: 'ADDED', object: item };
 }
 
-function* followedBy(first: Iterable<string>, last: string): Generator<string> {
+function* followedBy(first: Iterable<Pending>, last: Pending): Generator<Pending> {
   yield* first;
   yield last;
 }
 
-function* replay(watcher: Watcher, changes: StoredChange[]): Generator<string> {
+function* replay(watcher: Watcher, changes: StoredChange[]): Generator<Pending> {
   for (const change of changes) {
     const event = eventFor(change, watcher.matches);
-    if (event) yield watcher.line(event.type, event.object);
+    if (event) yield event;
   }
 }
 
@@ -278,7 +281,7 @@ export function serveWatch(request: WatchRequest, store: ObjectStore, cache: Wat
   const resourceVersion = query.resourceVersion ?? '';
   const sendInitialEvents = query.sendInitialEvents === undefined ? undefined : query.sendInitialEvents === 'true';
   const bookmarks = query.allowWatchBookmarks === 'true';
-  let initial: Iterable<string>;
+  let initial: Iterable<Pending>;
   if (sendInitialEvents === true || (sendInitialEvents === undefined && (resourceVersion === '' || resourceVersion === '0'))) {
     const now = initialEvents(watcher, store.list(info, request.namespace));
     initial = sendInitialEvents && bookmarks ? followedBy(now, watcher.bookmarkLine(true)) : now;
