@@ -300,6 +300,23 @@ describe('the mutation API', () => {
     expect(() => server.update('apps/v1', 'Deployment', 'shop', 'missing', () => undefined)).toThrow('does not exist');
   });
 
+  it('an object with finalizers is marked on delete (MODIFIED) and deleted once an update empties them (DELETED)', async () => {
+    const held = { ...configMap('held', 'shop'), metadata: { name: 'held', namespace: 'shop', finalizers: ['example.com/keep'] } };
+    const server = await start({ objects: [held] });
+    const stream = await watch(server, `/api/v1/namespaces/shop/configmaps?watch=1&resourceVersion=${server.resourceVersion()}`);
+    server.remove('v1', 'ConfigMap', 'shop', 'held');
+    const marked = server.get('v1', 'ConfigMap', 'shop', 'held') as Obj;
+    expect(marked.metadata).toMatchObject({ deletionTimestamp: expect.any(String), deletionGracePeriodSeconds: 0 });
+    server.update('v1', 'ConfigMap', 'shop', 'held', (live) => { live.data = { key: 'still held' }; });
+    expect((server.get('v1', 'ConfigMap', 'shop', 'held') as Obj).metadata.deletionTimestamp).toBe(marked.metadata.deletionTimestamp);
+    server.update('v1', 'ConfigMap', 'shop', 'held', (live) => { delete live.metadata.finalizers; }, { manager: 'example-controller' });
+    expect(server.get('v1', 'ConfigMap', 'shop', 'held')).toBeUndefined();
+    const events = await stream.first(3);
+    expect(summary(events)).toEqual(['MODIFIED shop/held', 'MODIFIED shop/held', 'DELETED shop/held']);
+    expect(events[0].object).toEqual(marked);
+    expect(events[2].object.metadata).toMatchObject({ finalizers: ['example.com/keep'], resourceVersion: server.resourceVersion() });
+  });
+
   it('deleting a namespace deletes what it held first, each a DELETED event at its own resourceVersion', async () => {
     const server = await start({ objects: [configMap('a', 'gone'), configMap('b', 'gone'), configMap('c', 'kept')] });
     const maps = await watch(server, `/api/v1/configmaps?watch=1&resourceVersion=${server.resourceVersion()}`);
