@@ -18,7 +18,7 @@ const deployment = (name: string, namespace: string): Obj => ({
 /** One watch response read line by line as it arrives. */
 class WatchStream {
   readonly events: Obj[] = [];
-  /** 'end': the chunked body ended cleanly; 'dropped': the connection was cut mid-stream. */
+  /** 'end': the body ended cleanly after whole lines; 'dropped': the connection was cut, or the body ended mid-line. */
   readonly finished: Promise<'end' | 'dropped'>;
   private buffered = '';
   private readonly listeners = new Set<() => void>();
@@ -338,6 +338,20 @@ describe('watch faults', () => {
     expect(server.dropWatches()).toBe(2);
     expect(await Promise.all(streams.map((stream) => stream.finished))).toEqual(['dropped', 'dropped']);
     expect(server.openWatches()).toBe(0);
+  });
+
+  it('a reset or truncate fault on the watch path cuts its first event half-way: the socket dropped, or the body ended', async () => {
+    const server = await start({ objects: [configMap('a', 'shop')] });
+    server.addFault({ path: '/api/v1/namespaces/shop/configmaps', action: 'reset', times: 1 });
+    server.addFault({ path: '/api/v1/namespaces/shop/configmaps', action: 'truncate', times: 1 });
+    const reset = await watch(server, '/api/v1/namespaces/shop/configmaps?watch=1');
+    expect(await reset.finished).toBe('dropped');
+    expect(reset.response.complete).toBe(false);
+    const truncated = await watch(server, '/api/v1/namespaces/shop/configmaps?watch=1');
+    expect(await truncated.finished).toBe('dropped');
+    expect(truncated.response.complete).toBe(true);
+    expect([reset.events, truncated.events]).toEqual([[], []]);
+    await eventually(() => server.openWatches() === 0);
   });
 
   it('stallWatches() holds events until resumed; delayWatchEvents() delivers them late, in order', async () => {
