@@ -184,7 +184,7 @@ describe('the watch stream', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(stream.events[0].type).toBe('ADDED');
     const bookmarks = stream.events.filter((e) => e.type === 'BOOKMARK');
-    expect(bookmarks.length).toBeGreaterThanOrEqual(3);
+    expect(bookmarks.length).toBeGreaterThanOrEqual(2);
     expect(stream.events.at(-1)!.type).toBe('BOOKMARK');
     // An empty Deployment with only the revision set; ObjectMeta's zero creationTimestamp is null up to 1.32.
     expect(bookmarks[0].object).toEqual({ kind: 'Deployment', apiVersion: 'apps/v1', metadata: { resourceVersion: server.resourceVersion(), creationTimestamp: null } });
@@ -206,7 +206,7 @@ describe('how a watch ends', () => {
     const stream = await watch(server, '/api/v1/configmaps?watch=1');
     expect(await stream.finished).toBe('end');
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(Date.now() - started).toBeLessThan(2500);
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it('deleting a CRD sends DELETED for its objects, then ends the watches of its kind', async () => {
