@@ -89,20 +89,17 @@ export interface Timeline {
   latest: StoredEvent[];
 }
 
-interface OpenSpan {
-  from: number;
-  clipped: boolean;
-}
-
 /**
  * The timeline of one check: undefined when there is nothing to show (no
  * event kept and nothing drifting). `recent` is newest first, as the history
  * store pages it.
  */
 export function timelineOf(tracked: TrackedCheck, recent: readonly StoredEvent[], now: number): Timeline | undefined {
-  const drifting = [...tracked.items.values()];
-  if (recent.length === 0 && drifting.length === 0) return undefined;
-  const oldest = Math.min(now, ...recent.map((event) => event.at), ...drifting.map((item) => item.firstSeen));
+  if (recent.length === 0 && tracked.items.size === 0) return undefined;
+  // A loop, not Math.min(...): a cluster can have more drifting objects than a call takes arguments.
+  let oldest = now;
+  for (const event of recent) oldest = Math.min(oldest, event.at);
+  for (const item of tracked.items.values()) oldest = Math.min(oldest, item.firstSeen);
   const shown = Math.min(TIMELINE_MAX_MS, Math.max(TIMELINE_MIN_MS, (now - oldest) * (1 + LEAD_IN)));
   const from = now - shown;
   const place = (at: number) => round(((Math.min(now, Math.max(from, at)) - from) / shown) * 100);
@@ -111,17 +108,16 @@ export function timelineOf(tracked: TrackedCheck, recent: readonly StoredEvent[]
   const counts: Partial<Record<DriftEventKind, number>> = {};
   for (const event of inWindow) counts[event.kind] = (counts[event.kind] ?? 0) + 1;
 
-  const lanes = lanesOf(tracked, [...recent].reverse(), { from, now, place });
-  const shownLanes = lanes.filter((lane) => lane.spans.length > 0);
+  const { lanes, omitted } = lanesOf(tracked, [...recent].reverse(), { from, now, place });
   return {
     from,
     to: now,
     marks: inWindow.map((event) => ({ event, x: place(event.at) })),
-    lanes: shownLanes.slice(0, MAX_LANES),
-    lanesOmitted: Math.max(0, shownLanes.length - MAX_LANES),
+    lanes,
+    lanesOmitted: omitted,
     ticks: [from, from + shown / 2, now],
     counts,
-    driftingNow: drifting.length,
+    driftingNow: tracked.items.size,
     latest: recent.slice(0, LATEST_EVENTS),
   };
 }
@@ -132,62 +128,88 @@ interface Window {
   place(at: number): number;
 }
 
+type Span = Omit<TimelineSpan, 'x' | 'width'>;
+
+/** An object's spans as its events tell them (oldest first), and a drift still open after the last one. */
+interface EventSpans {
+  title: string;
+  spans: Span[];
+  open?: { from: number; clipped: boolean };
+  lastActive: number;
+}
+
 /**
- * Each object's drifting spans, from its appeared/resolved events (oldest
- * first) and what is remembered as drifting now. An object resolved or
- * changed with no `appeared` kept was drifting before the oldest event kept:
- * its span starts at the window's edge, marked clipped. Lanes drifting now
- * come first, then the most recently active.
+ * The lanes drawn: objects drifting now first (the most recently changed
+ * first), then the resolved ones (the most recently active first), at most
+ * MAX_LANES; and how many more objects had drift in the window. Spans come
+ * from the appeared/resolved events and from what is remembered as drifting
+ * now. An object resolved or changed with no `appeared` kept was drifting
+ * before the oldest event kept: its span starts at the window's edge, clipped.
  */
-function lanesOf(tracked: TrackedCheck, oldestFirst: readonly StoredEvent[], window: Window): TimelineLane[] {
-  const lanes = new Map<string, { title: string; open?: OpenSpan; spans: Array<Omit<TimelineSpan, 'x' | 'width'>>; lastActive: number }>();
-  const laneOf = (key: string, title: string) => {
-    const lane = lanes.get(key) ?? { title, spans: [], lastActive: 0 };
-    lanes.set(key, lane);
-    return lane;
-  };
+function lanesOf(tracked: TrackedCheck, oldestFirst: readonly StoredEvent[], window: Window): { lanes: TimelineLane[]; omitted: number } {
+  const byObject = spansFromEvents(oldestFirst, window);
+  // Only the lanes drawn are placed: a cluster can have thousands of objects drifting.
+  const drifting = mostRecent(tracked.items.values(), MAX_LANES, (item) => item.lastChanged).map((item): TimelineLane => {
+    const told = byObject.get(item.key);
+    const start = told?.open?.from ?? item.firstSeen;
+    const current: Span = { from: start, to: window.now, open: true, clipped: told?.open?.clipped ?? false, phase: item.phase };
+    return { key: item.key, title: item.title, drifting: true, spans: placed([...(told?.spans ?? []), current], window) };
+  });
+  const resolved = [...byObject.entries()]
+    .filter(([key]) => !tracked.items.has(key))
+    .sort(([, a], [, b]) => b.lastActive - a.lastActive)
+    .map(([key, told]): TimelineLane => {
+      // An `appeared` with neither a `resolved` nor a remembered object: the state was lost (a restart
+      // without --state-dir keeps nothing). Drawn up to its last event, never as drifting now.
+      const lost: Span[] = told.open ? [{ from: told.open.from, to: told.lastActive, open: false, clipped: told.open.clipped, phase: 'diverged' }] : [];
+      return { key, title: told.title, drifting: false, spans: placed([...told.spans, ...lost], window) };
+    })
+    .filter((lane) => lane.spans.length > 0);
+  const lanes = [...drifting, ...resolved].slice(0, MAX_LANES);
+  return { lanes, omitted: tracked.items.size + resolved.length - lanes.length };
+}
+
+function spansFromEvents(oldestFirst: readonly StoredEvent[], window: Window): Map<string, EventSpans> {
+  const byObject = new Map<string, EventSpans>();
   for (const event of oldestFirst) {
     if (!event.item) continue;
-    const lane = laneOf(event.item.key, event.item.title);
-    lane.lastActive = event.at;
-    if (event.kind === 'appeared') lane.open ??= { from: event.at, clipped: false };
-    else if (event.kind === 'changed') lane.open ??= { from: window.from, clipped: true };
+    const told = byObject.get(event.item.key) ?? { title: event.item.title, spans: [], lastActive: event.at };
+    byObject.set(event.item.key, told);
+    told.title = event.item.title;
+    told.lastActive = event.at;
+    if (event.kind === 'appeared') told.open ??= { from: event.at, clipped: false };
+    else if (event.kind === 'changed') told.open ??= { from: window.from, clipped: true };
     else if (event.kind === 'resolved') {
-      const open = lane.open ?? { from: window.from, clipped: true };
-      lane.spans.push({ from: open.from, to: event.at, open: false, clipped: open.clipped, phase: 'diverged' });
-      lane.open = undefined;
+      const open = told.open ?? { from: window.from, clipped: true };
+      told.spans.push({ from: open.from, to: event.at, open: false, clipped: open.clipped, phase: 'diverged' });
+      told.open = undefined;
     }
   }
-  for (const item of tracked.items.values()) {
-    const lane = laneOf(item.key, item.title);
-    lane.title = item.title;
-    lane.lastActive = Math.max(lane.lastActive, window.now);
-    const start = lane.open?.from ?? item.firstSeen;
-    lane.spans.push({ from: start, to: window.now, open: true, clipped: start < window.from || (lane.open?.clipped ?? false), phase: item.phase });
-    lane.open = undefined;
+  return byObject;
+}
+
+/** The spans within the window, as percentages of the strip. */
+function placed(spans: readonly Span[], window: Window): TimelineSpan[] {
+  return spans
+    .filter((span) => span.to >= window.from)
+    .map((span) => {
+      const start = window.place(span.from);
+      const width = round(Math.max(MIN_SPAN_WIDTH, window.place(span.to) - start));
+      // A short span at the right edge keeps its width by starting a little earlier.
+      return { ...span, clipped: span.clipped || span.from < window.from, x: round(Math.min(start, 100 - width)), width };
+    });
+}
+
+/** The `count` items with the highest `time`, highest first (ties in their order), in one pass. */
+function mostRecent<T>(items: Iterable<T>, count: number, time: (item: T) => number): T[] {
+  const kept: T[] = [];
+  for (const item of items) {
+    if (kept.length === count && time(item) <= time(kept[count - 1])) continue;
+    const at = kept.findIndex((other) => time(item) > time(other));
+    kept.splice(at === -1 ? kept.length : at, 0, item);
+    if (kept.length > count) kept.pop();
   }
-  // An `appeared` with neither a `resolved` nor a remembered item: the state was lost (a restart without
-  // --state-dir keeps nothing). Shown up to its last event, never as drifting now.
-  for (const lane of lanes.values()) {
-    if (lane.open) lane.spans.push({ from: lane.open.from, to: lane.lastActive, open: false, clipped: lane.open.clipped, phase: 'diverged' });
-  }
-  return [...lanes.entries()]
-    .map(([key, lane]) => ({
-      key,
-      title: lane.title,
-      drifting: tracked.items.has(key),
-      lastActive: lane.lastActive,
-      spans: lane.spans
-        .filter((span) => span.to >= window.from)
-        .map((span) => {
-          const start = window.place(span.from);
-          const width = round(Math.max(MIN_SPAN_WIDTH, window.place(span.to) - start));
-          // A short span at the right edge keeps its width by starting a little earlier.
-          return { ...span, clipped: span.clipped || span.from < window.from, x: round(Math.min(start, 100 - width)), width };
-        }),
-    }))
-    .sort((a, b) => Number(b.drifting) - Number(a.drifting) || b.lastActive - a.lastActive)
-    .map(({ lastActive: _lastActive, ...lane }) => lane);
+  return kept;
 }
 
 function round(percent: number): number {

@@ -1,6 +1,7 @@
 // The status page: every check with its colored verdict, when it last ran and
-// succeeded, how long its divergence has lasted, and its latest diff in the
-// terminal's own words (the text renderer's change lines: `-` live, `+` Git).
+// succeeded, how long its divergence has lasted, its drift timeline
+// (page-timeline.ts), and its latest diff in the terminal's own words (the text
+// renderer's change lines: `-` live, `+` Git), each object with its drift's age.
 // Pure: a ServeView in, a string out. Every value passes through `html`, which
 // escapes it: manifest content can never become markup here.
 import { summarize, type Item, type Report } from '../report.js';

@@ -118,6 +118,20 @@ describe('timelineOf', () => {
     expect(timeline.lanes).toEqual([]);
   });
 
+  it('copes with more drifting objects than a function call takes arguments', () => {
+    const many = emptyTracked();
+    for (let index = 0; index < 200_000; index++) {
+      const key = `app-${index}`;
+      many.items.set(key, { key, title: key, status: 'diverged', firstSeen: NOW - 2 * HOUR + index, lastChanged: NOW - 2 * HOUR + index, fingerprint: '', phase: 'diverged' });
+    }
+    const timeline = timelineOf(many, [], NOW)!;
+    expect(timeline.from).toBeLessThan(NOW - 2 * HOUR);
+    expect(timeline.driftingNow).toBe(200_000);
+    // The most recently changed first.
+    expect(timeline.lanes.map((lane) => lane.title)).toEqual(Array.from({ length: MAX_LANES }, (_, index) => `app-${199_999 - index}`));
+    expect(timeline.lanesOmitted).toBe(200_000 - MAX_LANES);
+  });
+
   it('gives at most MAX_LANES objects a lane and counts the rest; lists the latest events only', () => {
     const names = Array.from({ length: MAX_LANES + 3 }, (_, index) => `app-${index}`);
     const events = newestFirst(...names.map((name, index) => event('appeared', (index + 1) * MINUTE, name)));
