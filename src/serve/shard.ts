@@ -19,9 +19,10 @@ export interface Shard {
 export const MAX_SHARDS = 1024;
 const SHARD_HINT = 'e.g. --shard 0/3 (replica 0 of 3; indexes start at 0)';
 
-function shardCount(text: string, flag: string): number {
+/** `shown`: the flag and its value as given, for the message. */
+function shardCount(text: string, shown: string): number {
   if (!/^\d{1,4}$/.test(text.trim()) || Number(text) < 1 || Number(text) > MAX_SHARDS) {
-    throw new GitdiffError(`${flag} ${text}: the number of replicas must be a whole number from 1 to ${MAX_SHARDS}`, { hint: SHARD_HINT });
+    throw new GitdiffError(`${shown}: the number of replicas must be a whole number from 1 to ${MAX_SHARDS}`, { hint: SHARD_HINT });
   }
   return Number(text);
 }
@@ -30,7 +31,7 @@ function shardCount(text: string, flag: string): number {
 export function parseShard(text: string): Shard {
   const match = /^\s*(\d{1,4})\/(\d{1,4})\s*$/.exec(text);
   if (!match) throw new GitdiffError(`--shard ${text}: expected INDEX/COUNT`, { hint: SHARD_HINT });
-  const count = shardCount(match[2], '--shard');
+  const count = shardCount(match[2], `--shard ${text}`);
   const index = Number(match[1]);
   if (index >= count) throw new GitdiffError(`--shard ${text}: the index must be below the count (0 to ${count - 1})`, { hint: SHARD_HINT });
   return { index, count };
@@ -38,7 +39,7 @@ export function parseShard(text: string): Shard {
 
 /** A StatefulSet names its pods NAME-0, NAME-1, ...: the index is that ordinal. */
 export function shardFromHostname(hostname: string, countText: string): Shard {
-  const count = shardCount(countText, '--shard-from-hostname');
+  const count = shardCount(countText, `--shard-from-hostname ${countText}`);
   const ordinal = /-(\d{1,4})$/.exec(hostname)?.[1];
   if (ordinal === undefined) {
     throw new GitdiffError(`--shard-from-hostname: the host name "${hostname}" does not end in an ordinal (NAME-0, NAME-1, ...)`, {

@@ -140,6 +140,7 @@ export class WebhookSender {
       .filter(([, count]) => count > 0);
     this.closing.abort();
     await Promise.all(workers);
+    for (const queue of this.queues.values()) queue.waiting.length = 0;
     const total = left.reduce((sum, [, count]) => sum + count, 0);
     this.io.log(`webhook: shutting down: gave up on ${plural(total, 'undelivered event')} after the grace period (${left.map(([check, count]) => `${check}: ${count}`).join(', ')})`);
   }
