@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backoffMs, retryAfterMs, WebhookSender, type DeliveryOutcome, type RetryPolicy } from '../../src/serve/webhook/sender.js';
 import type { WebhookBody } from '../../src/serve/webhook/payload.js';
 import type { WebhookTarget } from '../../src/serve/webhook/target.js';
-import { freePort, startReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { freePort } from '../support/prometheus.js';
+import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const FAST: RetryPolicy = { attempts: 5, firstDelayMs: 100, maxDelayMs: 400, maxRetryAfterMs: 5000 };
 

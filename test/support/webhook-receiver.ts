@@ -80,11 +80,3 @@ export async function startReceiver(answer: (index: number) => Answer = () => ({
   };
 }
 
-/** A port nothing listens on (yet): bound, then released. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
