@@ -205,6 +205,8 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   const share = shard ? `; shard ${shard.index}/${shard.count}: ${checks(skipped)} left to the other replicas` : '';
   log(`listening on http://${shown}:${http.address.port}/ (${checks(config.checks.length)} from ${file}${share})`);
   scheduler.update(config.checks, config.concurrency);
+  // A shard the hash gave no check (3 replicas, 2 checks) has no first run to wait for: ready now.
+  if (config.checks.length === 0) readySince = Date.now();
 
   // Signals: the first SIGTERM/SIGINT stops scheduling and lets the checks in flight finish, up to the
   // grace period; a second one (or the end of the grace period) aborts them.

@@ -7,6 +7,7 @@
 // `--shard 1/3` names the index; `--shard-from-hostname 3` takes it from a
 // StatefulSet pod's name (`gitdiff-serve-1`: the ordinal after the last `-`),
 // so one pod template serves every replica.
+import { createHash } from 'node:crypto';
 import { GitdiffError } from '../errors.js';
 
 export interface Shard {
@@ -55,14 +56,14 @@ export function shardFromHostname(hostname: string, countText: string): Shard {
   return { index, count };
 }
 
-/** FNV-1a, 32 bits, of the name's UTF-8 bytes: small, stable across versions and platforms. */
+/**
+ * The first 48 bits of the name's SHA-256, as a number: the same on every
+ * replica, platform and version. Not FNV-1a: its low k bits depend only on the
+ * low k bits of each byte, so with a power-of-two replica count the split would
+ * follow the parity of the names' letters rather than the whole name.
+ */
 export function nameHash(name: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(name, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
+  return createHash('sha256').update(name, 'utf8').digest().readUIntBE(0, 6);
 }
 
 export function shardOf(name: string, count: number): number {

@@ -26,12 +26,17 @@ describe('checksOfShard', () => {
     expect(checksOfShard(names, undefined)).toEqual({ checks: names, skipped: 0 });
   });
 
-  it('hashes with 32-bit FNV-1a of the UTF-8 name: the same answer on every replica and version', () => {
-    // Reference values of FNV-1a 32 (http://www.isthe.com/chongo/tech/comp/fnv/): "" and "a".
-    expect(nameHash('')).toBe(0x811c9dc5);
-    expect(nameHash('a')).toBe(0xe40c292c);
-    expect(nameHash('foobar')).toBe(0xbf9cf968);
-    expect(shardOf('foobar', 3)).toBe(0xbf9cf968 % 3);
+  it('hashes with the first 48 bits of SHA-256 of the name: the same answer on every replica and version', () => {
+    // FIPS 180-2's test vector: SHA-256("abc") = ba7816bf8f01cfea...
+    expect(nameHash('abc')).toBe(0xba7816bf8f01);
+    expect(shardOf('abc', 3)).toBe(0xba7816bf8f01 % 3);
+  });
+
+  it('spreads short, similar names evenly enough: check-1 to check-12 over 2 and 3 replicas', () => {
+    const similar = Array.from({ length: 12 }, (_, index) => ({ name: `check-${index + 1}` }));
+    for (const count of [2, 3]) {
+      for (let index = 0; index < count; index++) expect(checksOfShard(similar, { index, count }).checks.length).toBeGreaterThanOrEqual(2);
+    }
   });
 });
 
