@@ -1,9 +1,13 @@
 // A check's `webhook:` in the checks file: read strictly, secrets from the
 // environment only, and no credentials over plain http.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitdiffError } from '../../src/errors.js';
 import { sources } from '../../src/sources/index.js';
 import { parseServeConfig } from '../../src/serve/checks-file.js';
+import { webhookBody, type WebhookBody } from '../../src/serve/webhook/payload.js';
+import { repoRoot } from '../support/run-cli.js';
 
 const FILE = '/srv/gitdiff/gitdiff-serve.yaml';
 
@@ -86,5 +90,27 @@ describe('webhook: in the checks file', () => {
     expect(error.message).toContain(`webhook: url: refusing to send credentials (${named}) over plain http to http://hooks.example.com`);
     expect(error.hint).toContain('https://');
     expect(`${error.message}\n${error.hint}`).not.toMatch(/s3cr3t|hunter2/);
+  });
+});
+
+describe('docs/serve.md, "Webhook"', () => {
+  const section = /\n## Webhook\n([^]*?)\n## /.exec(readFileSync(path.join(repoRoot, 'docs/serve.md'), 'utf8'))![1];
+
+  it('its example is valid, the secret header taken from the environment', () => {
+    const example = /```yaml\n([^]*?)```/.exec(section)![1];
+    const [check] = parseServeConfig(example, FILE, sources, { GITDIFF_HOOK_AUTH: 'Bearer from-env' }).checks;
+    expect(check.webhook).toEqual({
+      url: 'https://hooks.example.com/gitdiff', shownUrl: 'https://hooks.example.com/gitdiff', events: ['converged', 'diverged'],
+      headers: { 'X-Team': 'platform', Authorization: 'Bearer from-env' }, timeoutMs: 10_000,
+    });
+  });
+
+  it('its body has the fields, and the item the fields, that webhookBody() makes', () => {
+    const documented = JSON.parse(/```json\n([^]*?)```/.exec(section)![1]) as WebhookBody;
+    const made = webhookBody({
+      id: 42, check: 'prod-cluster', kind: 'appeared', at: Date.parse(documented.at), revision: '3f9a2c1',
+      item: { key: 'k', title: 'apps/v1 Deployment cache/redis', status: 'diverged', changes: [{ path: 'spec.replicas', declared: 4, live: 3 }] },
+    });
+    expect(made).toEqual(documented);
   });
 });
