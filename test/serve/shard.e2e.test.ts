@@ -11,7 +11,8 @@ import { parseExposition } from '../../src/metrics/exposition.js';
 import { apiChecksProblems } from '../support/report-schema.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
-import { valueOf } from '../support/prometheus.js';
+import { expectPromtoolAccepts, valueOf } from '../support/prometheus.js';
+import { itWith } from '../support/binaries.js';
 
 // Over 3 shards these give 4, 3 and none: a replica with no check is ready at once, not waiting forever.
 const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta'];
@@ -52,6 +53,10 @@ describe('gitdiff serve --shard', () => {
       expect(valueOf(families, 'gitdiff_serve_shard_skipped_checks')).toBe(skipped);
       expect((await replica.get('/')).body).toContain(`Shard ${index} of 3 (0-based): ${skipped} more ${skipped === 1 ? 'check' : 'checks'} of the file run on the other replicas.`);
     }
+  });
+
+  itWith(['promtool'], 'apt-get install prometheus')('serves /metrics with its shard series that promtool accepts', async () => {
+    for (const replica of replicas) expectPromtoolAccepts((await replica.get('/metrics')).body);
   });
 
   it('says nothing of shards without the flag', async () => {

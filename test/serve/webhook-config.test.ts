@@ -76,10 +76,13 @@ describe('webhook: in the checks file', () => {
     expect(error.message).toMatch(message);
   });
 
-  it('refuses a secret header whose value would add a header of its own', () => {
-    const error = refusal('{ url: "https://h.example.com", secretHeaders: { Authorization: HOOK_AUTH } }', { HOOK_AUTH: 'Bearer a\r\nX-Admin: yes' });
-    expect(error.message).toContain('secretHeaders: Authorization: the value of HOOK_AUTH holds a line break');
-    expect(error.message).not.toContain('X-Admin');
+  it.each([
+    ['would add a header of its own', 'Bearer a\r\nX-Admin: yes'],
+    ['holds a character the HTTP client would refuse on every attempt', 'Bearer \u20acuro'],
+  ])('refuses a secret header whose value %s, without quoting it', (_, value) => {
+    const error = refusal('{ url: "https://h.example.com", secretHeaders: { Authorization: HOOK_AUTH } }', { HOOK_AUTH: value });
+    expect(error.message).toContain('secretHeaders: Authorization: the value of HOOK_AUTH holds a line break, a control character or a character beyond Latin-1');
+    expect(error.message).not.toContain('Bearer');
   });
 
   it.each([

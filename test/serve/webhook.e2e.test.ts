@@ -13,7 +13,8 @@ import { parseExposition } from '../../src/metrics/exposition.js';
 import { apiChecksProblems } from '../support/report-schema.js';
 import { repoRoot } from '../support/run-cli.js';
 import { check, startServe, type ServeProcess } from '../support/serve-process.js';
-import { valueOf } from '../support/prometheus.js';
+import { expectPromtoolAccepts, valueOf } from '../support/prometheus.js';
+import { itWith } from '../support/binaries.js';
 import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const GIT_SECRET = 'git-hook-secret-6d1f93';
@@ -123,8 +124,10 @@ describe('gitdiff serve with webhooks', () => {
     }
   });
 
-  it('counts deliveries in gitdiff_webhook_deliveries_total{target,outcome}', async () => {
-    const families = parseExposition((await serve.get('/metrics')).body);
+  itWith(['promtool'], 'apt-get install prometheus')('counts deliveries in gitdiff_webhook_deliveries_total{target,outcome}, which promtool accepts', async () => {
+    const exposition = (await serve.get('/metrics')).body;
+    expectPromtoolAccepts(exposition);
+    const families = parseExposition(exposition);
     expect(valueOf(families, 'gitdiff_webhook_deliveries_total', { target: 'cluster', outcome: 'delivered' })).toBe(3);
     expect(valueOf(families, 'gitdiff_webhook_deliveries_total', { target: 'slow', outcome: 'delivered' })).toBeUndefined();
   });

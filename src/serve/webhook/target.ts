@@ -130,9 +130,14 @@ function headerMap(value: unknown, where: string, fail: WebhookSetting['fail']):
   return value as Record<string, string>;
 }
 
-/** A value with a line break would end the header and start another (header injection): refused. The value itself is never quoted. */
+/**
+ * A line break would end the header and start another (header injection); a
+ * control character or one beyond Latin-1 makes the HTTP client refuse every
+ * attempt. Refused at load, rather than failing each delivery; the value
+ * itself is never quoted.
+ */
 function headerValue(text: string, where: string, fail: WebhookSetting['fail'], what = 'the value'): string {
   // eslint-disable-next-line no-control-regex
-  if (/[\r\n\0]/.test(text)) throw fail(where, `${what} holds a line break or NUL, which no header may`);
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(text)) throw fail(where, `${what} holds a line break, a control character or a character beyond Latin-1, which no header may`);
   return text;
 }
