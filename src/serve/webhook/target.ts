@@ -137,7 +137,6 @@ function headerMap(value: unknown, where: string, fail: WebhookSetting['fail']):
  * itself is never quoted.
  */
 function headerValue(text: string, where: string, fail: WebhookSetting['fail'], what = 'the value'): string {
-  // eslint-disable-next-line no-control-regex
   if (/[^\t\x20-\x7e\x80-\xff]/.test(text)) throw fail(where, `${what} holds a line break, a control character or a character beyond Latin-1, which no header may`);
   return text;
 }
