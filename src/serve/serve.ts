@@ -121,7 +121,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     drift.afterRun(name, run);
     metrics.observeRun(current.check, run);
     logRun(name, current, run);
-    if (readySince === undefined && [...statuses.values()].every((each) => each.runs > 0)) readySince = Date.now();
+    markReadyOnceAllRan();
   }, config.concurrency);
 
   /** A line per run with -v; otherwise only when the verdict or the error changes, so a broken check does not flood the log. */
@@ -153,6 +153,11 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
       history: { kept: drift.store.kept, recent: drift.store.events(status.check.name, { limit: RECENT_EVENTS }).events },
     })),
   });
+
+  /** Every check has finished a first run; true at once for a shard the hash gave no check (3 replicas, 2 checks). */
+  function markReadyOnceAllRan(): void {
+    if (readySince === undefined && [...statuses.values()].every((each) => each.runs > 0)) readySince = Date.now();
+  }
 
   // Ready once every configured check has finished a run (whatever it found): until then the page and
   // /metrics would be incomplete. Once ready, a reload that adds checks does not make a serving pod
@@ -192,6 +197,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     configError = undefined;
     metrics.configLoaded(true, loadedAt);
     scheduler.update(next.checks, next.concurrency, new Set(changed.map((check) => check.name)));
+    markReadyOnceAllRan();
     const names = (list: { name: string }[]) => list.map((each) => each.name).join(', ') || 'none';
     log(`SIGHUP: reloaded ${file}: ${checks(next.checks.length)} (added: ${names(added)}; removed: ${names(removed.map((status) => status.check))}; changed: ${names(changed)})`);
   }
@@ -205,8 +211,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   const share = shard ? `; shard ${shard.index}/${shard.count}: ${checks(skipped)} left to the other replicas` : '';
   log(`listening on http://${shown}:${http.address.port}/ (${checks(config.checks.length)} from ${file}${share})`);
   scheduler.update(config.checks, config.concurrency);
-  // A shard the hash gave no check (3 replicas, 2 checks) has no first run to wait for: ready now.
-  if (config.checks.length === 0) readySince = Date.now();
+  markReadyOnceAllRan();
 
   // Signals: the first SIGTERM/SIGINT stops scheduling and lets the checks in flight finish, up to the
   // grace period; a second one (or the end of the grace period) aborts them.

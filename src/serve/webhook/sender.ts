@@ -14,6 +14,7 @@
 //   rest are given up, said in one line.
 import { STATUS_CODES } from 'node:http';
 import { formatMs } from '../../duration.js';
+import { messageOf } from '../../errors.js';
 import { connectionProblem } from '../../system-errors.js';
 import { delay } from '../../timers.js';
 import type { WebhookBody } from './payload.js';
@@ -149,7 +150,11 @@ export class WebhookSender {
     try {
       while (queue.waiting.length > 0 && !this.closing.signal.aborted) {
         const delivery = queue.waiting.shift()!;
-        const delivered = await this.deliver(check, delivery);
+        const delivered = await this.deliver(check, delivery).catch((error: unknown) => {
+          // Whatever went wrong with one delivery, the check's later ones still go, and serve stays up.
+          this.io.log(`webhook: check ${check}: ${delivery.body.event} event ${delivery.body.id} not delivered: ${messageOf(error)}`);
+          return false;
+        });
         if (delivered === undefined) return; // given up at shutdown: close() says so
         this.io.count(check, delivered ? 'delivered' : 'failed');
         if (delivered) queue.dropLogged = false;
