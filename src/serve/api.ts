@@ -32,6 +32,8 @@ export interface ServeView {
     /** The last reload was refused: why (the running config is the previous one). */
     error?: ReportError & { at: number };
   };
+  /** With --shard or --shard-from-hostname: this replica's share, and how many of the file's checks it leaves to the others. */
+  shard?: { index: number; count: number; skipped: number };
   checks: CheckView[];
 }
 
@@ -70,6 +72,8 @@ export function checkJson({ status, nextRunAt, queued }: CheckView): Record<stri
     lastSuccess: runJson(lastSuccess),
     divergedSince: iso(status.divergedSince),
     report: lastRun?.report ? reportJson(lastRun.report) : null,
+    // Where its events go, as it may be shown: credentials in the URL masked, headers never.
+    webhook: check.webhook ? { url: check.webhook.shownUrl, events: check.webhook.events } : null,
   };
 }
 
@@ -83,6 +87,7 @@ export function apiJson(view: ServeView): string {
       loadedAt: iso(view.config.loadedAt),
       error: view.config.error ? { message: view.config.error.message, hint: view.config.error.hint ?? null, at: iso(view.config.error.at) } : null,
     },
+    shard: view.shard ?? null,
     checks: view.checks.map(checkJson),
   };
   return jsonText(body, 2) + '\n';

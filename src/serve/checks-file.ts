@@ -8,6 +8,7 @@
 //       command: [kube, fixtures/example/manifests, --live-from, fixtures/example/live.yaml]
 //       interval: 5m              # default 5m
 //       timeout: 10m              # default 10m
+//       webhook: { url: https://hooks.example.com/gitdiff }   # optional: webhook/target.ts
 //
 // Relative paths in a command are relative to the config file's folder, as if
 // the command line were run there.
@@ -20,6 +21,7 @@ import { yamlErrorText, yamlSyntaxProblem } from '../yaml-syntax.js';
 import type { AnySource } from '../sources/types.js';
 import { parseCheckCommand, type CheckCommand, type CheckPlace } from './check-command.js';
 import { isRecord } from '../record.js';
+import { parseWebhook, type WebhookTarget } from './webhook/target.js';
 
 export interface Check extends CheckCommand {
   /** The check's name: its `target` metric label and its heading on the page. */
@@ -29,6 +31,8 @@ export interface Check extends CheckCommand {
   interval: string;
   intervalMs: number;
   timeoutMs: number;
+  /** Where its drift events are POSTed, when it has a `webhook:`. */
+  webhook?: WebhookTarget;
 }
 
 export interface ServeConfig {
@@ -47,7 +51,7 @@ const MAX_CONCURRENCY = 64;
 const MIN_DURATION_MS = 1000;
 const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const TOP_KEYS = ['concurrency', 'checks'];
-const CHECK_KEYS = ['name', 'command', 'interval', 'timeout'];
+const CHECK_KEYS = ['name', 'command', 'interval', 'timeout', 'webhook'];
 
 type Mapping = Record<string, unknown>;
 
@@ -124,6 +128,9 @@ function parseCheck(entry: unknown, at: string, { file, fail, sources, place }: 
   });
   const interval = durationField(entry, 'interval', DEFAULT_INTERVAL, `${where}: `, fail);
   const timeout = durationField(entry, 'timeout', DEFAULT_TIMEOUT, `${where}: `, fail);
+  const webhook = entry.webhook === undefined ? undefined : parseWebhook(entry.webhook, {
+    where: `${where}: `, fail, env: place.env, duration: (mapping, key, fallback, at) => durationField(mapping, key, fallback, at, fail),
+  });
   return {
     name,
     command: command as string[],
@@ -131,6 +138,7 @@ function parseCheck(entry: unknown, at: string, { file, fail, sources, place }: 
     interval: interval.text,
     intervalMs: interval.ms,
     timeoutMs: timeout.ms,
+    ...(webhook ? { webhook } : {}),
   };
 }
 

@@ -3,13 +3,15 @@
 // functions the textfile and Pushgateway exports use, followed by prom-client's
 // registry: process and Node.js metrics, a run-duration histogram per check,
 // and whether the last config reload worked.
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { renderExposition } from '../metrics/exposition.js';
 import {
   carriedVerdict, failureMetrics, groupLabels, orderFamilies, successMetrics, type MetricFamily,
 } from '../metrics/metric-set.js';
 import type { Check } from './checks-file.js';
 import type { CheckStatus, RunRecord } from './state.js';
+import type { DeliveryOutcome } from './webhook/sender.js';
+import type { Shard } from './shard.js';
 
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
@@ -62,6 +64,25 @@ export class ServeMetrics {
     registers: [this.registry],
   });
 
+  private readonly webhookDeliveries = new Counter({
+    name: 'gitdiff_webhook_deliveries_total',
+    help: "Webhook deliveries of each check's drift events, by outcome: delivered, failed (after its retries) or dropped (the check's queue was full).",
+    labelNames: ['target', 'outcome'],
+    registers: [this.registry],
+  });
+
+  private readonly shardInfo = new Gauge({
+    name: 'gitdiff_serve_shard_info',
+    help: 'With --shard: 1, labelled with this replica\'s shard index and the number of shards.',
+    labelNames: ['index', 'count'],
+    registers: [this.registry],
+  });
+  private readonly shardSkipped = new Gauge({
+    name: 'gitdiff_serve_shard_skipped_checks',
+    help: 'With --shard: the checks of the file this replica leaves to the other replicas.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // Gauges named like counters, which `promtool check metrics` rejects; their per-type
@@ -78,6 +99,15 @@ export class ServeMetrics {
   /** A check that left the config leaves /metrics too. */
   forget(check: Check): void {
     this.runDuration.remove({ source: check.source.name, target: check.name });
+  }
+
+  webhookDelivery(check: string, outcome: DeliveryOutcome): void {
+    this.webhookDeliveries.inc({ target: check, outcome });
+  }
+
+  shardLoaded(shard: Shard, skipped: number): void {
+    this.shardInfo.set({ index: String(shard.index), count: String(shard.count) }, 1);
+    this.shardSkipped.set(skipped);
   }
 
   configLoaded(accepted: boolean, at: number): void {

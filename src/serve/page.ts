@@ -66,6 +66,7 @@ export function renderPage(view: ServeView): string {
 <p class="meta">${view.checks.length} ${view.checks.length === 1 ? 'check' : 'checks'} from <code>${view.config.file}</code>, loaded ${when(view.config.loadedAt, view.now)}. This page refreshes every ${REFRESH_SECONDS} s. Also: <a href="api/checks">JSON</a>, <a href="metrics">metrics</a>.</p>
 ${view.checks.some((check) => !check.history.kept) && html`<p class="meta history-note">Drift history is not kept across restarts (start serve with <code>--state-dir DIR</code>).</p>`}
 </header>
+${view.shard && html`<p class="meta">Shard ${view.shard.index} of ${view.shard.count} (0-based): ${view.shard.skipped} more ${view.shard.skipped === 1 ? 'check' : 'checks'} of the file run on the other replicas.</p>`}
 ${view.config.error && html`<p class="banner" role="alert"><strong>The config reload at ${clock(view.config.error.at)} was refused; the previous config is still running.</strong><br>${view.config.error.message}${view.config.error.hint && html`<br>hint: ${view.config.error.hint}`}</p>`}
 ${view.shuttingDown && html`<p class="banner info" role="status">Shutting down: finishing the checks in flight.</p>`}
 ${!view.ready && !view.shuttingDown && html`<p class="banner info" role="status">Starting: waiting for the first run of every check.</p>`}
@@ -100,6 +101,7 @@ function checkSection({ status, nextRunAt, queued, tracked, history }: CheckView
   return html`<section class="check c-${verdict}" id="${anchor(check.name)}">
 <h2>${badge(verdict, status.runningSince !== undefined)} ${check.name}</h2>
 <p class="command"><code>${commandLine(shownCommand(check.command))}</code> <span class="muted">every ${check.interval}</span></p>
+${check.webhook && html`<p class="muted">webhook: <code>${check.webhook.shownUrl}</code> (${check.webhook.events.join(', ')})</p>`}
 <dl class="facts">
 <dt>last run</dt><dd>${lastRun ? html`${when(lastRun.endedAt, now)}, took ${tookSeconds(lastRun.durationMs)}, exit ${lastRun.exitCode}` : html`<span class="muted">not yet</span>`}</dd>
 <dt>last success</dt><dd>${when(lastSuccess?.endedAt, now)}</dd>

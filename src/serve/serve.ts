@@ -2,6 +2,7 @@
 // and live until SIGTERM/SIGINT. SIGHUP reloads the config; a bad one is
 // refused (stderr, the page, gitdiff_serve_config_last_reload_successful 0) and
 // the running one kept. The process's only long-lived state is here.
+import { hostname } from 'node:os';
 import { parseDuration } from '../duration.js';
 import { errorText, GitdiffError, messageOf } from '../errors.js';
 import { plainSummaryLine } from '../render/plain.js';
@@ -19,6 +20,9 @@ import { runCheck } from './run-check.js';
 import { Scheduler } from './scheduler.js';
 import { DriftKeeper } from './drift/keeper.js';
 import { MemoryHistory } from './history/store.js';
+import { checksOfShard, parseShard, shardFromHostname, type Shard } from './shard.js';
+import { bodiesFor } from './webhook/payload.js';
+import { WebhookSender } from './webhook/sender.js';
 import { carryStatuses, recordRun, sameCommand, type CheckStatus, type RunRecord } from './state.js';
 
 export interface ServeOptions {
@@ -28,6 +32,10 @@ export interface ServeOptions {
   gracePeriod: string;
   verbose: boolean;
   debug: boolean;
+  /** --shard INDEX/COUNT: run only this replica's share of the checks (shard.ts). */
+  shard?: string;
+  /** --shard-from-hostname COUNT: the same, the index from the host name's ordinal (a StatefulSet pod's). */
+  shardFromHostname?: string;
 }
 
 export interface ServeIo {
@@ -53,6 +61,8 @@ const ABORT_WAIT_MS = 5000;
 export async function serve(options: ServeOptions, io: ServeIo): Promise<number> {
   const address = parseListen(options.listen);
   const graceMs = parseDuration(options.gracePeriod, '--grace-period');
+  const shard: Shard | undefined = options.shard !== undefined ? parseShard(options.shard)
+    : options.shardFromHostname !== undefined ? shardFromHostname(hostname(), options.shardFromHostname) : undefined;
   const { file, note } = chooseChecksFile(options.config, io.cwd);
   if (note) io.stderr.write(`gitdiff: note: ${note}\n`);
   // Lines carry text from hosts and clusters (a task's failure message, a server's error): escaped as
@@ -63,7 +73,13 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     if (error.hint) io.stderr.write(`  hint: ${errorText(error.hint)}\n`);
   };
 
-  let config: ServeConfig = loadServeConfig(file, sources, io.env);
+  // Every replica validates the whole file; each runs its shard's checks.
+  const loadShare = (): { config: ServeConfig; skipped: number } => {
+    const whole = loadServeConfig(file, sources, io.env);
+    const { checks: mine, skipped } = checksOfShard(whole.checks, shard);
+    return { config: { ...whole, checks: mine }, skipped };
+  };
+  let { config, skipped } = loadShare();
   let loadedAt = Date.now();
   let configError: (ReportError & { at: number }) | undefined;
   let statuses = carryStatuses(new Map(), config.checks);
@@ -71,6 +87,18 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   // What each check's drift was, since when, and what happened to it (docs/serve.md "History").
   const drift = new DriftKeeper(new MemoryHistory());
   metrics.configLoaded(true, loadedAt);
+  if (shard) metrics.shardLoaded(shard, skipped);
+  // Drift events POSTed to each check's webhook: queued here, sent off the runs' path (webhook/sender.ts).
+  const webhooks = new WebhookSender({
+    log,
+    debugLog: options.debug ? (line) => io.stderr.write(`debug: ${errorText(line)}\n`) : undefined,
+    count: (check, outcome) => metrics.webhookDelivery(check, outcome),
+  });
+  drift.onEvents((events) => {
+    const status = statuses.get(events[0].check);
+    const target = status?.check.webhook;
+    if (target) webhooks.send(status.check.name, target, bodiesFor(events, target.events, status.lastRun?.report));
+  });
   const startedAt = Date.now();
   const inFlight = new Map<string, AbortController>();
   let readySince: number | undefined;
@@ -93,7 +121,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     drift.afterRun(name, run);
     metrics.observeRun(current.check, run);
     logRun(name, current, run);
-    if (readySince === undefined && [...statuses.values()].every((each) => each.runs > 0)) readySince = Date.now();
+    markReadyOnceAllRan();
   }, config.concurrency);
 
   /** A line per run with -v; otherwise only when the verdict or the error changes, so a broken check does not flood the log. */
@@ -116,6 +144,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     ready: notReady() === undefined,
     shuttingDown,
     config: { file, loadedAt, error: configError },
+    ...(shard ? { shard: { ...shard, skipped } } : {}),
     checks: [...statuses.values()].map((status): CheckView => ({
       status,
       nextRunAt: scheduler.nextRunAt(status.check.name),
@@ -124,6 +153,11 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
       history: { kept: drift.store.kept, recent: drift.store.events(status.check.name, { limit: RECENT_EVENTS }).events },
     })),
   });
+
+  /** Every check has finished a first run; true at once for a shard the hash gave no check (3 replicas, 2 checks). */
+  function markReadyOnceAllRan(): void {
+    if (readySince === undefined && [...statuses.values()].every((each) => each.runs > 0)) readySince = Date.now();
+  }
 
   // Ready once every configured check has finished a run (whatever it found): until then the page and
   // /metrics would be incomplete. Once ready, a reload that adds checks does not make a serving pod
@@ -138,8 +172,9 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   function reload(): void {
     if (shuttingDown) return; // nothing more will run: a new config would only be shown, never used
     let next: ServeConfig;
+    let nextSkipped: number;
     try {
-      next = loadServeConfig(file, sources, io.env);
+      ({ config: next, skipped: nextSkipped } = loadShare());
     } catch (error) {
       configError = { message: messageOf(error), hint: error instanceof GitdiffError ? error.hint : undefined, at: Date.now() };
       metrics.configLoaded(false, configError.at);
@@ -156,10 +191,13 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     }
     statuses = carryStatuses(statuses, next.checks);
     config = next;
+    skipped = nextSkipped;
+    if (shard) metrics.shardLoaded(shard, skipped);
     loadedAt = Date.now();
     configError = undefined;
     metrics.configLoaded(true, loadedAt);
     scheduler.update(next.checks, next.concurrency, new Set(changed.map((check) => check.name)));
+    markReadyOnceAllRan();
     const names = (list: { name: string }[]) => list.map((each) => each.name).join(', ') || 'none';
     log(`SIGHUP: reloaded ${file}: ${checks(next.checks.length)} (added: ${names(added)}; removed: ${names(removed.map((status) => status.check))}; changed: ${names(changed)})`);
   }
@@ -170,8 +208,10 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     metrics: async () => ({ contentType: metrics.contentType, body: await metrics.exposition(statuses.values()) }),
   });
   const shown = http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host;
-  log(`listening on http://${shown}:${http.address.port}/ (${checks(config.checks.length)} from ${file})`);
+  const share = shard ? `; shard ${shard.index}/${shard.count}: ${checks(skipped)} left to the other replicas` : '';
+  log(`listening on http://${shown}:${http.address.port}/ (${checks(config.checks.length)} from ${file}${share})`);
   scheduler.update(config.checks, config.concurrency);
+  markReadyOnceAllRan();
 
   // Signals: the first SIGTERM/SIGINT stops scheduling and lets the checks in flight finish, up to the
   // grace period; a second one (or the end of the grace period) aborts them.
@@ -196,6 +236,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   });
 
   const signal = await stopping;
+  const graceEndsAt = Date.now() + graceMs;
   shuttingDown = true;
   log(`${signal}: stopping; ${scheduler.running === 0 ? 'no check running' : `${checks(scheduler.running)} running, waiting up to ${formatMs(graceMs)} for them`}`);
   const stopped = scheduler.stop();
@@ -213,6 +254,8 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     await Promise.race([stopped, delay(ABORT_WAIT_MS, wait.signal)]);
     wait.abort();
   }
+  // The last runs' events get what is left of the grace period.
+  await webhooks.close(graceEndsAt - Date.now());
   await http.close();
   drift.close();
   cleanupSignals();
