@@ -30,7 +30,7 @@ function refusal(webhook: string, env: NodeJS.ProcessEnv = {}): GitdiffError {
 describe('webhook: in the checks file', () => {
   it('defaults to the converged and diverged events and a 10 s timeout; a check without one has none', () => {
     expect(parse('{ url: "https://hooks.example.com/gitdiff" }')).toEqual({
-      url: 'https://hooks.example.com/gitdiff', shownUrl: 'https://hooks.example.com/gitdiff',
+      url: 'https://hooks.example.com/gitdiff', shownUrl: 'https://hooks.example.com/***',
       events: ['converged', 'diverged'], headers: {}, timeoutMs: 10_000,
     });
     const plain = parseServeConfig('checks: [{name: a, command: [kube, m/]}]\n', FILE, sources, {}).checks[0];
@@ -48,15 +48,33 @@ describe('webhook: in the checks file', () => {
   it('sends credentials in the URL as basic auth and shows the URL with them masked', () => {
     const webhook = parse('{ url: "https://bot:pa%40ss@hooks.example.com/x" }')!;
     expect(webhook.url).toBe('https://hooks.example.com/x');
-    expect(webhook.shownUrl).toBe('https://***@hooks.example.com/x');
+    expect(webhook.shownUrl).toBe('https://***@hooks.example.com/***');
     expect(webhook.headers.Authorization).toBe(`Basic ${Buffer.from('bot:pa@ss').toString('base64')}`);
+  });
+
+  it('shows a URL as its scheme and host only: a receiver such as Slack takes its token in the path', () => {
+    const token = 'XXXXsecretXXXX';
+    const webhook = parse(`{ url: "https://hooks.slack.com/services/T0/B0/${token}?x=${token}" }`)!;
+    expect(webhook.url).toBe(`https://hooks.slack.com/services/T0/B0/${token}?x=${token}`);
+    expect(webhook.shownUrl).toBe('https://hooks.slack.com/***');
+    expect(parse('{ url: "https://hooks.example.com" }')!.shownUrl).toBe('https://hooks.example.com/');
+  });
+
+  it('takes the URL from an environment variable (urlFrom), so it need not be written in the file', () => {
+    const webhook = parse('{ urlFrom: HOOK_URL }', { HOOK_URL: 'https://hooks.slack.com/services/T0/B0/tok3n' })!;
+    expect([webhook.url, webhook.shownUrl]).toEqual(['https://hooks.slack.com/services/T0/B0/tok3n', 'https://hooks.slack.com/***']);
+    expect(refusal('{ urlFrom: HOOK_URL }').message).toMatch(/webhook: urlFrom: the environment variable HOOK_URL is not set/);
+    expect(refusal('{ url: "https://a.example.com", urlFrom: HOOK_URL }', { HOOK_URL: 'https://b.example.com' }).message).toMatch(/webhook: both url and urlFrom are set/);
+    const bad = refusal('{ urlFrom: HOOK_URL }', { HOOK_URL: 'not a url tok3n' });
+    expect(bad.message).toMatch(/webhook: urlFrom: the value of HOOK_URL is not a URL/);
+    expect(bad.message).not.toContain('tok3n');
   });
 
   it.each([
     ['not a mapping', '"https://hooks.example.com"', /checks\[0\] \(web\): webhook: expected a mapping with a url/],
     ['an unknown field', '{ url: "https://h.example.com", event: [diverged] }', /webhook: unknown field "event"/],
     ['no url', '{ events: [diverged] }', /webhook: url: missing/],
-    ['a url that does not parse', '{ url: "https://exa mple.com:99999" }', /webhook: url: https:\/\/exa mple.com:99999 is not a URL/],
+    ['a url that does not parse (not quoted: it may hold a token)', '{ url: "https://exa mple.com:99999" }', /webhook: url: the value is not a URL$/],
     ['another scheme', '{ url: "ftp://h.example.com/x" }', /webhook: url: ftp: is not supported/],
     ['an unknown event kind', '{ url: "https://h.example.com", events: [drifted] }', /webhook: events: "drifted" is not an event kind/],
     ['an empty event list', '{ url: "https://h.example.com", events: [] }', /webhook: events: expected a non-empty list/],
@@ -103,7 +121,7 @@ describe('docs/serve.md, "Webhook"', () => {
     const example = /```yaml\n([^]*?)```/.exec(section)![1];
     const [check] = parseServeConfig(example, FILE, sources, { GITDIFF_HOOK_AUTH: 'Bearer from-env' }).checks;
     expect(check.webhook).toEqual({
-      url: 'https://hooks.example.com/gitdiff', shownUrl: 'https://hooks.example.com/gitdiff', events: ['converged', 'diverged'],
+      url: 'https://hooks.example.com/gitdiff', shownUrl: 'https://hooks.example.com/***', events: ['converged', 'diverged'],
       headers: { 'X-Team': 'platform', Authorization: 'Bearer from-env' }, timeoutMs: 10_000,
     });
   });

@@ -3,18 +3,21 @@
 // the rest of the file, so a typo never silently sends nothing.
 //
 //   webhook:
-//     url: https://hooks.example.com/gitdiff
+//     url: https://hooks.example.com/gitdiff  # or urlFrom: GITDIFF_HOOK_URL (the URL in an environment variable)
 //     events: [converged, diverged]          # default; any drift event kind
 //     headers: { X-Team: platform }          # plain values: shown nowhere, but kept in the file
 //     secretHeaders: { Authorization: GITDIFF_HOOK_AUTH }   # header -> environment variable
 //     timeout: 10s                           # per attempt
 //
+// Many receivers (Slack, Teams, Discord) take their token in the URL's path: a
+// URL is shown (page, API, log, errors) as its scheme and host only, and can
+// itself come from the environment (urlFrom).
 // Secrets stay out of the file: a credential header names the environment
 // variable that holds it (secretHeaders), and a plain header that looks like a
 // credential is refused. Credentials (secret headers or user:password@ in the
 // URL) are refused over plain http, as the kube client refuses a token over
 // http: anyone on the path would read them.
-import { splitUserinfo, maskUserinfo } from '../../url-credentials.js';
+import { splitUserinfo } from '../../url-credentials.js';
 import { isRecord } from '../../record.js';
 import type { DriftEventKind } from '../drift/events.js';
 import type { GitdiffError } from '../../errors.js';
@@ -22,7 +25,7 @@ import type { GitdiffError } from '../../errors.js';
 export interface WebhookTarget {
   /** Where to POST: the URL without its userinfo. */
   url: string;
-  /** The URL as the page, the API and the log show it: userinfo as `***`. */
+  /** The URL as the page, the API and the log show it: scheme and host; userinfo, path and query as `***`. */
   shownUrl: string;
   /** The event kinds sent; the others are not. */
   events: DriftEventKind[];
@@ -39,7 +42,7 @@ const EVENT_KINDS = Object.keys({
 
 export const DEFAULT_WEBHOOK_EVENTS: readonly DriftEventKind[] = ['converged', 'diverged'];
 export const DEFAULT_WEBHOOK_TIMEOUT = '10s';
-const WEBHOOK_KEYS = ['url', 'events', 'headers', 'secretHeaders', 'timeout'];
+const WEBHOOK_KEYS = ['url', 'urlFrom', 'events', 'headers', 'secretHeaders', 'timeout'];
 /** RFC 9110's token: what a header name may be. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -65,17 +68,16 @@ export function parseWebhook(value: unknown, { where: at, fail, env, duration }:
   const unknown = Object.keys(value).filter((key) => !WEBHOOK_KEYS.includes(key));
   if (unknown.length > 0) throw fail(where, `unknown field ${unknown.map((key) => JSON.stringify(key)).join(', ')}`, `known fields: ${WEBHOOK_KEYS.join(', ')}`);
 
-  if (typeof value.url !== 'string' || value.url.trim() === '') {
-    throw fail(`${where}url: `, value.url === undefined ? 'missing' : 'expected a URL', 'e.g. url: https://hooks.example.com/gitdiff');
-  }
-  const { bare, username, password } = splitUserinfo(value.url.trim());
-  const shownUrl = maskUserinfo(value.url.trim());
+  const given = urlOf(value, where, fail, env);
+  const { bare, username, password } = splitUserinfo(given.text);
   let url: URL;
   try {
     url = new URL(bare);
   } catch {
-    throw fail(`${where}url: `, `${shownUrl} is not a URL`, 'e.g. url: https://hooks.example.com/gitdiff');
+    // Not quoted: a URL can hold a token, and this one may come from a Secret.
+    throw fail(`${where}${given.field}: `, `${given.from} is not a URL`, 'e.g. url: https://hooks.example.com/gitdiff');
   }
+  const shownUrl = shownWebhookUrl(url, username !== undefined);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`${where}url: `, `${url.protocol} is not supported`, 'use an http:// or https:// URL');
 
   const events = parseEvents(value.events, `${where}events: `, fail);
@@ -106,6 +108,28 @@ export function parseWebhook(value: unknown, { where: at, fail, env, duration }:
   }
   const timeout = duration(value, 'timeout', DEFAULT_WEBHOOK_TIMEOUT, where);
   return { url: url.href, shownUrl, events, headers, timeoutMs: timeout.ms };
+}
+
+/** The URL, written in the file (url) or named by an environment variable (urlFrom): exactly one of them. */
+function urlOf(value: Record<string, unknown>, where: string, fail: WebhookSetting['fail'], env: NodeJS.ProcessEnv): { text: string; field: string; from: string } {
+  if (value.url !== undefined && value.urlFrom !== undefined) throw fail(where, 'both url and urlFrom are set', 'give one of them');
+  if (value.urlFrom !== undefined) {
+    const variable = value.urlFrom;
+    if (typeof variable !== 'string' || !ENV_NAME.test(variable)) throw fail(`${where}urlFrom: `, 'expected the name of an environment variable', 'e.g. urlFrom: GITDIFF_HOOK_URL');
+    const text = env[variable]?.trim();
+    if (!text) throw fail(`${where}urlFrom: `, `the environment variable ${variable} is not set`, `set ${variable} in serve's environment (in Kubernetes: from a Secret)`);
+    return { text, field: 'urlFrom', from: `the value of ${variable}` };
+  }
+  if (typeof value.url !== 'string' || value.url.trim() === '') {
+    throw fail(`${where}url: `, value.url === undefined ? 'missing' : 'expected a URL', 'e.g. url: https://hooks.example.com/gitdiff, or urlFrom: ENV_NAME');
+  }
+  return { text: value.url.trim(), field: 'url', from: 'the value' };
+}
+
+/** Scheme and host: what tells one receiver from another without its token (path, query, userinfo: `***`). */
+export function shownWebhookUrl(url: URL, withUserinfo: boolean): string {
+  const rest = url.pathname !== '/' || url.search !== '' ? '/***' : '/';
+  return `${url.protocol}//${withUserinfo ? '***@' : ''}${url.host}${rest}`;
 }
 
 function parseEvents(value: unknown, where: string, fail: WebhookSetting['fail']): DriftEventKind[] {
