@@ -19,14 +19,14 @@ describe('DriftKeeper over the in-memory history', () => {
     keeper.afterRun('web', runRecord(2000, 3000, { report: report(['a']) }));
     keeper.afterRun('web', runRecord(4000, 5000, { error: { message: 'timed out' } }));
 
-    expect(heard.map((events) => events.map((event) => `${event.kind} ${event.item?.title}`))).toEqual([
-      ['appeared v1 ConfigMap a', 'appeared v1 ConfigMap b', 'appeared v1 ConfigMap c'],
+    expect(heard.map((events) => events.map((event) => `${event.kind} ${event.item?.title ?? event.items}`))).toEqual([
+      ['appeared v1 ConfigMap a', 'appeared v1 ConfigMap b', 'appeared v1 ConfigMap c', 'diverged v1 ConfigMap a,v1 ConfigMap b,v1 ConfigMap c'],
       ['resolved v1 ConfigMap b', 'resolved v1 ConfigMap c'],
     ]);
     const first = keeper.store.events('web', { limit: 3 });
-    expect(first.events.map((event) => event.id)).toEqual([5, 4, 3]);
+    expect(first.events.map((event) => event.id)).toEqual([6, 5, 4]);
     const second = keeper.store.events('web', { limit: 3, before: first.next });
-    expect(second.events.map((event) => event.id)).toEqual([2, 1]);
+    expect(second.events.map((event) => event.id)).toEqual([3, 2, 1]);
     expect(second.next).toBeUndefined();
     expect([...keeper.state('web').items.values()].map((item) => item.firstSeen)).toEqual([1000]);
     expect(keeper.store.kept).toBe(false);
