@@ -90,7 +90,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     // Removed or changed by a reload while it ran: this result describes a check that no longer exists.
     if (!current || !sameCommand(current.check, check)) return;
     statuses.set(name, recordRun(current, run));
-    drift.afterRun(name, run);
+    drift.afterRun(name, run, { convergeWithinMs: current.check.convergeWithinMs });
     metrics.observeRun(current.check, run);
     logRun(name, current, run);
     if (readySince === undefined && [...statuses.values()].every((each) => each.runs > 0)) readySince = Date.now();
