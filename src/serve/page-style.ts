@@ -27,11 +27,13 @@ th { font-size: .85rem; color: var(--muted); font-weight: 600; }
 .badge { display: inline-block; padding: .05rem .55rem; border-radius: 999px; font-size: .85rem; font-weight: 600; white-space: nowrap; border: 1px solid currentColor; }
 .v-in-sync { color: var(--ok); background: var(--ok-bg); }
 .v-diverged { color: var(--warn); background: var(--warn-bg); }
+.v-converging { color: var(--path); background: var(--idle-bg); }
 .v-error { color: var(--bad); background: var(--bad-bg); }
 .v-pending { color: var(--idle); background: var(--idle-bg); }
 .check { border: 1px solid var(--line); border-left: 6px solid var(--idle); border-radius: 6px; padding: 1rem; margin: 0 0 1.25rem; background: var(--panel); }
 .check.c-in-sync { border-left-color: var(--ok); }
 .check.c-diverged { border-left-color: var(--warn); }
+.check.c-converging { border-left-color: var(--path); }
 .check.c-error { border-left-color: var(--bad); }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .5rem 0; }
 .facts dt { color: var(--muted); }

@@ -17,7 +17,7 @@ export const REFRESH_SECONDS = 10;
 /** Beyond this many items a check's section lists no more: the JSON API has them all. */
 const MAX_ITEMS_SHOWN = 100;
 
-const VERDICT_WORDS: Record<CheckVerdict, string> = { pending: 'pending', 'in-sync': 'in sync', diverged: 'diverged', error: 'could not tell' };
+const VERDICT_WORDS: Record<CheckVerdict, string> = { pending: 'pending', 'in-sync': 'in sync', converging: 'converging', diverged: 'diverged', error: 'could not tell' };
 
 /** `8s`, `3m 12s`, `2h 5m`, `3d 4h`: precise enough for "how long", short enough for a table cell. */
 export function formatElapsed(ms: number): string {
@@ -53,9 +53,9 @@ function anchor(name: string): string {
 }
 
 export function renderPage(view: ServeView): string {
-  const verdicts = view.checks.map(({ status }) => verdictOf(status));
+  const verdicts = view.checks.map(({ status, tracked }) => verdictOf(status, tracked));
   const count = (verdict: CheckVerdict) => verdicts.filter((each) => each === verdict).length;
-  const title = (['diverged', 'error', 'in-sync', 'pending'] as const)
+  const title = (['diverged', 'error', 'converging', 'in-sync', 'pending'] as const)
     .filter((verdict) => count(verdict) > 0)
     .map((verdict) => `${count(verdict)} ${VERDICT_WORDS[verdict]}`)
     .join(', ');
@@ -90,15 +90,15 @@ ${view.checks.map((check) => checkSection(check, view.now))}
   return page.text;
 }
 
-function overviewRow({ status }: CheckView, now: number): Markup {
+function overviewRow({ status, tracked }: CheckView, now: number): Markup {
   const divergedFor = status.divergedSince === undefined ? html`<span class="muted">-</span>` : formatElapsed(now - status.divergedSince);
-  return html`<tr><td><a href="#${anchor(status.check.name)}">${status.check.name}</a></td><td>${badge(verdictOf(status), status.runningSince !== undefined)}</td><td>${when(status.lastRun?.endedAt, now)}</td><td>${when(status.lastSuccess?.endedAt, now)}</td><td>${divergedFor}</td></tr>
+  return html`<tr><td><a href="#${anchor(status.check.name)}">${status.check.name}</a></td><td>${badge(verdictOf(status, tracked), status.runningSince !== undefined)}</td><td>${when(status.lastRun?.endedAt, now)}</td><td>${when(status.lastSuccess?.endedAt, now)}</td><td>${divergedFor}</td></tr>
 `;
 }
 
-function checkSection({ status, nextRunAt, queued }: CheckView, now: number): Markup {
+function checkSection({ status, nextRunAt, queued, tracked }: CheckView, now: number): Markup {
   const { check, lastRun, lastSuccess } = status;
-  const verdict = verdictOf(status);
+  const verdict = verdictOf(status, tracked);
   const next = status.runningSince !== undefined
     ? html`running since ${when(status.runningSince, now)}`
     : queued ? 'due, waiting for a free slot' : nextRunAt === undefined ? html`<span class="muted">-</span>` : when(nextRunAt, now);

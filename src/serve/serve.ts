@@ -19,7 +19,8 @@ import { runCheck } from './run-check.js';
 import { Scheduler } from './scheduler.js';
 import { DriftKeeper } from './drift/keeper.js';
 import { MemoryHistory } from './history/store.js';
-import { carryStatuses, recordRun, sameCommand, type CheckStatus, type RunRecord } from './state.js';
+import { eventLogLine } from './drift/event-log.js';
+import { carryStatuses, recordRun, sameCommand, verdictOf, type CheckStatus, type CheckVerdict, type RunRecord } from './state.js';
 
 export interface ServeOptions {
   /** The checks file; undefined: the default (see chooseChecksFile). */
@@ -41,7 +42,7 @@ function checks(count: number): string {
   return `${count} ${count === 1 ? 'check' : 'checks'}`;
 }
 
-const VERDICT_LOG: Record<RunRecord['verdict'], string> = { 'in-sync': 'in sync', diverged: 'diverged', error: 'could not tell' };
+const VERDICT_LOG: Record<CheckVerdict, string> = { pending: 'pending', 'in-sync': 'in sync', converging: 'converging', diverged: 'diverged', error: 'could not tell' };
 
 /** Events of each check the page's timeline shows (newest first); /api/checks/NAME/history pages through all. */
 const RECENT_EVENTS = 50;
@@ -70,6 +71,12 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   const metrics = new ServeMetrics();
   // What each check's drift was, since when, and what happened to it (docs/serve.md "History").
   const drift = new DriftKeeper(new MemoryHistory());
+  drift.onEvents((events) => {
+    for (const event of events) {
+      const line = eventLogLine(event);
+      if (line) log(`check ${event.check}: ${line}`);
+    }
+  });
   metrics.configLoaded(true, loadedAt);
   const startedAt = Date.now();
   const inFlight = new Map<string, AbortController>();
@@ -89,16 +96,17 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     const current = statuses.get(name);
     // Removed or changed by a reload while it ran: this result describes a check that no longer exists.
     if (!current || !sameCommand(current.check, check)) return;
+    const shownBefore = verdictOf(current, drift.state(name));
     statuses.set(name, recordRun(current, run));
     drift.afterRun(name, run, { convergeWithinMs: current.check.convergeWithinMs });
     metrics.observeRun(current.check, run);
-    logRun(name, current, run);
+    logRun(name, current, run, { before: shownBefore, after: verdictOf(statuses.get(name)!, drift.state(name)) });
     if (readySince === undefined && [...statuses.values()].every((each) => each.runs > 0)) readySince = Date.now();
   }, config.concurrency);
 
   /** A line per run with -v; otherwise only when the verdict or the error changes, so a broken check does not flood the log. */
-  function logRun(name: string, before: CheckStatus, run: RunRecord): void {
-    const changed = before.lastRun?.verdict !== run.verdict || before.lastRun?.error?.message !== run.error?.message;
+  function logRun(name: string, before: CheckStatus, run: RunRecord, shown: { before: CheckVerdict; after: CheckVerdict }): void {
+    const changed = shown.before !== shown.after || before.lastRun?.error?.message !== run.error?.message;
     if (!changed && !options.verbose) return;
     if (run.error) {
       logError(run.error, `check ${name}: `);
@@ -106,7 +114,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
       const report = run.report!;
       const failedItem = report.items.find((item) => item.status === 'error');
       const why = report.errors[0]?.message ?? (failedItem && `${failedItem.title}: ${failedItem.error ?? 'could not be checked'}`);
-      log(`check ${name}: ${VERDICT_LOG[run.verdict]}: ${plainSummaryLine(report)}${why ? ` (${why})` : ''}`);
+      log(`check ${name}: ${VERDICT_LOG[shown.after]}: ${plainSummaryLine(report)}${why ? ` (${why})` : ''}`);
     }
   }
 

@@ -10,8 +10,9 @@ import { parseServeConfig } from '../../src/serve/checks-file.js';
 import { escapeHtml, html } from '../../src/serve/html.js';
 import { formatElapsed, renderPage } from '../../src/serve/page.js';
 import { newStatus, recordRun, runRecord, type CheckStatus } from '../../src/serve/state.js';
-import { everyStatus, hostileText, reportOf } from '../support/sample-reports.js';
+import { cacheDeployment, everyStatus, hostileText, reportOf } from '../support/sample-reports.js';
 import { emptyTracked } from '../../src/serve/drift/events.js';
+import { track } from '../../src/serve/drift/track.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const MINUTE = 60_000;
@@ -125,6 +126,23 @@ describe('renderPage', () => {
     const known = new Set(tags(renderPage(sampleView([everywhere('plain')]))));
     expect(tags(markup)!.filter((tag) => !known.has(tag))).toEqual([]);
     expect(markup).toContain(escapeHtml(text.split(/[\r\n]/)[0]));
+  });
+});
+
+describe('a check whose drift is converging', () => {
+  it('shows `converging` on the page and in /api/checks while its run still exits 1', () => {
+    const settings = { check: 'cluster', convergeWithinMs: 5 * MINUTE };
+    const report = reportOf([cacheDeployment('diverged', 'redis')], { revision: 'b' });
+    const before = track(emptyTracked(), reportOf([cacheDeployment('in-sync', 'redis')], { revision: 'a' }), { ...settings, at: NOW - 3 * MINUTE }).state;
+    const tracked = track(before, report, { ...settings, at: NOW - MINUTE }).state;
+    const status = ran(newStatus(cluster), NOW - MINUTE - 1500, { report });
+    const view = viewOf([status]);
+    view.checks[0].tracked = tracked;
+    const shown = renderPage(view);
+    expect(shown).toContain('<title>gitdiff: 1 converging</title>');
+    expect(shown).toMatch(/<section class="check c-converging" id="check-cluster">\n<h2><span class="badge v-converging">converging<\/span> cluster/);
+    const [check] = JSON.parse(apiJson(view)).checks;
+    expect([check.verdict, check.lastRun.verdict, check.lastRun.exitCode]).toEqual(['converging', 'diverged', 1]);
   });
 });
 
