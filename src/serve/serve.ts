@@ -72,6 +72,8 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   // What each check's drift was, since when, and what happened to it (docs/serve.md "History").
   const drift = new DriftKeeper(new MemoryHistory());
   drift.onEvents((events) => {
+    const check = statuses.get(events[0].check)?.check;
+    if (check) metrics.observeEvents(check, events);
     for (const event of events) {
       const line = eventLogLine(event);
       if (line) log(`check ${event.check}: ${line}`);
@@ -175,7 +177,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   const http = await startHttpServer(address, {
     view,
     notReady,
-    metrics: async () => ({ contentType: metrics.contentType, body: await metrics.exposition(statuses.values()) }),
+    metrics: async () => ({ contentType: metrics.contentType, body: await metrics.exposition(statuses.values(), (name) => drift.state(name)) }),
   });
   const shown = http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host;
   log(`listening on http://${shown}:${http.address.port}/ (${checks(config.checks.length)} from ${file})`);
