@@ -1,8 +1,9 @@
 // The HTTP side: record the request, apply injected faults, authenticate, then
 // serve GETs the way a kube-apiserver does (content negotiation for JSON,
 // Table and PartialObjectMetadata; selectors; pagination; OpenAPI documents),
-// and server-side apply dry runs (PATCH, application/apply-patch+yaml,
-// dryRun=All), which store nothing. Every other write is refused with 405.
+// WATCH (watch.ts), and server-side apply dry runs (PATCH,
+// application/apply-patch+yaml, dryRun=All), which store nothing. Every other
+// write is refused with 405.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { load } from 'js-yaml';
@@ -11,12 +12,14 @@ import { KUBECTL_YAML_SCHEMA } from '../../src/sources/kube/yaml-schema.js';
 import { apiVersionOf, type KindInfo } from './catalog.js';
 import { openApiDocument } from './openapi.js';
 import { aggregatedDiscovery } from './discovery.js';
-import { answerWithFault, cutResponse, type FaultTable } from './faults.js';
+import { answerWithFault, cutResponse, cutWatch, type FaultTable } from './faults.js';
 import { routeFor, verbFor, type Route } from './routes.js';
 import { SelectorError, matchesFields, matchesLabels, paginate, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import * as statuses from './status-bodies.js';
 import type { ObjectStore } from './store.js';
 import { toTable, type IncludeObject } from './tables.js';
+import type { WatchCache } from './watch-cache.js';
+import { isWatch, serveWatch, watchRequestError, type WatchRepresentation, type WatchSettings } from './watch.js';
 
 type Obj = Record<string, any>;
 
@@ -40,6 +43,10 @@ export interface ServerState {
   aggregatedDiscovery: boolean;
   /** Which OpenAPI documents the server publishes: v3 and v2 (1.24+), only v2, or none. */
   openApi: 'v3' | 'v2' | false;
+  /** The window of recent changes and the open watches (watch-cache.ts). */
+  watches: WatchCache;
+  /** Bookmarks, buffers, timeouts and the watch faults in force (watch.ts). */
+  watchSettings: WatchSettings;
 }
 
 type Representation =
@@ -100,8 +107,13 @@ function listItem(info: KindInfo, object: Obj): Obj {
 function serveCollection(state: ServerState, route: Extract<Route, { type: 'collection' }>, query: Record<string, string>,
   representation: Representation, response: ServerResponse): void {
   const { info, namespace } = route;
-  if (query.watch === 'true' || query.watch === '1') {
-    return sendStatus(response, { ...statuses.methodNotAllowed(), message: 'watch is not supported by the gitdiff test API server' });
+  if (isWatch(query)) {
+    const invalid = watchRequestError(info, query);
+    if (invalid) return sendStatus(response, invalid);
+    const watchRepresentation: WatchRepresentation = representation.as === 'Table'
+      ? { as: 'Table', version: representation.version, include: (query.includeObject ?? 'Metadata') as IncludeObject }
+      : representation.as === 'PartialObjectMetadata' ? representation : { as: 'json' };
+    return serveWatch({ info, namespace, query, representation: watchRepresentation }, state.store, state.watches, state.watchSettings, response);
   }
   const labels = parseLabelSelector(query.labelSelector ?? '');
   const fields = parseFieldSelector(query.fieldSelector ?? '', info.kind);
@@ -238,7 +250,8 @@ export async function handleRequest(state: ServerState, request: IncomingMessage
   if (fault) {
     const effect = await answerWithFault(fault, { verb: verbFor(method, route, query), path: url.pathname, ...resource }, response, query);
     if (effect === 'answered') return;
-    if (effect !== 'serve') cutResponse(response, effect.cut);
+    if (effect !== 'serve' && route.type === 'collection' && isWatch(query)) cutWatch(response, effect.cut);
+    else if (effect !== 'serve') cutResponse(response, effect.cut);
   }
 
   if (state.token !== undefined && request.headers.authorization !== `Bearer ${state.token}`) {
