@@ -53,7 +53,7 @@ function runJson(run: RunRecord | undefined): Record<string, unknown> | null {
   };
 }
 
-export function checkJson({ status, nextRunAt, queued }: CheckView): Record<string, unknown> {
+export function checkJson({ status, nextRunAt, queued, tracked }: CheckView): Record<string, unknown> {
   const { check, lastRun, lastSuccess } = status;
   return {
     name: check.name,
@@ -62,7 +62,7 @@ export function checkJson({ status, nextRunAt, queued }: CheckView): Record<stri
     interval: check.interval,
     intervalSeconds: check.intervalMs / 1000,
     timeoutSeconds: check.timeoutMs / 1000,
-    verdict: verdictOf(status),
+    verdict: verdictOf(status, tracked),
     running: status.runningSince !== undefined,
     runningSince: iso(status.runningSince),
     queued,

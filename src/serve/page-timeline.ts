@@ -17,7 +17,8 @@ export const EVENT_KINDS: Record<DriftEventKind, { mark: string; words: string }
   resolved: { mark: '✓', words: 'resolved' },
   committed: { mark: '◆', words: 'committed' },
   converged: { mark: '★', words: 'converged' },
-  diverged: { mark: '✕', words: 'did not converge' },
+  // A commit that did not converge in time, or a live change with no commit: both are the check turning diverged.
+  diverged: { mark: '✕', words: 'diverged' },
 };
 
 const PHASE_WORDS: Record<DriftPhase, string> = { diverged: 'drifting now', converging: 'converging now' };
@@ -81,7 +82,8 @@ function subject(event: StoredEvent): string {
   if (event.kind === 'converged') return event.convergedInMs === undefined ? revision : `${revision}, in ${formatElapsed(event.convergedInMs)}`;
   if (event.kind === 'diverged' && event.items && event.items.length > 0) {
     const more = event.items.length - TITLES_SHOWN;
-    return `${revision}: ${event.items.slice(0, TITLES_SHOWN).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+    const from = event.revision === undefined ? '' : `from revision ${event.revision}: `;
+    return `${from}${event.items.slice(0, TITLES_SHOWN).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
   }
   return revision;
 }

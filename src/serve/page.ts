@@ -21,13 +21,7 @@ export const REFRESH_SECONDS = 10;
 /** Beyond this many items a check's section lists no more: the JSON API has them all. */
 const MAX_ITEMS_SHOWN = 100;
 
-/**
- * A check's verdict as the page may meet it: `converging` (differences a recent commit introduced, within
- * its grace period) is accepted as a string before CheckVerdict names it.
- */
-type ShownVerdict = CheckVerdict | 'converging';
-
-const VERDICT_WORDS: Record<ShownVerdict, string> = {
+const VERDICT_WORDS: Record<CheckVerdict, string> = {
   pending: 'pending', 'in-sync': 'in sync', converging: 'converging', diverged: 'diverged', error: 'could not tell',
 };
 
@@ -35,8 +29,8 @@ function tookSeconds(ms: number): string {
   return ms < 1000 ? `${(ms / 1000).toFixed(2)}s` : formatMs(Math.round(ms / 100) * 100);
 }
 
-function badge(verdict: ShownVerdict, running: boolean): Markup {
-  const words = verdict === 'pending' && running ? 'running' : VERDICT_WORDS[verdict] ?? verdict;
+function badge(verdict: CheckVerdict, running: boolean): Markup {
+  const words = verdict === 'pending' && running ? 'running' : VERDICT_WORDS[verdict];
   return html`<span class="badge v-${verdict}">${words}</span>`;
 }
 
@@ -45,8 +39,8 @@ function anchor(name: string): string {
 }
 
 export function renderPage(view: ServeView): string {
-  const verdicts: ShownVerdict[] = view.checks.map(({ status }) => verdictOf(status));
-  const count = (verdict: ShownVerdict) => verdicts.filter((each) => each === verdict).length;
+  const verdicts = view.checks.map(({ status, tracked }) => verdictOf(status, tracked));
+  const count = (verdict: CheckVerdict) => verdicts.filter((each) => each === verdict).length;
   const title = (['diverged', 'error', 'converging', 'in-sync', 'pending'] as const)
     .filter((verdict) => count(verdict) > 0)
     .map((verdict) => `${count(verdict)} ${VERDICT_WORDS[verdict]}`)
@@ -84,15 +78,15 @@ ${view.checks.map((check) => checkSection(check, view.now))}
   return page.text;
 }
 
-function overviewRow({ status }: CheckView, now: number): Markup {
+function overviewRow({ status, tracked }: CheckView, now: number): Markup {
   const divergedFor = status.divergedSince === undefined ? html`<span class="muted">-</span>` : formatElapsed(now - status.divergedSince);
-  return html`<tr><td><a href="#${anchor(status.check.name)}">${status.check.name}</a></td><td>${badge(verdictOf(status), status.runningSince !== undefined)}</td><td>${when(status.lastRun?.endedAt, now)}</td><td>${when(status.lastSuccess?.endedAt, now)}</td><td>${divergedFor}</td></tr>
+  return html`<tr><td><a href="#${anchor(status.check.name)}">${status.check.name}</a></td><td>${badge(verdictOf(status, tracked), status.runningSince !== undefined)}</td><td>${when(status.lastRun?.endedAt, now)}</td><td>${when(status.lastSuccess?.endedAt, now)}</td><td>${divergedFor}</td></tr>
 `;
 }
 
 function checkSection({ status, nextRunAt, queued, tracked, history }: CheckView, now: number): Markup {
   const { check, lastRun, lastSuccess } = status;
-  const verdict = verdictOf(status);
+  const verdict = verdictOf(status, tracked);
   const next = status.runningSince !== undefined
     ? html`running since ${when(status.runningSince, now)}`
     : queued ? 'due, waiting for a free slot' : nextRunAt === undefined ? html`<span class="muted">-</span>` : when(nextRunAt, now);

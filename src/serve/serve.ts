@@ -23,7 +23,8 @@ import { MemoryHistory } from './history/store.js';
 import { checksOfShard, parseShard, shardFromHostname, type Shard } from './shard.js';
 import { bodiesFor } from './webhook/payload.js';
 import { WebhookSender } from './webhook/sender.js';
-import { carryStatuses, recordRun, sameCommand, type CheckStatus, type RunRecord } from './state.js';
+import { eventLogLine } from './drift/event-log.js';
+import { carryStatuses, recordRun, sameCommand, verdictOf, type CheckStatus, type CheckVerdict, type RunRecord } from './state.js';
 
 export interface ServeOptions {
   /** The checks file; undefined: the default (see chooseChecksFile). */
@@ -49,7 +50,7 @@ function checks(count: number): string {
   return `${count} ${count === 1 ? 'check' : 'checks'}`;
 }
 
-const VERDICT_LOG: Record<RunRecord['verdict'], string> = { 'in-sync': 'in sync', diverged: 'diverged', error: 'could not tell' };
+const VERDICT_LOG: Record<CheckVerdict, string> = { pending: 'pending', 'in-sync': 'in sync', converging: 'converging', diverged: 'diverged', error: 'could not tell' };
 
 /** Events of each check the page's timeline shows (newest first); /api/checks/NAME/history pages through all. */
 const RECENT_EVENTS = 50;
@@ -86,6 +87,14 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   const metrics = new ServeMetrics();
   // What each check's drift was, since when, and what happened to it (docs/serve.md "History").
   const drift = new DriftKeeper(new MemoryHistory());
+  drift.onEvents((events) => {
+    const check = statuses.get(events[0].check)?.check;
+    if (check) metrics.observeEvents(check, events);
+    for (const event of events) {
+      const line = eventLogLine(event);
+      if (line) log(`check ${event.check}: ${line}`);
+    }
+  });
   metrics.configLoaded(true, loadedAt);
   if (shard) metrics.shardLoaded(shard, skipped);
   // Drift events POSTed to each check's webhook: queued here, sent off the runs' path (webhook/sender.ts).
@@ -117,16 +126,17 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     const current = statuses.get(name);
     // Removed or changed by a reload while it ran: this result describes a check that no longer exists.
     if (!current || !sameCommand(current.check, check)) return;
+    const shownBefore = verdictOf(current, drift.state(name));
     statuses.set(name, recordRun(current, run));
-    drift.afterRun(name, run);
+    drift.afterRun(name, run, { convergeWithinMs: current.check.convergeWithinMs });
     metrics.observeRun(current.check, run);
-    logRun(name, current, run);
+    logRun(name, current, run, { before: shownBefore, after: verdictOf(statuses.get(name)!, drift.state(name)) });
     markReadyOnceAllRan();
   }, config.concurrency);
 
   /** A line per run with -v; otherwise only when the verdict or the error changes, so a broken check does not flood the log. */
-  function logRun(name: string, before: CheckStatus, run: RunRecord): void {
-    const changed = before.lastRun?.verdict !== run.verdict || before.lastRun?.error?.message !== run.error?.message;
+  function logRun(name: string, before: CheckStatus, run: RunRecord, shown: { before: CheckVerdict; after: CheckVerdict }): void {
+    const changed = shown.before !== shown.after || before.lastRun?.error?.message !== run.error?.message;
     if (!changed && !options.verbose) return;
     if (run.error) {
       logError(run.error, `check ${name}: `);
@@ -134,7 +144,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
       const report = run.report!;
       const failedItem = report.items.find((item) => item.status === 'error');
       const why = report.errors[0]?.message ?? (failedItem && `${failedItem.title}: ${failedItem.error ?? 'could not be checked'}`);
-      log(`check ${name}: ${VERDICT_LOG[run.verdict]}: ${plainSummaryLine(report)}${why ? ` (${why})` : ''}`);
+      log(`check ${name}: ${VERDICT_LOG[shown.after]}: ${plainSummaryLine(report)}${why ? ` (${why})` : ''}`);
     }
   }
 
@@ -205,7 +215,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   const http = await startHttpServer(address, {
     view,
     notReady,
-    metrics: async () => ({ contentType: metrics.contentType, body: await metrics.exposition(statuses.values()) }),
+    metrics: async () => ({ contentType: metrics.contentType, body: await metrics.exposition(statuses.values(), (name) => drift.state(name)) }),
   });
   const shown = http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host;
   const share = shard ? `; shard ${shard.index}/${shard.count}: ${checks(skipped)} left to the other replicas` : '';

@@ -137,7 +137,7 @@ describe('renderPage', () => {
   });
 
   it('draws the drift timeline: a mark and a word per event, a span per object, the latest events listed', () => {
-    expect(page).toContain('<figcaption>Drift timeline, the last 44m 43s (since 2026-11-23 11:15:16 UTC): 5 drift appeared, 1 resolved, 1 committed, 1 converged, 1 did not converge; 4 objects drifting now.</figcaption>');
+    expect(page).toContain('<figcaption>Drift timeline, the last 44m 43s (since 2026-11-23 11:15:16 UTC): 5 drift appeared, 1 resolved, 1 committed, 1 converged, 2 diverged; 4 objects drifting now.</figcaption>');
     expect(page).toMatch(/<text class="mark k-resolved" x="95.58%" y="14" text-anchor="middle">✓<title>11:58:01 resolved: apps\/v1 Deployment cache\/web<\/title><\/text>/);
     expect(page).toContain('<span class="lane-title">apps/v1 Deployment cache/web</span> <span class="lane-state muted">resolved</span>');
     expect(page).toContain('<title>apps/v1 Deployment cache/web: drifting from 11:18:01 to 11:58:01 (40m)</title><rect class="track" width="100%" height="100%"></rect><rect class="span p-diverged" x="6.14%" y="2" width="89.44%" height="10"></rect>');
@@ -146,9 +146,9 @@ describe('renderPage', () => {
     expect(events.slice(0, 3)).toEqual([
       '2026-11-23 11:58:01 UTC ✓ resolved apps/v1 Deployment cache/web',
       '2026-11-23 11:40:00 UTC ★ converged revision b7e5a1f, in 23m',
-      '2026-11-23 11:30:00 UTC ✕ did not converge revision b7e5a1f: apps/v1 Deployment cache/redis, v1 Secret cache/auth, v1 ConfigMap cache/settings and 1 more',
+      '2026-11-23 11:30:00 UTC ✕ diverged from revision b7e5a1f: apps/v1 Deployment cache/redis, v1 Secret cache/auth, v1 ConfigMap cache/settings and 1 more',
     ]);
-    expect(events).toHaveLength(9);
+    expect(events).toHaveLength(10); // with the diverged event of the first drift (the check turning diverged, no commit pending)
     // Checks with no drift remembered say so instead of drawing an empty strip.
     expect(page.match(/Drift timeline: no drift seen yet\./g)).toHaveLength(4);
   });
@@ -161,11 +161,10 @@ describe('renderPage', () => {
     expect(kept).toContain('drift appeared');
   });
 
-  it('says an object is converging and when its commit was seen, and accepts a converging verdict', () => {
+  it('says an object is converging and when its commit was seen, and shows the converging verdict', () => {
     const report = reportOf([everyStatus[1]]);
+    // The run itself diverged; its only drift being converging makes the check's verdict `converging`.
     const converging = ran(newStatus(cluster), NOW - 2 * MINUTE, { report });
-    // The convergence helper adds the verdict; until then the page must already show it as itself.
-    converging.lastRun = { ...converging.lastRun!, verdict: 'converging' as never };
     const drift = remembered('cluster', [{ at: NOW - 2 * MINUTE, report }]);
     const [item] = drift.tracked.items.values();
     drift.tracked.items.set(item.key, { ...item, phase: 'converging' });
@@ -208,6 +207,23 @@ describe('renderPage', () => {
     const known = new Set(tags(renderPage(sampleView([everywhere('plain')], {}, 'plain'))));
     expect(tags(markup)!.filter((tag) => !known.has(tag))).toEqual([]);
     expect(markup).toContain(escapeHtml(text.split(/[\r\n]/)[0]));
+  });
+});
+
+describe('a check whose drift is converging', () => {
+  it('shows `converging` on the page and in /api/checks while its run still exits 1', () => {
+    const settings = { check: 'cluster', convergeWithinMs: 5 * MINUTE };
+    const report = reportOf([cacheDeployment('diverged', 'redis')], { revision: 'b' });
+    const before = track(emptyTracked(), reportOf([cacheDeployment('in-sync', 'redis')], { revision: 'a' }), { ...settings, at: NOW - 3 * MINUTE }).state;
+    const tracked = track(before, report, { ...settings, at: NOW - MINUTE }).state;
+    const status = ran(newStatus(cluster), NOW - MINUTE - 1500, { report });
+    const view = viewOf([status]);
+    view.checks[0].tracked = tracked;
+    const shown = renderPage(view);
+    expect(shown).toContain('<title>gitdiff: 1 converging</title>');
+    expect(shown).toMatch(/<section class="check c-converging" id="check-cluster">\n<h2><span class="badge v-converging">converging<\/span> cluster/);
+    const [check] = JSON.parse(apiJson(view)).checks;
+    expect([check.verdict, check.lastRun.verdict, check.lastRun.exitCode]).toEqual(['converging', 'diverged', 1]);
   });
 });
 

@@ -153,9 +153,11 @@ describe('the status page in Chromium', () => {
     writeFileSync(live, FLAPPING_IN_SYNC);
     await expect.poll(() => flapping.locator('h2 .badge').textContent(), { timeout: 30_000, interval: 500 }).toBe('in sync');
     const timeline = flapping.locator('figure.timeline');
-    expect(await timeline.locator('figcaption').textContent()).toMatch(/: 1 drift appeared, 1 resolved; nothing drifting now\.$/);
+    expect(await timeline.locator('figcaption').textContent()).toMatch(/: 1 drift appeared, 1 resolved, 1 diverged; nothing drifting now\.$/);
+    // A live change with no commit pending: the check turned diverged at once (docs/serve.md "Convergence").
     expect(await flapping.locator('ol.events li').allTextContents()).toEqual([
       expect.stringMatching(/ UTC ✓ resolved v1 ConfigMap web\/flags$/),
+      expect.stringMatching(/ UTC ✕ diverged v1 ConfigMap web\/flags$/),
       expect.stringMatching(/ UTC ▲ drift appeared v1 ConfigMap web\/flags$/),
     ]);
     expect(await flapping.locator('.lane-label:has(.lane-title)').textContent()).toBe('v1 ConfigMap web/flags resolved');

@@ -10,7 +10,10 @@
 //   not look" is not "resolved", and must not make a long drift look new.
 // - An item that could not be checked (status error) keeps what was remembered
 //   of it, for the same reason; the rest of the run is tracked.
+// - Commits and convergence (a drift's phase, committed/converged/diverged
+//   events): converge.ts.
 import { isDrift, type Change, type Item, type Report } from '../../report.js';
+import { noteRevision, phaseOfNewDrift, settle } from './converge.js';
 import { MAX_EVENT_CHANGES, type DriftEvent, type EventItem, type TrackedCheck, type TrackedItem } from './events.js';
 
 export interface TrackSettings {
@@ -18,6 +21,8 @@ export interface TrackSettings {
   check: string;
   /** When the run ended (ms since the epoch): the time of its events. */
   at: number;
+  /** The check's converge-within in ms (docs/serve.md "Convergence"); 0 or absent: every difference is drift at once. */
+  convergeWithinMs?: number;
 }
 
 export interface Tracked {
@@ -44,9 +49,10 @@ export function eventItem(item: Item, key = itemKey(item.ref)): EventItem {
   return { key, title: item.title, status: item.status, changes, ...(omitted > 0 ? { changesOmitted: omitted } : {}) };
 }
 
-export function track(previous: TrackedCheck, report: Report, { check, at }: TrackSettings): Tracked {
+export function track(previous: TrackedCheck, report: Report, { check, at, convergeWithinMs = 0 }: TrackSettings): Tracked {
   if (report.errors.length > 0) return { state: previous, events: [] };
-  const events: DriftEvent[] = [];
+  const converge = { check, at, convergeWithinMs };
+  const { events, ...revision } = noteRevision(previous, report.revision, converge);
   const items = new Map<string, TrackedItem>();
   const seen = new Set<string>();
 
@@ -64,7 +70,7 @@ export function track(previous: TrackedCheck, report: Report, { check, at }: Tra
     }
     const fingerprint = fingerprintOf(item);
     if (!before) {
-      items.set(key, { key, title: item.title, status: item.status, firstSeen: at, lastChanged: at, fingerprint, phase: 'diverged' });
+      items.set(key, { key, title: item.title, status: item.status, firstSeen: at, lastChanged: at, fingerprint, phase: phaseOfNewDrift(revision.commit, converge) });
       events.push({ check, kind: 'appeared', at, item: eventItem(item, key) });
     } else if (before.fingerprint !== fingerprint) {
       items.set(key, { ...before, title: item.title, status: item.status, lastChanged: at, fingerprint });
@@ -78,5 +84,7 @@ export function track(previous: TrackedCheck, report: Report, { check, at }: Tra
     if (seen.has(key)) continue;
     events.push({ check, kind: 'resolved', at, item: { key, title: before.title, status: before.status, changes: [] } });
   }
-  return { state: { ...previous, items }, events };
+  const checkedAll = !report.items.some((item) => item.status === 'error');
+  const settled = settle(previous, { ...previous, ...revision, items }, converge, checkedAll);
+  return { state: settled.state, events: [...events, ...settled.events] };
 }

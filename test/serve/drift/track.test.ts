@@ -23,7 +23,10 @@ function run(state: TrackedCheck, items: Item[], at: number, errors: Report['err
 describe('track: what serve remembers between runs', () => {
   it('a new drift appears once, keeps its first-seen time while it lasts, and is resolved once', () => {
     const first = run(emptyTracked(), [item('api', 'diverged', 5), item('db', 'in-sync')], 1000);
-    expect(first.events.map((event) => [event.kind, event.item?.title])).toEqual([['appeared', 'apps/v1 Deployment web/api']]);
+    expect(first.events.map((event) => [event.kind, event.item?.title ?? event.items])).toEqual([
+      ['appeared', 'apps/v1 Deployment web/api'],
+      ['diverged', ['apps/v1 Deployment web/api']], // the check went from in sync to diverged (no commit pending)
+    ]);
     expect(first.events[0].item?.changes).toEqual([{ path: 'spec.replicas', declared: 3, live: 5 }]);
 
     const same = run(first.state, [item('api', 'diverged', 5), item('db', 'in-sync')], 2000);
