@@ -1,0 +1,80 @@
+// One writer per state dir: two serves recording into one history would
+// interleave their runs' states and duplicate every event. A lock file names
+// the serve that holds it (pid, host). It must not outlive a crash: serve is
+// SIGKILLed (OOM, `kubectl delete --force`, a node going away) and must then
+// start again on the same dir, so a lock whose process is gone is taken over.
+// (SQLite's own locks cannot be the rule: node-sqlite3-wasm locks with a
+// directory that stays behind after SIGKILL, measured in docs/serve.md.)
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { GitdiffError, messageOf } from '../../errors.js';
+
+export const LOCK_FILE = 'gitdiff-history.lock';
+
+interface LockHolder {
+  pid: number;
+  host: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+function holderOf(file: string): LockHolder | undefined {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
+    return typeof value.pid === 'number' && typeof value.host === 'string' ? { pid: value.pid, host: value.host } : undefined;
+  } catch {
+    return undefined; // unreadable or half-written: its writer died while writing it
+  }
+}
+
+/** Still held by another live serve? On another host it cannot be told: held, to be safe. Our own pid (a container's pid 1 restarted) is stale. */
+function heldByAnother(holder: LockHolder | undefined): boolean {
+  if (!holder) return false;
+  if (holder.host !== os.hostname()) return true;
+  return holder.pid !== process.pid && alive(holder.pid);
+}
+
+export interface StateDirLock {
+  release(): void;
+}
+
+/** Takes the lock of `dir` or throws a GitdiffError naming who holds it. */
+export function lockStateDir(dir: string): StateDirLock {
+  const file = path.join(dir, LOCK_FILE);
+  const me = JSON.stringify({ pid: process.pid, host: os.hostname() } satisfies LockHolder);
+  try {
+    const fd = openSync(file, 'wx', 0o644);
+    try {
+      writeSync(fd, me);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new GitdiffError(`--state-dir ${dir}: cannot create ${file}: ${messageOf(error)}`, { hint: 'serve needs a directory it can write to for its history' });
+    }
+    const holder = holderOf(file);
+    if (heldByAnother(holder)) {
+      throw new GitdiffError(`--state-dir ${dir}: another gitdiff serve (pid ${holder!.pid} on ${holder!.host}) keeps its history there`, {
+        hint: `give each serve its own --state-dir; if that serve is gone, delete ${file}`,
+      });
+    }
+    // Stale: its serve is gone. Replaced whole (rename), never half-written.
+    const next = `${file}.${process.pid}`;
+    writeFileSync(next, me);
+    renameSync(next, file);
+  }
+  return {
+    release: () => {
+      if (holderOf(file)?.pid === process.pid) rmSync(file, { force: true });
+    },
+  };
+}
