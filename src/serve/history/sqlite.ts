@@ -134,6 +134,11 @@ export class SqliteHistory implements HistoryStore {
     return this.db.binding;
   }
 
+  /** Rows inserted, updated or deleted since open (SQLite's total_changes()): what recording costs, which must follow what changed. */
+  rowsWritten(): number {
+    return Number(this.db.all('SELECT total_changes() AS n')[0].n);
+  }
+
   load(): Map<string, TrackedCheck> {
     const states = new Map<string, TrackedCheck>();
     for (const row of this.db.all('SELECT check_name, body FROM tracked_checks')) {

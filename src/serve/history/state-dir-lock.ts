@@ -12,6 +12,9 @@ import { GitdiffError, messageOf } from '../../errors.js';
 
 export const LOCK_FILE = 'gitdiff-history.lock';
 
+/** Lock files this process holds: its own pid in one is not a stale lock from a previous life. */
+const heldHere = new Set<string>();
+
 interface LockHolder {
   pid: number;
   host: string;
@@ -35,11 +38,14 @@ function holderOf(file: string): LockHolder | undefined {
   }
 }
 
-/** Still held by another live serve? On another host it cannot be told: held, to be safe. Our own pid (a container's pid 1 restarted) is stale. */
-function heldByAnother(holder: LockHolder | undefined): boolean {
+/**
+ * Still held by a live serve? On another host it cannot be told: held, to be safe. Our own pid in a lock
+ * this process does not hold is a previous life's (a container's pid 1, restarted): stale.
+ */
+function held(file: string, holder: LockHolder | undefined): boolean {
   if (!holder) return false;
   if (holder.host !== os.hostname()) return true;
-  return holder.pid !== process.pid && alive(holder.pid);
+  return holder.pid === process.pid ? heldHere.has(file) : alive(holder.pid);
 }
 
 export interface StateDirLock {
@@ -62,7 +68,7 @@ export function lockStateDir(dir: string): StateDirLock {
       throw new GitdiffError(`--state-dir ${dir}: cannot create ${file}: ${messageOf(error)}`, { hint: 'serve needs a directory it can write to for its history' });
     }
     const holder = holderOf(file);
-    if (heldByAnother(holder)) {
+    if (held(file, holder)) {
       throw new GitdiffError(`--state-dir ${dir}: another gitdiff serve (pid ${holder!.pid} on ${holder!.host}) keeps its history there`, {
         hint: `give each serve its own --state-dir; if that serve is gone, delete ${file}`,
       });
@@ -72,8 +78,10 @@ export function lockStateDir(dir: string): StateDirLock {
     writeFileSync(next, me);
     renameSync(next, file);
   }
+  heldHere.add(file);
   return {
     release: () => {
+      if (!heldHere.delete(file)) return;
       if (holderOf(file)?.pid === process.pid) rmSync(file, { force: true });
     },
   };
