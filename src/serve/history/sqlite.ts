@@ -178,7 +178,11 @@ export class SqliteHistory implements HistoryStore {
       this.pruneCheck(check);
       this.db.exec('COMMIT');
     } catch (error) {
-      this.db.exec('ROLLBACK');
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        // SQLite rolled back already (a full disk, an I/O error): the state before stands either way
+      }
       throw new GitdiffError(`cannot record the history of check ${check} in ${this.file}: ${messageOf(error)}`, { hint: 'is the disk full or the file damaged?' });
     }
     this.recorded.set(check, state);
