@@ -83,6 +83,8 @@ describe('serve --state-dir: what it cannot use is exit 2, naming it', { timeout
     expect(await first.exited).toEqual({ code: 0, signal: null });
     // Stopped cleanly: the dir is free again.
     const again = await startServe(['--config', configFile('first.yaml', [exampleCheck('example')]), '--state-dir', dir]);
+    // After a run: serve installs its SIGTERM handler just after the "listening" line, and a SIGTERM in between kills it.
+    await again.waitForChecks((api) => api.checks[0].runs > 0, 'a run on the freed dir');
     await again.stop();
     expect(await again.exited).toEqual({ code: 0, signal: null });
   });
