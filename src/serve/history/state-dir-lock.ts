@@ -3,14 +3,21 @@
 // the serve that holds it (pid, host). It must not outlive a crash: serve is
 // SIGKILLed (OOM, `kubectl delete --force`, a node going away) and must then
 // start again on the same dir, so a lock whose process is gone is taken over.
+// On this host that is known at once (its pid no longer runs). From another host
+// (a new pod on the same volume after a rollout: another hostname) it cannot be
+// asked, so the holder renews the lock's time every 10 s and a lock not renewed
+// for 30 s is taken over.
 // (SQLite's own locks cannot be the rule: node-sqlite3-wasm locks with a
 // directory that stays behind after SIGKILL, measured in docs/serve.md.)
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GitdiffError, messageOf } from '../../errors.js';
 
 export const LOCK_FILE = 'gitdiff-history.lock';
+/** How often the holder renews its lock, and after how long without renewal another host takes it over. */
+export const LOCK_RENEW_MS = 10_000;
+export const LOCK_STALE_MS = 30_000;
 
 /** Lock files this process holds: its own pid in one is not a stale lock from a previous life. */
 const heldHere = new Set<string>();
@@ -38,13 +45,21 @@ function holderOf(file: string): LockHolder | undefined {
   }
 }
 
+function renewedWithin(file: string, ms: number): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs < ms;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Still held by a live serve? On another host it cannot be told: held, to be safe. Our own pid in a lock
- * this process does not hold is a previous life's (a container's pid 1, restarted): stale.
+ * Still held by a live serve? From another host: while its holder renews it. Our own pid in a lock this
+ * process does not hold is a previous life's (a container's pid 1, restarted): stale.
  */
 function held(file: string, holder: LockHolder | undefined): boolean {
   if (!holder) return false;
-  if (holder.host !== os.hostname()) return true;
+  if (holder.host !== os.hostname()) return renewedWithin(file, LOCK_STALE_MS);
   return holder.pid === process.pid ? heldHere.has(file) : alive(holder.pid);
 }
 
@@ -70,7 +85,7 @@ export function lockStateDir(dir: string): StateDirLock {
     const holder = holderOf(file);
     if (held(file, holder)) {
       throw new GitdiffError(`--state-dir ${dir}: another gitdiff serve (pid ${holder!.pid} on ${holder!.host}) keeps its history there`, {
-        hint: `give each serve its own --state-dir; if that serve is gone, delete ${file}`,
+        hint: `give each serve its own --state-dir; if that serve is gone, delete ${file} (a lock not renewed for ${LOCK_STALE_MS / 1000}s is taken over)`,
       });
     }
     // Stale: its serve is gone. Replaced whole (rename), never half-written.
@@ -79,8 +94,18 @@ export function lockStateDir(dir: string): StateDirLock {
     renameSync(next, file);
   }
   heldHere.add(file);
+  const renew = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(file, now, now);
+    } catch {
+      // gone or unwritable: the next start decides, as for a crash
+    }
+  }, LOCK_RENEW_MS);
+  renew.unref();
   return {
     release: () => {
+      clearInterval(renew);
       if (!heldHere.delete(file)) return;
       if (holderOf(file)?.pid === process.pid) rmSync(file, { force: true });
     },

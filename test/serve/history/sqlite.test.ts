@@ -2,7 +2,7 @@
 // Node has: node:sqlite (Node 22.13+, 24: .ci/run's pass 1) and node-sqlite3-wasm
 // (every Node: the only one on Node 20). What survives a close and reopen, what
 // one run writes, and what is bounded.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import type { DriftEvent, TrackedCheck, TrackedItem } from '../../../src/serve/d
 import { GitdiffError } from '../../../src/errors.js';
 import { HISTORY_FILE, MAX_STORED_VALUE_CHARS, SCHEMA_VERSION, SqliteHistory, type SqliteHistorySettings } from '../../../src/serve/history/sqlite.js';
 import { availableBindings, openSqlite, type SqliteBindingName } from '../../../src/serve/history/sqlite-binding.js';
-import { LOCK_FILE } from '../../../src/serve/history/state-dir-lock.js';
+import { LOCK_FILE, LOCK_STALE_MS } from '../../../src/serve/history/state-dir-lock.js';
 
 const present = await availableBindings();
 const ALL: SqliteBindingName[] = ['node:sqlite', 'node-sqlite3-wasm'];
@@ -118,6 +118,12 @@ describe.each(ALL)('SqliteHistory over %s', (binding) => {
     writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: Number(gone), host: os.hostname() }));
     const again = await open();
     again.close();
+    // Another host's lock (a pod before a rollout, on the same volume): held while renewed, taken over after LOCK_STALE_MS.
+    writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 1, host: 'old-pod-7f9c' }));
+    await expect(open()).rejects.toThrow(`another gitdiff serve (pid 1 on old-pod-7f9c) keeps its history there`);
+    const stale = new Date(Date.now() - LOCK_STALE_MS - 1000);
+    utimesSync(path.join(dir, LOCK_FILE), stale, stale);
+    (await open()).close();
   });
 
   it.skipIf(!present.includes(binding))('refuses a history written by a newer gitdiff, naming the file', async () => {

@@ -76,7 +76,7 @@ describe('serve --state-dir: what it cannot use is exit 2, naming it', { timeout
       const { code, lines } = await refused(['--state-dir', dir]);
       expect(code).toBe(2);
       expect(lines[0]).toMatch(new RegExp(`^gitdiff: error: --state-dir ${dir}: another gitdiff serve \\(pid \\d+ on .+\\) keeps its history there$`));
-      expect(lines[1]).toBe(`  hint: give each serve its own --state-dir; if that serve is gone, delete ${path.join(dir, 'gitdiff-history.lock')}`);
+      expect(lines[1]).toBe(`  hint: give each serve its own --state-dir; if that serve is gone, delete ${path.join(dir, 'gitdiff-history.lock')} (a lock not renewed for 30s is taken over)`);
     } finally {
       await first.stop();
     }
