@@ -21,7 +21,7 @@ describe('lockStateDir', () => {
     const old = new Date(Date.now() - LOCK_STALE_MS);
     utimesSync(file, old, old);
     vi.advanceTimersByTime(LOCK_RENEW_MS - 1);
-    expect(statSync(file).mtimeMs).toBe(old.getTime());
+    expect(Math.round(statSync(file).mtimeMs)).toBe(old.getTime()); // mtimeMs is a float: 1796523504822.999
     vi.advanceTimersByTime(1);
     expect(statSync(file).mtimeMs).toBeGreaterThan(old.getTime() + LOCK_STALE_MS / 2);
     lock.release();
