@@ -83,11 +83,15 @@ describe('GET /api/checks follows docs/report.schema.json#/$defs/apiChecks', { t
     const snapshot = body.checks.find((each: { name: string }) => each.name === 'snapshot');
     expect(snapshot.history).toEqual({ kept: false });
     expect(snapshot.drift).toEqual([expect.objectContaining({ title: 'apps/v1 Deployment cache/redis', status: 'diverged', firstSeen: expect.any(String), phase: 'diverged' })]);
-    const { status, body: text, headers } = await serve.get('/api/checks/snapshot/history?limit=1');
+    const { status, body: text, headers } = await serve.get('/api/checks/snapshot/history?limit=2');
     expect([status, headers.get('content-type')]).toEqual([200, 'application/json; charset=utf-8']);
     const history = JSON.parse(text);
     expect(apiHistoryProblems(history)).toEqual([]);
-    expect(history).toMatchObject({ check: 'snapshot', kept: false, next: null, events: [{ kind: 'appeared', at: snapshot.drift[0].firstSeen, item: { title: 'apps/v1 Deployment cache/redis' } }] });
+    // Newest first: the check turned diverged (no commit to wait for) as the item's drift appeared.
+    expect(history).toMatchObject({ check: 'snapshot', kept: false, next: null, events: [
+      { kind: 'diverged', at: snapshot.drift[0].firstSeen, items: ['apps/v1 Deployment cache/redis'] },
+      { kind: 'appeared', at: snapshot.drift[0].firstSeen, item: { title: 'apps/v1 Deployment cache/redis' } },
+    ] });
   });
 
   it.each([

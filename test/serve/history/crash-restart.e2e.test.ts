@@ -96,17 +96,27 @@ describe('serve --state-dir across SIGKILL and restart', () => {
     expect(kills).toBe(Object.keys(KILL_AFTER).length);
 
     // Every event, oldest first, through the API's pages.
-    const events: Array<{ id: number; kind: string; at: string; item: { changes: Array<{ path: string; live?: number }> } }> = [];
+    const all: Array<{ id: number; kind: string; at: string; item?: { changes: Array<{ path: string; live?: number }> } }> = [];
     let before: number | null = null;
     do {
       const page = JSON.parse((await serve!.get(`/api/checks/redis/history?limit=3${before ? `&before=${before}` : ''}`)).body);
       expect(apiHistoryProblems(page)).toEqual([]);
-      events.unshift(...page.events.reverse());
+      all.unshift(...page.events.reverse());
       before = page.next;
     } while (before !== null);
-    const ids = events.map((event) => event.id);
+    const ids = all.map((event) => event.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);
+    // The check-level `diverged` event: once each time the check went from in sync to drift, never twice in a row.
+    let drifting = false;
+    for (const event of all) {
+      if (event.kind === 'diverged') {
+        expect(drifting, `event ${event.id}`).toBe(false);
+        drifting = true;
+      } else if (event.kind === 'resolved') drifting = false;
+      else if (event.kind === 'appeared') expect(all.some((other) => other.kind === 'diverged' && other.at === event.at), `event ${event.id}`).toBe(true);
+    }
+    const events = all.filter((event): event is typeof event & { item: NonNullable<typeof event.item> } => event.item !== undefined);
     const transitions = events.map((event): Transition => {
       const live = event.item.changes.find((change) => change.path === 'spec.replicas')?.live;
       return event.kind === 'resolved' ? { kind: 'resolved' } : { kind: event.kind, live };
