@@ -14,7 +14,7 @@ import type { Connection } from './connect.js';
 import type { ClusterLiveSide } from './index.js';
 import type { RequestSettings } from './request.js';
 import { backoffMs } from './retry.js';
-import { openWatch, resourceVersionOf, type WatchEvent } from './watch.js';
+import { openWatch, resourceVersionOf, UntrustedWatch, type WatchEvent } from './watch.js';
 import { heldObject, type HeldFields } from './held-object.js';
 import { isSecret } from '../secrets.js';
 
@@ -229,8 +229,16 @@ export class Informer {
         // The server ended the watch (its timeoutSeconds): open it again from where it was.
       } catch (error) {
         if (settings.signal.aborted) return;
-        failures += 1;
         this.watchBroken = true;
+        if (error instanceof UntrustedWatch) {
+          // Not opened again: the next read lists again (and reports what is wrong, if the LIST is no better).
+          // Those who wait for changes are told, so that they read.
+          this.host.settings.log(`watch cache: WATCH ${this.title} stopped: ${error.message}`);
+          this.stopWatching();
+          this.host.changed({ apiVersion, kind });
+          return;
+        }
+        failures += 1;
         const waitMs = backoffMs(failures, Math.random, MAX_RECONNECT_DELAY_MS);
         this.host.settings.log(`watch cache: WATCH ${this.title} failed (${messageOf(error)}); opened again in ${waitMs} ms`);
         await sleep(waitMs, undefined, { signal: settings.signal }).catch(() => {});

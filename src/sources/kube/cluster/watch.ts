@@ -36,6 +36,12 @@ export interface WatchRequest {
   resource: string;
 }
 
+/**
+ * A watch that sent what was not asked (another namespace, a line that is not an event): nothing
+ * more of it is trusted, and opening it again would most likely bring the same.
+ */
+export class UntrustedWatch extends GitdiffError {}
+
 export type WatchEvent =
   | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject; resourceVersion: string; bytes: number }
   /** Nothing changed, but the watch has come this far: a watch opened again starts here. */
@@ -80,7 +86,7 @@ async function* watchEvents(connection: Connection, watch: WatchRequest, respons
     response.destroy();
   }, Math.min(watch.timeoutSeconds * 1000 + OVERDUE_GRACE_MS, MAX_TIMER_MS));
   const untrusted = (what: string, hint = ANSWER_HINT) =>
-    new GitdiffError(`server ${connection.server}: WATCH ${watch.path} ${what}: the answer is not trusted`, { hint });
+    new UntrustedWatch(`server ${connection.server}: WATCH ${watch.path} ${what}: the answer is not trusted`, { hint });
   /** The start of a line whose end has not come yet, in the chunks it came in. */
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -95,7 +101,7 @@ async function* watchEvents(connection: Connection, watch: WatchRequest, respons
         pending = [];
         pendingBytes = 0;
         start = end + 1;
-        const event = parseEvent(line, connection, watch, untrusted);
+        const event = trustedEvent(line, connection, watch, untrusted);
         if (!event) continue;
         yield event;
         if (event.type === 'GONE') return;
@@ -122,7 +128,20 @@ async function* watchEvents(connection: Connection, watch: WatchRequest, respons
   }
 }
 
-/** One line as an event; undefined for a blank line. */
+/** One line as an event, or an UntrustedWatch; undefined for a blank line. */
+function trustedEvent(line: Buffer, connection: Connection, watch: WatchRequest, untrusted: (what: string) => GitdiffError): WatchEvent | undefined {
+  try {
+    return parseEvent(line, connection, watch, untrusted);
+  } catch (error) {
+    // answers.ts words what is wrong with an object; the watch is no more trusted than its LIST would be.
+    if (error instanceof GitdiffError && !(error instanceof UntrustedWatch) && !(error instanceof WatchErrorEvent)) throw new UntrustedWatch(error.message, { hint: error.hint });
+    throw error;
+  }
+}
+
+/** An ERROR event other than 410: the server's failure, after which the watch is opened again. */
+class WatchErrorEvent extends GitdiffError {}
+
 function parseEvent(line: Buffer, connection: Connection, watch: WatchRequest, untrusted: (what: string) => GitdiffError): WatchEvent | undefined {
   const text = line.toString('utf8').trim();
   if (text === '') return undefined;
@@ -153,7 +172,7 @@ function parseEvent(line: Buffer, connection: Connection, watch: WatchRequest, u
       if (object.code === 410 || object.reason === 'Expired' || object.reason === 'Gone') return { type: 'GONE' };
       const code = typeof object.code === 'number' ? object.code : 0;
       const failure = apiFailure(connection, { status: code, body: object }, { verb: 'watch', path: watch.path, resource: watch.resource, namespace: watch.asked.namespace });
-      throw new GitdiffError(`${failure.message} (an ERROR event of its WATCH)`, { hint: failure.hint });
+      throw new WatchErrorEvent(`${failure.message} (an ERROR event of its WATCH)`, { hint: failure.hint });
     }
     default:
       throw untrusted('sent an event of a type that is not ADDED, MODIFIED, DELETED, BOOKMARK or ERROR');

@@ -60,7 +60,7 @@ describe('openWatch', () => {
   it('reads events whose lines are split across chunks, and several lines in one chunk', async () => {
     const opening = openWatch(connection, request, settings());
     const watch = await server.nextWatch();
-    const events = await opening;
+    const events = (await opening) as AsyncGenerator<WatchEvent>;
     const first = JSON.stringify({ type: 'ADDED', object: configMap('shop', 'a', '101', { k: '1' }) });
     const second = JSON.stringify({ type: 'MODIFIED', object: configMap('shop', 'a', '102', { k: '2' }) });
     const third = JSON.stringify({ type: 'BOOKMARK', object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: '150' } } });
@@ -131,7 +131,7 @@ describe('openWatch', () => {
   it('stops reading a line that never ends, past its bound', async () => {
     const opening = openWatch(connection, request, settings());
     const watch = await server.nextWatch();
-    const events = await opening;
+    const events = (await opening) as AsyncGenerator<WatchEvent>;
     const megabyte = Buffer.alloc(1024 * 1024, 'x');
     watch.write('{"type":"ADDED","object":{"data":"');
     let written = 0;
@@ -149,7 +149,7 @@ describe('openWatch', () => {
   it('ends with a connection error when the socket is cut mid-line', async () => {
     const opening = openWatch(connection, request, settings());
     const watch = await server.nextWatch();
-    const events = await opening;
+    const events = (await opening) as AsyncGenerator<WatchEvent>;
     watch.send('ADDED', configMap('shop', 'a', '101'));
     watch.write('{"type":"MODIFIED","obj');
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -162,7 +162,7 @@ describe('openWatch', () => {
   it('ends with an error when the body ends mid-line', async () => {
     const opening = openWatch(connection, request, settings());
     const watch = await server.nextWatch();
-    const events = await opening;
+    const events = (await opening) as AsyncGenerator<WatchEvent>;
     watch.write('{"type":"MODIFIED","obj');
     watch.end();
     const seen = summary(await collect(events));
@@ -181,7 +181,7 @@ describe('openWatch', () => {
   it('ends when its signal fires', async () => {
     const opening = openWatch(connection, request, settings());
     const watch = await server.nextWatch();
-    const events = await opening;
+    const events = (await opening) as AsyncGenerator<WatchEvent>;
     watch.send('ADDED', configMap('shop', 'a', '101'));
     const seen: string[] = [];
     await expect((async () => {
