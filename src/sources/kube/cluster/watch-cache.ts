@@ -50,6 +50,8 @@ class WatchedCluster implements WatchedLiveSide {
   private readonly informers = new Map<string, Informer>();
   /** Kinds whose LIST across all namespaces was refused (a role bound in some namespaces): watched per namespace. */
   private readonly refusedClusterWide = new Set<string>();
+  /** Discovery's answer for each kind, by kindKey(). */
+  private readonly scoped = new Map<string, KindScope>();
   private readonly listeners = new Set<(change: LiveChange) => void>();
   private readonly counters = { lists: 0, watches: 0, relists: 0, events: 0 };
   private readonly host: InformerHost;
@@ -70,8 +72,12 @@ class WatchedCluster implements WatchedLiveSide {
     return this.connection.contextName;
   }
 
-  scopes(kinds: { apiVersion: string; kind: string }[]): Promise<Map<string, KindScope>> {
-    return this.cluster.scopes(kinds);
+  /** Each kind's scope from discovery, read once for the session (and again after a resync); a failure is asked again. */
+  async scopes(kinds: { apiVersion: string; kind: string }[]): Promise<Map<string, KindScope>> {
+    const unknown = kinds.filter(({ apiVersion, kind }) => !this.scoped.has(kindKey(apiVersion, kind)));
+    const read = unknown.length > 0 ? await this.cluster.scopes(unknown) : new Map<string, KindScope>();
+    for (const [key, scope] of read) if (scope.state !== 'error') this.scoped.set(key, scope);
+    return new Map(kinds.map(({ apiVersion, kind }) => [kindKey(apiVersion, kind), this.scoped.get(kindKey(apiVersion, kind)) ?? read.get(kindKey(apiVersion, kind))!]));
   }
 
   schemas(apiVersions: string[]): Promise<OpenApiRead> {
@@ -149,7 +155,7 @@ class WatchedCluster implements WatchedLiveSide {
 
   async list(apiVersion: string, kind: string, namespaces: string[] | undefined, labelSelector?: string, _metadataOnly = false): Promise<ListResult> {
     // Metadata-only or not, the objects held are answered: a Secret's values are held only for the Secrets declared.
-    const scope = (await this.cluster.scopes([{ apiVersion, kind }])).get(kindKey(apiVersion, kind))!;
+    const scope = (await this.scopes([{ apiVersion, kind }])).get(kindKey(apiVersion, kind))!;
     if (scope.state === 'error') return { error: scope.message, hint: scope.hint };
     if (scope.state === 'not-served') return { objects: [] };
     const selector = labelSelector ? parseLabelSelector(labelSelector) : undefined;
@@ -198,6 +204,7 @@ class WatchedCluster implements WatchedLiveSide {
     this.settings.log(`watch cache: resync of ${this.informers.size} watched collections`);
     this.cluster = new ClusterLiveSide(this.connection, this.defaultNamespace, this.settings);
     this.refusedClusterWide.clear();
+    this.scoped.clear();
     for (const informer of this.informers.values()) void informer.relist('resync');
   }
 
