@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { messageOf } from '../../../errors.js';
 import type { LiveChange, LiveLookup, ServedObject, ServedScope } from '../live.js';
-import type { KubeObject } from '../objects.js';
+import { isRecord, type KubeObject } from '../objects.js';
 import type { Connection } from './connect.js';
 import type { ClusterLiveSide } from './index.js';
 import type { RequestSettings } from './request.js';
@@ -85,7 +85,7 @@ export class Informer {
   /** Makes sure what these declared objects need is held: a Secret's values, a declared status. Takes effect at the next read. */
   want(declared: ServedObject[]): void {
     for (const { object, namespace } of declared) {
-      if (object.status !== undefined && !this.statusKept) {
+      if (declaresStatus(object) && !this.statusKept) {
         this.statusKept = true;
         this.wantsMore = true;
       }
@@ -98,8 +98,13 @@ export class Informer {
   }
 
   /** Waits until what is held can answer: the LIST under way, or a new one when what is held cannot (or lacks what is wanted). */
-  current(): Promise<void> {
-    if (this.syncing) return this.syncing;
+  async current(): Promise<void> {
+    if (this.syncing) {
+      await this.syncing;
+      // What was wanted once the LIST had come (a Secret declared meanwhile) takes one more.
+      if (this.wantsMore && !this.failure) await this.relist('wanted');
+      return;
+    }
     if (!this.listed) return this.relist('first');
     if (this.failure || this.watchBroken) return this.relist('stale');
     if (this.wantsMore) return this.relist('wanted');
@@ -121,6 +126,8 @@ export class Informer {
 
   /** A new LIST: the watch stops, what is held is replaced, and a new watch starts from the LIST's resourceVersion. */
   relist(cause: Cause): Promise<void> {
+    // A LIST under way is as fresh as another: two at once could end in either order.
+    if (this.syncing) return this.syncing;
     this.stopWatching();
     this.syncing = this.list(cause).finally(() => {
       this.syncing = undefined;
@@ -138,7 +145,6 @@ export class Informer {
     this.host.counters.lists += 1;
     if (cause === 'gone') this.host.counters.relists += 1;
     if (cause !== 'first') this.host.settings.log(`watch cache: LIST ${this.title} again (${cause})`);
-    this.wantsMore = false;
     const kept = { bytes: 0 };
     const listed = await this.host.cluster().listAll(apiVersion, kind, served, namespace, { kept });
     if (this.closed) return;
@@ -161,6 +167,8 @@ export class Informer {
       this.fail({ message: `server ${this.host.connection.server}: the LIST of ${this.title} has no resourceVersion to watch from`, hint: 'a Kubernetes API server gives every LIST one: is a proxy in the way?' }, hadAnswers);
       return;
     }
+    // What is held is chosen now (fields()): everything wanted until now is honoured.
+    this.wantsMore = false;
     const share = listed.objects.length > 0 ? kept.bytes / listed.objects.length : 0;
     this.held = new Map(listed.objects.map((object) => [keyOf(object.metadata.namespace, object.metadata.name), { object: heldObject(object, this.fields(object)), bytes: share }]));
     this.heldBytes = kept.bytes;
@@ -192,6 +200,7 @@ export class Informer {
   }
 
   private startWatching(): void {
+    this.stopWatching();
     const watching = new AbortController();
     this.watching = watching;
     const signal = AbortSignal.any([this.host.settings.signal, watching.signal]);
@@ -277,6 +286,14 @@ export class Informer {
     this.host.counters.events += 1;
     this.host.changed({ apiVersion: this.scope.apiVersion, kind: this.scope.kind, objects: [{ ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}), name: object.metadata.name }] });
   }
+}
+
+/**
+ * Whether comparing reads the live status: a manifest that declares one (`status: {}`, which
+ * generated manifests carry, compares equal to any status, so it does not count).
+ */
+function declaresStatus(object: KubeObject): boolean {
+  return object.status !== undefined && !(isRecord(object.status) && Object.keys(object.status).length === 0);
 }
 
 function keyOf(namespace: string | undefined, name: string): string {

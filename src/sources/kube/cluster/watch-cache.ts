@@ -50,8 +50,8 @@ class WatchedCluster implements WatchedLiveSide {
   private readonly informers = new Map<string, Informer>();
   /** Kinds whose LIST across all namespaces was refused (a role bound in some namespaces): watched per namespace. */
   private readonly refusedClusterWide = new Set<string>();
-  /** Discovery's answer for each kind, by kindKey(). */
-  private readonly scoped = new Map<string, KindScope>();
+  /** Discovery's answer for each served kind, by kindKey(). */
+  private readonly scoped = new Map<string, ServedScope>();
   private readonly listeners = new Set<(change: LiveChange) => void>();
   private readonly counters = { lists: 0, watches: 0, relists: 0, events: 0 };
   private readonly host: InformerHost;
@@ -72,11 +72,14 @@ class WatchedCluster implements WatchedLiveSide {
     return this.connection.contextName;
   }
 
-  /** Each kind's scope from discovery, read once for the session (and again after a resync); a failure is asked again. */
+  /**
+   * Each served kind's scope from discovery, read once for the session (and again after a resync). A
+   * kind not served (a CRD about to be installed) or not read is asked again at each read, not for a day.
+   */
   async scopes(kinds: { apiVersion: string; kind: string }[]): Promise<Map<string, KindScope>> {
     const unknown = kinds.filter(({ apiVersion, kind }) => !this.scoped.has(kindKey(apiVersion, kind)));
     const read = unknown.length > 0 ? await this.cluster.scopes(unknown) : new Map<string, KindScope>();
-    for (const [key, scope] of read) if (scope.state !== 'error') this.scoped.set(key, scope);
+    for (const [key, scope] of read) if (scope.state === 'served') this.scoped.set(key, scope);
     return new Map(kinds.map(({ apiVersion, kind }) => [kindKey(apiVersion, kind), this.scoped.get(kindKey(apiVersion, kind)) ?? read.get(kindKey(apiVersion, kind))!]));
   }
 
