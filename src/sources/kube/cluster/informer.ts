@@ -7,7 +7,7 @@
 // miss changes: the next read lists again rather than answer from it, so a
 // broken watch never answers "in sync" from what it held.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { messageOf } from '../../../errors.js';
+import { GitdiffError, messageOf } from '../../../errors.js';
 import type { LiveChange, LiveLookup, ServedObject, ServedScope } from '../live.js';
 import { isRecord, type KubeObject } from '../objects.js';
 import type { Connection } from './connect.js';
@@ -22,6 +22,8 @@ import { isSecret } from '../secrets.js';
 const MIN_WATCH_SECONDS = 300;
 /** The longest wait before opening a failed watch again (client-go's reflector waits up to 30 s too). */
 const MAX_RECONNECT_DELAY_MS = 30_000;
+/** A watch shorter than this, without an event, did not really watch. */
+const SHORT_WATCH_MS = 1000;
 /** What one kind and namespace may hold, as one LIST of it may (index.ts MAX_KEPT_BYTES): past it, a server is flooding. */
 const MAX_HELD_BYTES = 256 * 1024 * 1024;
 
@@ -68,6 +70,8 @@ export class Informer {
   /** Declared Secrets (namespace/name) whose values are kept; whether status is. */
   private readonly secretsKept = new Set<string>();
   private statusKept = false;
+  /** 410s with no event between them: each waits longer before its LIST. */
+  private gonesInARow = 0;
 
   constructor(readonly scope: InformerScope, private readonly host: InformerHost) {}
 
@@ -220,21 +224,23 @@ export class Informer {
         const timeoutSeconds = Math.round(MIN_WATCH_SECONDS * (1 + Math.random()));
         const events = await openWatch(connection, { path, resourceVersion: this.resourceVersion, timeoutSeconds, asked, resource: cluster.resourceName(apiVersion, served) }, settings);
         if (settings.signal.aborted) return;
-        if (events === 'gone') {
-          void this.relist('gone');
-          return;
-        }
-        failures = 0;
+        if (events === 'gone') return await this.relistAfterGone(settings);
         this.watchBroken = false;
+        const openedAt = performance.now();
+        let received = 0;
         for await (const event of events) {
           // Events already read when the watch was stopped belong to what a new LIST replaced.
           if (settings.signal.aborted) return;
-          if (event.type === 'GONE') {
-            void this.relist('gone');
-            return;
-          }
+          if (event.type === 'GONE') return await this.relistAfterGone(settings);
           this.apply(event);
+          received += 1;
         }
+        // A watch that ends at once with nothing to say is a failure (client-go's "very short watch"): opening
+        // it again at once, again and again, would flood the server.
+        if (received === 0 && performance.now() - openedAt < SHORT_WATCH_MS) {
+          throw new GitdiffError(`server ${connection.server}: WATCH ${path} ended at once, with no event`, { hint: 'is a proxy in the way that ends long requests?' });
+        }
+        failures = 0;
         // The server ended the watch (its timeoutSeconds): open it again from where it was.
       } catch (error) {
         if (settings.signal.aborted) return;
@@ -256,12 +262,30 @@ export class Informer {
   }
 
   /**
+   * A 410 lists again; a 410 again right after that LIST (a server that has nothing but 410 to say)
+   * waits first, longer each time, as client-go's reflector backs off: never a LIST storm.
+   */
+  private async relistAfterGone(settings: RequestSettings): Promise<void> {
+    this.gonesInARow += 1;
+    if (this.gonesInARow > 1) {
+      // Until it lists again, no watch follows what is held: a read lists at once.
+      this.watchBroken = true;
+      const waitMs = backoffMs(this.gonesInARow - 1, Math.random, MAX_RECONNECT_DELAY_MS);
+      this.host.settings.log(`watch cache: WATCH ${this.title} said 410 again: LIST again in ${waitMs} ms`);
+      await sleep(waitMs, undefined, { signal: settings.signal }).catch(() => {});
+      if (settings.signal.aborted) return;
+    }
+    void this.relist('gone');
+  }
+
+  /**
    * One event. Events of one watch come in resourceVersion order, and each watch starts at the
    * resourceVersion of all that is held (its LIST's, or its last event's), so each is newer than the
    * object held, but for the same version sent again (after a watch is opened again): the API treats
    * resourceVersions as opaque, compared for equality only, and so does this.
    */
   private apply(event: WatchEvent): void {
+    this.gonesInARow = 0;
     this.resourceVersion = event.type === 'GONE' ? this.resourceVersion : event.resourceVersion;
     if (event.type === 'BOOKMARK' || event.type === 'GONE') return;
     const { object } = event;

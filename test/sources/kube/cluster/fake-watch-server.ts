@@ -29,8 +29,9 @@ export interface FakeWatchServer {
   refuse: Map<string, number>;
   /** The next WATCH, once it is open. */
   nextWatch(): Promise<OpenWatch>;
-  /** WATCHes are answered with this status instead of 200, while set. */
+  /** WATCHes are answered with this status instead of 200, while set; after those queued here, one each. */
   watchStatus?: number;
+  watchStatuses: number[];
   connection(): Connection;
   close(): Promise<void>;
 }
@@ -57,6 +58,7 @@ export async function startFakeWatchServer(): Promise<FakeWatchServer> {
     objects: new Map(),
     resourceVersion: '100',
     refuse: new Map(),
+    watchStatuses: [],
     nextWatch: () => new Promise<OpenWatch>((resolve) => {
       const ready = opened.shift();
       if (ready) resolve(ready);
@@ -72,8 +74,9 @@ export async function startFakeWatchServer(): Promise<FakeWatchServer> {
     state.requests.push(url);
     if (url.pathname === '/api/v1') return json(response, 200, DISCOVERY);
     if (url.searchParams.get('watch') === '1') {
-      if (state.watchStatus !== undefined) {
-        return json(response, state.watchStatus, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: state.watchStatus, reason: 'Forbidden', message: 'watch refused' });
+      const status = state.watchStatuses.shift() ?? state.watchStatus;
+      if (status !== undefined) {
+        return json(response, status, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: status, reason: status === 410 ? 'Expired' : 'Forbidden', message: 'watch refused' });
       }
       response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
       response.flushHeaders();

@@ -134,6 +134,56 @@ describe('openWatchedCluster: when the watch fails', () => {
     expect(side.stats()).toMatchObject({ lists: 2, relists: 1 });
   });
 
+  it('lists again, once, when a WATCH is answered with HTTP 410', async () => {
+    const { side, watch } = await watchingShop([configMap('shop', 'a', '90', { k: '1' })]);
+    server.watchStatuses.push(410);
+    server.resourceVersion = '200';
+    watch.end();
+    expect((await server.nextWatch()).url.searchParams.get('resourceVersion')).toBe('200');
+    expect(side.stats()).toMatchObject({ lists: 2, relists: 1 });
+  });
+
+  it('lists again with growing waits, not at once, while every WATCH says 410', async () => {
+    server.watchStatus = 410;
+    server.objects.set(SHOP, [configMap('shop', 'a', '90', { k: '1' })]);
+    const side = await open();
+    await fetchAll(side, [declared('ConfigMap', 'shop', 'a')]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // 250 ms, 500 ms, 1 s (each jittered in its upper half): at most 5 LISTs in a second, where none would be a few hundred.
+    expect(side.stats().lists).toBeGreaterThanOrEqual(2);
+    expect(side.stats().lists).toBeLessThanOrEqual(5);
+    expect(logged.some((line) => /^watch cache: WATCH configmaps in namespace "shop" said 410 again: LIST again in \d+ ms$/.test(line))).toBe(true);
+  });
+
+  it('waits longer each time before opening again a watch the server ends at once', async () => {
+    const { side, watch } = await watchingShop([configMap('shop', 'a', '90', { k: '1' })]);
+    watch.end();
+    const thisServer = server;
+    const ending = (async () => {
+      for (;;) (await thisServer.nextWatch()).end();
+    })();
+    void ending;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(side.stats().watches).toBeGreaterThanOrEqual(2);
+    expect(side.stats().watches).toBeLessThanOrEqual(6);
+    expect(side.stats().lists).toBe(1);
+    expect(logged).toContainEqual(expect.stringMatching(/^watch cache: WATCH configmaps in namespace "shop" failed \(server .*: WATCH \/api\/v1\/namespaces\/shop\/configmaps ended at once, with no event\); opened again in \d+ ms$/));
+  });
+
+  it('lists at each read while its WATCH is refused (RBAC without watch), and says why', async () => {
+    server.watchStatus = 403;
+    const { side } = await (async () => {
+      server.objects.set(SHOP, [configMap('shop', 'a', '90', { k: '1' })]);
+      const opened = await open();
+      await fetchAll(opened, [declared('ConfigMap', 'shop', 'a')]);
+      return { side: opened };
+    })();
+    await vi.waitFor(() => expect(logged.some((line) => line.startsWith(`watch cache: WATCH configmaps in namespace "shop" failed (server ${server.url}: forbidden (403): cannot watch configmaps in namespace "shop"`))).toBe(true));
+    server.objects.set(SHOP, [configMap('shop', 'a', '91', { k: '2' })]);
+    expect(answers(await fetchAll(side, [declared('ConfigMap', 'shop', 'a')]))).toEqual({ 'shop/a': { k: '2' } });
+    expect(side.stats().lists).toBe(2);
+  });
+
   it('opens a cut watch again from the last resourceVersion it saw, with no LIST', async () => {
     const { side, watch } = await watchingShop([configMap('shop', 'a', '90', { k: '1' })]);
     watch.send('MODIFIED', configMap('shop', 'a', '120', { k: '2' }));
