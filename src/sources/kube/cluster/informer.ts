@@ -9,13 +9,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitdiffError, messageOf } from '../../../errors.js';
 import type { LiveChange, LiveLookup, ServedObject, ServedScope } from '../live.js';
-import { isRecord, type KubeObject } from '../objects.js';
+import type { KubeObject } from '../objects.js';
 import type { Connection } from './connect.js';
 import type { ClusterLiveSide } from './index.js';
 import type { RequestSettings } from './request.js';
 import { backoffMs } from './retry.js';
 import { openWatch, resourceVersionOf, UntrustedWatch, type WatchEvent } from './watch.js';
-import { heldObject, type HeldFields } from './held-object.js';
+import { declaresStatus, heldObject, type HeldFields } from './held-object.js';
 import { isSecret } from '../secrets.js';
 
 /** client-go's reflector asks for 5 to 10 minutes, at random, so that watches do not all end together. */
@@ -178,6 +178,7 @@ export class Informer {
     this.heldBytes = kept.bytes;
     this.resourceVersion = listed.resourceVersion;
     this.failure = undefined;
+    this.forbidden = false;
     this.watchBroken = false;
     this.startWatching();
     // The first LIST changes nothing anyone was told; a later one may change anything of the kind.
@@ -310,14 +311,6 @@ export class Informer {
     this.host.counters.events += 1;
     this.host.changed({ apiVersion: this.scope.apiVersion, kind: this.scope.kind, objects: [{ ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}), name: object.metadata.name }] });
   }
-}
-
-/**
- * Whether comparing reads the live status: a manifest that declares one (`status: {}`, which
- * generated manifests carry, compares equal to any status, so it does not count).
- */
-function declaresStatus(object: KubeObject): boolean {
-  return object.status !== undefined && !(isRecord(object.status) && Object.keys(object.status).length === 0);
 }
 
 function keyOf(namespace: string | undefined, name: string): string {

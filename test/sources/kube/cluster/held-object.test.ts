@@ -1,6 +1,6 @@
 // What the watch cache keeps of a live object: what comparing reads, no more.
 import { describe, expect, it } from 'vitest';
-import { heldObject } from '../../../../src/sources/kube/cluster/held-object.js';
+import { declaresStatus, heldObject } from '../../../../src/sources/kube/cluster/held-object.js';
 import { attributeChanges } from '../../../../src/sources/kube/managers.js';
 import type { KubeObject } from '../../../../src/sources/kube/objects.js';
 
@@ -58,5 +58,17 @@ describe('heldObject', () => {
     heldObject(deployment, { status: false, secretData: false });
     heldObject(secret, { status: false, secretData: false });
     expect(JSON.stringify([deployment, secret])).toBe(before);
+  });
+});
+
+describe('declaresStatus', () => {
+  it.each([
+    [undefined, false],
+    [{}, false],
+    [{ replicas: 3 }, true],
+    [null, true],
+  ])('status %j: %s', (status, expected) => {
+    const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, ...(status !== undefined ? { status } : {}) } as KubeObject;
+    expect(declaresStatus(object)).toBe(expected);
   });
 });
