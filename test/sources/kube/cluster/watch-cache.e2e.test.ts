@@ -102,6 +102,22 @@ describe('the watch cache against the test API server', () => {
     expect(lists(server)).toHaveLength(1);
   });
 
+  it('opens again a watch cut half-way through an event (a reset, then a body ended mid-line), and applies the event whole once', async () => {
+    const { server, live, changes, objects } = await watched();
+    const resume = server.stallWatches();
+    server.update('apps/v1', 'Deployment', 'shop', 'web', (object) => {
+      object.spec.replicas = 6;
+    });
+    server.addFault({ path: '/apis/apps/v1/namespaces/shop/deployments', action: 'reset', times: 1 });
+    server.addFault({ path: '/apis/apps/v1/namespaces/shop/deployments', action: 'truncate', times: 1 });
+    server.dropWatches();
+    resume();
+    await vi.waitFor(() => expect(changes).toContainEqual({ apiVersion: 'apps/v1', kind: 'Deployment', objects: [{ namespace: 'shop', name: 'web' }] }), { timeout: 10_000 });
+    expect(live.stats()).toMatchObject({ lists: 1, relists: 0, events: 1 });
+    expect(live.stats().watches).toBeGreaterThanOrEqual(4);
+    expect(await replicas(live, objects)).toEqual({ web: 6, api: 1 });
+  });
+
   it('lists everything again at each resync', async () => {
     const { server, live, changes } = await watched(500);
     await vi.waitFor(() => expect(changes).toContainEqual({ apiVersion: 'apps/v1', kind: 'Deployment' }), { timeout: 5000 });
