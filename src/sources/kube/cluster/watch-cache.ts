@@ -204,6 +204,7 @@ class WatchedCluster implements WatchedLiveSide {
 
   /** Discovery and OpenAPI read again; every informer lists again (and tells its listeners). */
   private resync(): void {
+    if (this.settings.signal.aborted) return;
     this.settings.log(`watch cache: resync of ${this.informers.size} watched collections`);
     this.cluster = new ClusterLiveSide(this.connection, this.defaultNamespace, this.settings);
     this.refusedClusterWide.clear();

@@ -32,6 +32,8 @@ export interface FakeWatchServer {
   /** WATCHes are answered with this status instead of 200, while set; after those queued here, one each. */
   watchStatus?: number;
   watchStatuses: number[];
+  /** WATCHes get no answer at all, not even headers, while set. */
+  hangWatches?: boolean;
   connection(): Connection;
   close(): Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function startFakeWatchServer(): Promise<FakeWatchServer> {
     state.requests.push(url);
     if (url.pathname === '/api/v1') return json(response, 200, DISCOVERY);
     if (url.searchParams.get('watch') === '1') {
+      if (state.hangWatches) return;
       const status = state.watchStatuses.shift() ?? state.watchStatus;
       if (status !== undefined) {
         return json(response, status, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: status, reason: status === 410 ? 'Expired' : 'Forbidden', message: 'watch refused' });
