@@ -11,9 +11,10 @@
 // - the kubectl.kubernetes.io/last-applied-configuration annotation is read: --strict
 //   lists it as a platform addition it sets aside, and secrets.ts masks it. Kept.
 // - a Secret's data is compared, so kept for the Secrets declared; the others are
-//   held for what lists read (orphans, by metadata) without their values.
+//   held for what lists read (orphans, by metadata) without their values: without
+//   data, stringData, and the last-applied annotation, where kubectl apply copies them.
 import { isRecord, type KubeObject } from '../objects.js';
-import { isSecret } from '../secrets.js';
+import { isSecret, LAST_APPLIED } from '../secrets.js';
 
 export interface HeldFields {
   /** Whether `status` is kept: a declared object of the kind declares one. */
@@ -38,11 +39,16 @@ export function heldObject(object: KubeObject, fields: HeldFields): KubeObject {
   if (isSecret(object) && !fields.secretData) {
     delete held.data;
     delete held.stringData;
+    const annotations = object.metadata.annotations;
+    if (isRecord(annotations) && Object.hasOwn(annotations, LAST_APPLIED)) {
+      const { [LAST_APPLIED]: _values, ...others } = annotations;
+      held.metadata = { ...object.metadata, annotations: others };
+    }
   }
   const managedFields = object.metadata.managedFields;
   if (Array.isArray(managedFields)) {
     const entries = managedFields.filter(isRecord).map((entry) => Object.fromEntries(MANAGED_ENTRY_FIELDS.filter((field) => Object.hasOwn(entry, field)).map((field) => [field, entry[field]])));
-    held.metadata = { ...object.metadata, managedFields: entries };
+    held.metadata = { ...(held.metadata as KubeObject['metadata']), managedFields: entries };
   }
   return held as KubeObject;
 }
