@@ -31,7 +31,7 @@ export interface WatchedClusterOptions extends ConnectOptions {
   namespace?: string;
   /** The session's: its signal ends every watch, its log gets one line per LIST, WATCH and failure. */
   settings: RequestSettings;
-  /** Every how long every informer lists again; DEFAULT_RESYNC_MS when absent. */
+  /** Every how long every informer lists again; DEFAULT_RESYNC_MS when absent; 0: never (as gitops-engine's 0). */
   resyncMs?: number;
 }
 
@@ -55,7 +55,7 @@ class WatchedCluster implements WatchedLiveSide {
   private readonly listeners = new Set<(change: LiveChange) => void>();
   private readonly counters = { lists: 0, watches: 0, relists: 0, events: 0 };
   private readonly host: InformerHost;
-  private readonly resyncTimer: ReturnType<typeof setInterval>;
+  private readonly resyncTimer?: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly connection: Connection,
@@ -65,7 +65,8 @@ class WatchedCluster implements WatchedLiveSide {
   ) {
     this.cluster = new ClusterLiveSide(connection, defaultNamespace, settings);
     this.host = { connection, settings, cluster: () => this.cluster, counters: this.counters, changed: (change) => this.changed(change) };
-    this.resyncTimer = setInterval(() => this.resync(), Math.min(Math.max(resyncMs, 1), MAX_TIMER_MS));
+    // Longer than one Node timer holds (24.8 days): every 24.8 days, which is as good a safety net.
+    if (resyncMs > 0) this.resyncTimer = setInterval(() => this.resync(), Math.min(resyncMs, MAX_TIMER_MS));
   }
 
   get target(): string {

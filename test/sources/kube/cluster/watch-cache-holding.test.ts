@@ -113,6 +113,16 @@ describe('openWatchedCluster: resync and close', () => {
   });
 });
 
+describe('openWatchedCluster: resync 0', () => {
+  it('never lists again on its own', async () => {
+    cache.server.objects.set(SHOP, [configMap('shop', 'a', '90')]);
+    const side = await cache.open(0);
+    await fetchAll(side, [declared('ConfigMap', 'shop', 'a')]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(side.stats().lists).toBe(1);
+  });
+});
+
 describe('openWatchedCluster: close', () => {
   // dist/, as the end-to-end tests use it: `npm run build` first.
   const child = `

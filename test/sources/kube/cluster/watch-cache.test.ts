@@ -104,12 +104,9 @@ describe('openWatchedCluster: when the watch fails', () => {
 
   it('lists at each read while its WATCH is refused (RBAC without watch), and says why', async () => {
     cache.server.watchStatus = 403;
-    const { side } = await (async () => {
-      cache.server.objects.set(SHOP, [configMap('shop', 'a', '90', { k: '1' })]);
-      const opened = await cache.open();
-      await fetchAll(opened, [declared('ConfigMap', 'shop', 'a')]);
-      return { side: opened };
-    })();
+    cache.server.objects.set(SHOP, [configMap('shop', 'a', '90', { k: '1' })]);
+    const side = await cache.open();
+    await fetchAll(side, [declared('ConfigMap', 'shop', 'a')]);
     await vi.waitFor(() => expect(cache.logged.some((line) => line.startsWith(`watch cache: WATCH configmaps in namespace "shop" failed (server ${cache.server.url}: forbidden (403): cannot watch configmaps in namespace "shop"`))).toBe(true));
     cache.server.objects.set(SHOP, [configMap('shop', 'a', '91', { k: '2' })]);
     expect(answers(await fetchAll(side, [declared('ConfigMap', 'shop', 'a')]))).toEqual({ 'shop/a': { k: '2' } });
