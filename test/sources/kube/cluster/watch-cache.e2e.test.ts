@@ -7,6 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openWatchedCluster } from '../../../../src/sources/kube/cluster/watch-cache.js';
+import { connectLiveCluster } from '../../../../src/sources/kube/cluster/index.js';
+import { heldObject } from '../../../../src/sources/kube/cluster/held-object.js';
+import type { LiveMatch, LiveSide } from '../../../../src/sources/kube/live.js';
 import type { LiveChange, ServedObject, WatchedLiveSide } from '../../../../src/sources/kube/live.js';
 import type { KubeObject } from '../../../../src/sources/kube/objects.js';
 import { startKubeApiServer, type KubeApiServer } from '../../../../tools/kube-api-server/index.js';
@@ -124,5 +127,37 @@ describe('the watch cache against the test API server', () => {
     expect(live.stats().lists).toBeGreaterThanOrEqual(2);
     expect(live.stats().relists).toBe(0);
     expect(lists(server).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('the watch cache answers as the cluster does', () => {
+  it('gives every object the lookup a one-shot read gives (but for what it does not hold), in one group each, and lists the same', async () => {
+    const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    const inBlog = { ...deployment('web', 3), metadata: { name: 'web', namespace: 'blog', labels: { tier: 'front' } } };
+    server = await startKubeApiServer({ objects: [namespace('shop'), namespace('blog'), deployment('web', 2), deployment('api', 1), inBlog] });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gitdiff-watch-parity-'));
+    const options = { kubeconfig: server.writeKubeconfig(dir), env: {}, cwd: dir, settings: { timeoutMs: 5000, signal: controller.signal, log: () => {} } };
+    const oneShot = await connectLiveCluster(options);
+    live = await openWatchedCluster(options);
+    const served = (namespaced: boolean, resource: string) => ({ state: 'served', namespaced, resource }) as const;
+    const declaredObjects: ServedObject[] = [
+      ...[['shop', 'web'], ['shop', 'api'], ['shop', 'nope'], ['blog', 'web']].map(([ns, name]) => ({ object: deployment(name, 0) as KubeObject, file: 'git.yaml', namespace: ns, scope: served(true, 'deployments') })),
+      ...['shop', 'gone'].map((name) => ({ object: namespace(name) as KubeObject, file: 'git.yaml', namespace: undefined, scope: served(false, 'namespaces') })),
+    ];
+    const read = async (side: LiveSide) => {
+      const matches: LiveMatch[] = [];
+      for await (const group of side.fetch(declaredObjects)) matches.push(...group);
+      expect(new Set(matches.map(({ object }) => object))).toEqual(new Set(declaredObjects));
+      expect(matches).toHaveLength(declaredObjects.length);
+      return new Map(matches.map(({ object, lookup }) => [object, lookup.state === 'found' ? { state: 'found', object: heldObject(lookup.object, { status: false, secretData: false }) } : lookup]));
+    };
+    const [expected, watched] = [await read(oneShot), await read(live)];
+    for (const object of declaredObjects) expect(watched.get(object)).toEqual(expected.get(object));
+    expect(declaredObjects.map((object) => watched.get(object)?.state)).toEqual(['found', 'found', 'absent', 'found', 'found', 'absent']);
+    const names = (listed: Awaited<ReturnType<LiveSide['list']>>) => ('objects' in listed ? listed.objects.map((object) => `${object.metadata.namespace}/${object.metadata.name}`).sort() : listed);
+    for (const [namespaces, selector] of [[undefined, undefined], [['shop'], undefined], [['shop', 'blog'], 'tier=front']] as const) {
+      expect(names(await live.list('apps/v1', 'Deployment', namespaces && [...namespaces], selector, true))).toEqual(names(await oneShot.list('apps/v1', 'Deployment', namespaces && [...namespaces], selector, true)));
+    }
+    oneShot.close();
   });
 });
