@@ -57,7 +57,7 @@ export class Informer {
   private heldBytes = 0;
   private resourceVersion = '';
   private failure?: { message: string; hint?: string };
-  /** The LIST was refused (403): the kind cannot be watched this way (the cache falls back to namespaces). */
+  /** The LIST was refused (403): not watched this way (the cache falls back to a watch per namespace, then to GETs). */
   forbidden = false;
   private listed = false;
   /** A watch failed and is not open again yet: what is held may miss changes. */

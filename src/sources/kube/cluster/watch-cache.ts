@@ -107,6 +107,8 @@ class WatchedCluster implements WatchedLiveSide {
       const { apiVersion, kind } = group[0].object;
       const spread = namespacesOfKind.get(kindKey(apiVersion, kind))!.size;
       const informer = await this.informerFor(apiVersion, kind, group[0].scope, group[0].namespace, spread, group);
+      // A role that may get but not list (nor watch) is read as a one-shot run reads it: a GET per object.
+      if (informer.forbidden) return Promise.all(group.map(async (object) => ({ object, lookup: await this.cluster.getOne(object) })));
       return group.map((object) => ({ object, lookup: informer.lookup(object.namespace, object.object.metadata.name) }));
     });
     return streamBounded(tasks, CONCURRENCY, READ_AHEAD);

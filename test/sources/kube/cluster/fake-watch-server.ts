@@ -98,6 +98,9 @@ export async function startFakeWatchServer(): Promise<FakeWatchServer> {
     }
     const refused = state.refuse.get(url.pathname);
     if (refused) return json(response, refused, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: refused, message: 'refused by the test' });
+    const collection = url.pathname.slice(0, url.pathname.lastIndexOf('/'));
+    const named = state.objects.get(collection)?.find((item) => (item as { metadata: { name: string } }).metadata.name === url.pathname.slice(collection.length + 1));
+    if (named && !state.refuse.has(url.pathname)) return json(response, 200, named);
     const items = state.objects.get(url.pathname);
     if (!items) return json(response, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404, reason: 'NotFound' });
     return json(response, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: state.resourceVersion }, items });

@@ -81,6 +81,16 @@ describe('openWatchedCluster: namespaces', () => {
     expect(cache.lists()).toHaveLength(3);
   });
 
+  it('reads with a GET per object, as a one-shot run does, a namespace whose LIST is refused', async () => {
+    cache.server.refuse.set(SHOP, 403);
+    cache.server.objects.set(SHOP, [configMap('shop', 'a', '90', { k: '1' })]);
+    const side = await cache.open();
+    const objects = [declared('ConfigMap', 'shop', 'a'), declared('ConfigMap', 'shop', 'b')];
+    expect(answers(await fetchAll(side, objects))).toEqual({ 'shop/a': { k: '1' }, 'shop/b': 'absent' });
+    expect(cache.server.requests.filter((url) => url.pathname.startsWith(`${SHOP}/`)).map((url) => url.pathname)).toEqual([`${SHOP}/a`, `${SHOP}/b`]);
+    expect(cache.watches()).toHaveLength(0);
+  });
+
   it('lists by label selector from memory', async () => {
     cache.server.objects.set(SHOP, [configMap('shop', 'a', '90', {}, {}), { ...configMap('shop', 'b', '91'), metadata: { name: 'b', namespace: 'shop', resourceVersion: '91', labels: { app: 'web' } } }]);
     const side = await cache.open();
