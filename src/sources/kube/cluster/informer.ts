@@ -150,7 +150,9 @@ export class Informer {
     if (cause === 'gone') this.host.counters.relists += 1;
     if (cause !== 'first') this.host.settings.log(`watch cache: LIST ${this.title} again (${cause})`);
     const kept = { bytes: 0 };
-    const listed = await this.host.cluster().listAll(apiVersion, kind, served, namespace, { kept });
+    // Nothing may escape: a LIST runs unawaited (a resync, a 410), where a rejection would end the process.
+    const listed = await this.host.cluster().listAll(apiVersion, kind, served, namespace, { kept })
+      .catch((error: unknown) => ({ error: messageOf(error), hint: error instanceof GitdiffError ? error.hint : undefined }));
     if (this.closed) return;
     const hadAnswers = this.listed;
     this.listed = true;
