@@ -14,6 +14,7 @@ import type { KubeOptions } from './options.js';
 import { generatedItem } from './items.js';
 import { rejectInvalidSecretData } from './secrets.js';
 import { compareWithLive } from './compare-live.js';
+import { workTreeRevision } from './revision.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -25,6 +26,8 @@ export async function runKube(options: KubeOptions, context: RunContext): Promis
   if (options.configFile && !existsSync(configPath!)) throw new GitdiffError(`--config ${options.configFile}: no such file or directory`, { hint: '--config names a .gitdiff.yaml of ignore rules: check the path, or drop --config to use the nearest one' });
   const config = readIgnoreFile(configPath);
   if (configPath) context.log(`config: ${configPath}`);
+  // Asked while the manifests are read; --rev reads a commit of its own, not the work tree.
+  const revision = options.rev === undefined ? workTreeRevision([...options.paths, ...options.kustomize], context.cwd, context.env) : undefined;
   const { declared, notes } = await loadDeclaredObjects(options, context);
   const { comparable, generated } = setAsideGenerated(declared, options);
   rejectInvalidSecretData(comparable);
@@ -35,7 +38,9 @@ export async function runKube(options: KubeOptions, context: RunContext): Promis
   const live = await openLiveSide(options, context);
   try {
     const findings = await compareWithLive(comparable, live, { options, config, configPath, context, since });
+    const commit = await revision;
     return {
+      ...(commit ? { revision: commit } : {}),
       target: live.target,
       items: [...findings.items, ...generated.map(generatedItem)],
       errors: findings.errors,
