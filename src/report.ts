@@ -98,6 +98,8 @@ export interface Report {
   headline?: string;
   /** What one item is, for the summary line: 'object', 'resource', 'task' (plural adds an s). */
   noun?: string;
+  /** The Git commit the declared side was read at, when known (kube: the manifests' work tree HEAD, or --rev's commit). */
+  revision?: string;
   durationMs: number;
 }
 

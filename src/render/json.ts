@@ -1,6 +1,6 @@
 // The machine format, documented in docs/json.md, its contract the JSON Schema
 // docs/report.schema.json (closed: a new field goes into both, or the tests fail).
-// Field order is stable: source, target, summary, headline, items (identity
+// Field order is stable: source, target, summary, headline, revision, items (identity
 // first), errors, notes, durationMs.
 import { summarize, type Change, type Item, type Report } from '../report.js';
 import type { Renderer } from './types.js';
@@ -49,6 +49,7 @@ function envelope(report: Report, items: unknown): Record<string, unknown> {
     target: report.target,
     summary: summarize(report),
     ...(report.headline ? { headline: report.headline } : {}),
+    ...(report.revision ? { revision: report.revision } : {}),
     items,
     errors: report.errors,
     notes: report.notes,

@@ -103,6 +103,8 @@ export interface WatchSetup {
   cwd: string;
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
+  /** How often the live side's cache is read again in full (serve's `resync:`); undefined: the cache's default. */
+  resyncMs?: number;
 }
 
 /** A command kept current by watching: see Source.watch. */

@@ -4,6 +4,8 @@ import { Option, type Command } from 'commander';
 import { defineSource } from '../types.js';
 import { repeatable } from '../../options.js';
 import { kubeOptions } from './options.js';
+import { KubeWatchSession } from './watch-session.js';
+import type { WatchedLiveSide } from './live.js';
 
 export const kube = defineSource({
   name: 'kube',
@@ -33,5 +35,23 @@ export const kube = defineSource({
   async run(options, context) {
     const { runKube } = await import('./run.js');
     return runKube(options, context);
+  },
+  // Kept current only where what is held can stay true: a snapshot is a moment (it keeps its interval),
+  // a server-side dry run answers for the moment it is asked, and stdin can be read once.
+  watch(options, setup) {
+    if (options.liveFrom !== undefined || options.serverSide || options.paths.includes('-')) return undefined;
+    return new KubeWatchSession(options, setup, async ({ signal, log }) => {
+      // TEMPORARY until issue17/watch-cache is merged: its openWatchedCluster replaces this look-up.
+      const { openWatchedCluster } = (await import('./cluster/index.js')) as unknown as { openWatchedCluster: (options: unknown) => Promise<WatchedLiveSide> };
+      return openWatchedCluster({
+        kubeconfig: options.kubeconfig,
+        context: options.context,
+        namespace: options.namespace,
+        env: setup.env,
+        cwd: setup.cwd,
+        settings: { timeoutMs: options.requestTimeoutMs, signal, log },
+        resyncMs: setup.resyncMs,
+      });
+    });
   },
 });
