@@ -7,6 +7,7 @@ import { jsonText } from '../exact-integers.js';
 import { reportJson } from '../render/json.js';
 import { shownCommand } from './check-command.js';
 import { verdictOf, type CheckStatus, type RunRecord } from './state.js';
+import type { CheckMode } from './watched-checks.js';
 
 export interface CheckView {
   status: CheckStatus;
@@ -14,6 +15,8 @@ export interface CheckView {
   nextRunAt?: number;
   /** Due, waiting for one of the `concurrency` slots. */
   queued: boolean;
+  /** How the check is run: `watch`, at start and on every change; `interval`, on its interval. */
+  mode: CheckMode;
 }
 
 export interface ServeView {
@@ -46,12 +49,13 @@ function runJson(run: RunRecord | undefined): Record<string, unknown> | null {
   };
 }
 
-export function checkJson({ status, nextRunAt, queued }: CheckView): Record<string, unknown> {
+export function checkJson({ status, nextRunAt, queued, mode }: CheckView): Record<string, unknown> {
   const { check, lastRun, lastSuccess } = status;
   return {
     name: check.name,
     source: check.source.name,
     command: shownCommand(check.command),
+    mode,
     interval: check.interval,
     intervalSeconds: check.intervalMs / 1000,
     timeoutSeconds: check.timeoutMs / 1000,

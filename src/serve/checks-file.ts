@@ -6,8 +6,10 @@
 //   checks:
 //     - name: example             # the `target` label, unique
 //       command: [kube, fixtures/example/manifests, --live-from, fixtures/example/live.yaml]
-//       interval: 5m              # default 5m
+//       interval: 5m              # default 5m (a watched check: unused)
 //       timeout: 10m              # default 10m
+//       watch: false              # poll on the interval even where the source can watch (default true)
+//       resync: 24h               # a watched check's full re-read of the live side (default: the cache's)
 //
 // Relative paths in a command are relative to the config file's folder, as if
 // the command line were run there.
@@ -29,6 +31,11 @@ export interface Check extends CheckCommand {
   interval: string;
   intervalMs: number;
   timeoutMs: number;
+  /** `watch: false`: run on the interval even where the source could keep the check current. */
+  watch?: false;
+  /** `resync:` as written, and in ms: how often a watched check's live side is read again in full. */
+  resync?: string;
+  resyncMs?: number;
 }
 
 export interface ServeConfig {
@@ -47,7 +54,7 @@ const MAX_CONCURRENCY = 64;
 const MIN_DURATION_MS = 1000;
 const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const TOP_KEYS = ['concurrency', 'checks'];
-const CHECK_KEYS = ['name', 'command', 'interval', 'timeout'];
+const CHECK_KEYS = ['name', 'command', 'interval', 'timeout', 'watch', 'resync'];
 
 type Mapping = Record<string, unknown>;
 
@@ -124,14 +131,31 @@ function parseCheck(entry: unknown, at: string, { file, fail, sources, place }: 
   });
   const interval = durationField(entry, 'interval', DEFAULT_INTERVAL, `${where}: `, fail);
   const timeout = durationField(entry, 'timeout', DEFAULT_TIMEOUT, `${where}: `, fail);
+  const watch = entry.watch ?? true;
+  if (typeof watch !== 'boolean') throw fail(`${where}: watch: `, `expected true or false, got ${JSON.stringify(watch)}`, 'watch: false runs the check on its interval');
+  const parsed = parseCheckCommand(command as string[], sources, `config ${file}: ${where}`, place);
+  const resync = entry.resync === undefined ? undefined : durationField(entry, 'resync', '', `${where}: `, fail);
+  if (resync && !(watch && canWatch(parsed, place))) {
+    throw fail(`${where}: resync: `, watch ? `this check cannot be watched, so it has no cache to resync` : 'does not apply with watch: false',
+      watch ? 'only a kube check against a cluster is watched (not --live-from, --server-side or stdin): drop resync' : 'drop resync, or watch: false');
+  }
   return {
     name,
     command: command as string[],
-    ...parseCheckCommand(command as string[], sources, `config ${file}: ${where}`, place),
+    ...parsed,
     interval: interval.text,
     intervalMs: interval.ms,
     timeoutMs: timeout.ms,
+    ...(watch ? {} : { watch: false as const }),
+    ...(resync ? { resync: resync.text, resyncMs: resync.ms } : {}),
   };
+}
+
+/** Whether the check's source would keep it current: a session is asked for (cheap until its first run) and closed at once. */
+function canWatch({ source, options }: CheckCommand, place: CheckPlace): boolean {
+  const session = source.watch?.(options, { cwd: place.cwd, env: place.env, log: () => {} });
+  session?.close();
+  return session !== undefined;
 }
 
 function durationField(entry: Mapping, key: string, fallback: string, where: string, fail: Fail): { text: string; ms: number } {

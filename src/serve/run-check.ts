@@ -7,6 +7,7 @@ import { formatMs } from '../duration.js';
 import { GitdiffError, messageOf } from '../errors.js';
 import { runLifecycle } from '../sources/run-lifecycle.js';
 import type { Check } from './checks-file.js';
+import type { RunContext, WatchedRun } from '../sources/types.js';
 import { runRecord, type RunRecord } from './state.js';
 
 export interface CheckRunIo {
@@ -17,11 +18,15 @@ export interface CheckRunIo {
   debugLog?: (line: string) => void;
   /** Aborts the run from outside (shutdown, reload); its reason becomes the run's error. */
   signal: AbortSignal;
+  /** The check's watch session (watched-checks.ts): the run compares what it holds, not a fresh read. */
+  session?: WatchedRun;
 }
 
 export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord> {
   const debugLine = io.debugLog ? (line: string) => io.debugLog!(`${check.name}: ${line}`) : () => {};
-  const run = await runLifecycle(check.source, check.options, {
+  // A watched run goes through the very same lifecycle (timeout, abort, stamping): only its run() differs.
+  const source = io.session ? { ...check.source, run: (_options: unknown, context: RunContext) => io.session!.run(context) } : check.source;
+  const run = await runLifecycle(source, check.options, {
     context: {
       verbose: false,
       debug: io.debugLog !== undefined,

@@ -10,13 +10,14 @@ import { sources } from '../sources/index.js';
 import { signalExitStatus } from '../sources/run-lifecycle.js';
 import { delay } from '../timers.js';
 import type { CheckView, ServeView } from './api.js';
-import { loadServeConfig, type ServeConfig } from './checks-file.js';
+import { loadServeConfig, type Check, type ServeConfig } from './checks-file.js';
 import { chooseChecksFile } from './checks-file-name.js';
 import { parseListen, startHttpServer } from './http.js';
 import { ServeMetrics } from './metrics.js';
 import { formatMs } from '../duration.js';
 import { runCheck } from './run-check.js';
 import { Scheduler } from './scheduler.js';
+import { WatchedChecks } from './watched-checks.js';
 import { carryStatuses, recordRun, sameCommand, type CheckStatus, type RunRecord } from './state.js';
 
 export interface ServeOptions {
@@ -69,6 +70,14 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   let readySince: number | undefined;
   let shuttingDown = false;
 
+  // Checks a source can keep current run on its changes (watched-checks.ts), the others on their interval.
+  const watched = new WatchedChecks((name) => scheduler.trigger(name), {
+    cwd: () => config.dir,
+    env: io.env,
+    log: (name, line) => options.debug && io.stderr.write(`debug: ${errorText(`${name}: ${line}`)}\n`),
+  });
+  const scheduled = (list: readonly Check[]) => list.map(({ name, intervalMs }) => ({ name, intervalMs, watched: watched.mode(name) === 'watch' }));
+
   const scheduler = new Scheduler(async (name) => {
     const status = statuses.get(name);
     if (!status) return;
@@ -77,7 +86,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     inFlight.set(name, controller);
     statuses.set(name, { ...status, runningSince: Date.now() });
     const debugLog = options.debug ? (line: string) => io.stderr.write(`debug: ${errorText(line)}\n`) : undefined;
-    const run = await runCheck(check, { cwd: config.dir, env: io.env, debugLog, signal: controller.signal });
+    const run = await runCheck(check, { cwd: config.dir, env: io.env, debugLog, signal: controller.signal, session: watched.session(name) });
     if (inFlight.get(name) === controller) inFlight.delete(name);
     const current = statuses.get(name);
     // Removed or changed by a reload while it ran: this result describes a check that no longer exists.
@@ -112,6 +121,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
       status,
       nextRunAt: scheduler.nextRunAt(status.check.name),
       queued: scheduler.isQueued(status.check.name),
+      mode: watched.mode(status.check.name),
     })),
   });
 
@@ -149,7 +159,8 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     loadedAt = Date.now();
     configError = undefined;
     metrics.configLoaded(true, loadedAt);
-    scheduler.update(next.checks, next.concurrency, new Set(changed.map((check) => check.name)));
+    const reopened = watched.update(next.checks, new Set(changed.map((check) => check.name)));
+    scheduler.update(scheduled(next.checks), next.concurrency, new Set([...changed.map((check) => check.name), ...reopened]));
     const names = (list: { name: string }[]) => list.map((each) => each.name).join(', ') || 'none';
     log(`SIGHUP: reloaded ${file}: ${checks(next.checks.length)} (added: ${names(added)}; removed: ${names(removed.map((status) => status.check))}; changed: ${names(changed)})`);
   }
@@ -161,7 +172,8 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   });
   const shown = http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host;
   log(`listening on http://${shown}:${http.address.port}/ (${checks(config.checks.length)} from ${file})`);
-  scheduler.update(config.checks, config.concurrency);
+  watched.update(config.checks, new Set());
+  scheduler.update(scheduled(config.checks), config.concurrency);
 
   // Signals: the first SIGTERM/SIGINT stops scheduling and lets the checks in flight finish, up to the
   // grace period; a second one (or the end of the grace period) aborts them.
@@ -203,6 +215,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     await Promise.race([stopped, delay(ABORT_WAIT_MS, wait.signal)]);
     wait.abort();
   }
+  watched.closeAll();
   await http.close();
   cleanupSignals();
   log(finishedInTime ? 'stopped' : 'stopped, with checks cut short');

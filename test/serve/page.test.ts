@@ -35,7 +35,7 @@ function viewOf(statuses: CheckStatus[], extra: Partial<ServeView> = {}): ServeV
   return {
     now: NOW, startedAt: NOW - 60 * MINUTE, ready: true, shuttingDown: false,
     config: { file: config.file, loadedAt: NOW - 60 * MINUTE },
-    checks: statuses.map((status): CheckView => ({ status, nextRunAt: NOW + MINUTE, queued: false })),
+    checks: statuses.map((status): CheckView => ({ status, nextRunAt: NOW + MINUTE, queued: false, mode: 'interval' })),
     ...extra,
   };
 }
