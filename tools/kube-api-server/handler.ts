@@ -1,8 +1,9 @@
 // The HTTP side: record the request, apply injected faults, authenticate, then
 // serve GETs the way a kube-apiserver does (content negotiation for JSON,
 // Table and PartialObjectMetadata; selectors; pagination; OpenAPI documents),
-// and server-side apply dry runs (PATCH, application/apply-patch+yaml,
-// dryRun=All), which store nothing. Every other write is refused with 405.
+// WATCH (watch.ts), and server-side apply dry runs (PATCH,
+// application/apply-patch+yaml, dryRun=All), which store nothing. Every other
+// write is refused with 405.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { load } from 'js-yaml';
@@ -17,6 +18,8 @@ import { SelectorError, matchesFields, matchesLabels, paginate, parseFieldSelect
 import * as statuses from './status-bodies.js';
 import type { ObjectStore } from './store.js';
 import { toTable, type IncludeObject } from './tables.js';
+import type { WatchCache } from './watch-cache.js';
+import { isWatch, serveWatch, watchRequestError, type WatchRepresentation, type WatchSettings } from './watch.js';
 
 type Obj = Record<string, any>;
 
@@ -40,6 +43,10 @@ export interface ServerState {
   aggregatedDiscovery: boolean;
   /** Which OpenAPI documents the server publishes: v3 and v2 (1.24+), only v2, or none. */
   openApi: 'v3' | 'v2' | false;
+  /** The window of recent changes and the open watches (watch-cache.ts). */
+  watches: WatchCache;
+  /** Bookmarks, buffers, timeouts and the watch faults in force (watch.ts). */
+  watchSettings: WatchSettings;
 }
 
 type Representation =
@@ -100,8 +107,13 @@ function listItem(info: KindInfo, object: Obj): Obj {
 function serveCollection(state: ServerState, route: Extract<Route, { type: 'collection' }>, query: Record<string, string>,
   representation: Representation, response: ServerResponse): void {
   const { info, namespace } = route;
-  if (query.watch === 'true' || query.watch === '1') {
-    return sendStatus(response, { ...statuses.methodNotAllowed(), message: 'watch is not supported by the gitdiff test API server' });
+  if (isWatch(query)) {
+    const invalid = watchRequestError(info, query);
+    if (invalid) return sendStatus(response, invalid);
+    const watchRepresentation: WatchRepresentation = representation.as === 'Table'
+      ? { as: 'Table', version: representation.version, include: (query.includeObject ?? 'Metadata') as IncludeObject }
+      : representation.as === 'PartialObjectMetadata' ? representation : { as: 'json' };
+    return serveWatch({ info, namespace, query, representation: watchRepresentation }, state.store, state.watches, state.watchSettings, response);
   }
   const labels = parseLabelSelector(query.labelSelector ?? '');
   const fields = parseFieldSelector(query.fieldSelector ?? '', info.kind);

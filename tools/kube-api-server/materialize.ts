@@ -16,7 +16,8 @@ import { nextManagedFields, zeroValueOf, type ManagedFieldsEntry } from './manag
 type Obj = Record<string, any>;
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-const REVISION = 'deployment.kubernetes.io/revision';
+/** The deployment controller's count of pod templates rolled out. */
+export const REVISION = 'deployment.kubernetes.io/revision';
 /** The field manager kubectl apply (client-side) writes as. */
 export const KUBECTL_APPLY_MANAGER = 'kubectl-client-side-apply';
 

@@ -82,6 +82,21 @@ export function matchesLabels(selector: LabelSelector, labels: Record<string, st
   });
 }
 
+/** A metav1.LabelSelector (matchLabels, matchExpressions) as parsed selector requirements. */
+export function fromLabelSelector(selector: Record<string, any>): LabelSelector {
+  const requirements: LabelSelector = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, op: '=', value: String(value) }));
+  for (const expression of selector.matchExpressions ?? []) {
+    const values: string[] = expression.values ?? [];
+    switch (expression.operator) {
+      case 'In': requirements.push({ key: expression.key, op: 'in', values }); break;
+      case 'NotIn': requirements.push({ key: expression.key, op: 'notin', values }); break;
+      case 'Exists': requirements.push({ key: expression.key, op: 'exists' }); break;
+      case 'DoesNotExist': requirements.push({ key: expression.key, op: '!exists' }); break;
+    }
+  }
+  return requirements;
+}
+
 export interface FieldRequirement { field: string; op: '=' | '!='; value: string }
 
 /**

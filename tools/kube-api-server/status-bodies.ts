@@ -92,3 +92,28 @@ export function statusForCode(code: number, request: ForbiddenRequest, retryAfte
     default: return status(code, 'InternalError', `an error on the server ("unknown") has prevented the request from succeeding`, {});
   }
 }
+
+/** One field error of an Invalid status (apimachinery's field.Error): the reason names its type. */
+export interface FieldError {
+  type: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueNotSupported';
+  field: string;
+  /** What field.Error.ErrorBody() says after the field: `Forbidden: ...`, `Invalid value: "x": ...`. */
+  body: string;
+}
+
+/**
+ * 422 Invalid (errors.NewInvalid): `<Kind.group> "<name>" is invalid: <field>: <body>`, several
+ * errors as `[a, b]` (an aggregate's message), each a cause.
+ */
+export function invalid(qualifiedKind: { group: string; kind: string }, name: string, errors: FieldError[]): StatusBody {
+  const messages = errors.map((error) => `${error.field}: ${error.body}`);
+  const aggregate = messages.length === 1 ? messages[0] : `[${messages.join(', ')}]`;
+  const subject = qualifiedKind.group ? `${qualifiedKind.kind}.${qualifiedKind.group}` : qualifiedKind.kind;
+  return status(422, 'Invalid', `${subject} "${name}" is invalid: ${aggregate}`, {
+    ...(name ? { name } : {}), ...(qualifiedKind.group ? { group: qualifiedKind.group } : {}), kind: qualifiedKind.kind,
+    causes: errors.map((error) => ({ reason: error.type, message: error.body, field: error.field })),
+  });
+}
+
+/** What a watch from a forgotten resourceVersion gets, as an ERROR event (errors.NewResourceExpired). */
+export const expired = (message: string): StatusBody => status(410, 'Expired', message);

@@ -5,14 +5,19 @@
 // modelled where the write happens: namespaces exist for namespaced objects,
 // CRDs make their kinds served, deleting a CRD or Namespace deletes what it held,
 // aggregated ClusterRoles gather their rules. A dry-run apply computes what a
-// server-side apply would store, and stores nothing.
+// server-side apply would store, and stores nothing. Every write is reported to
+// `onChange` (the watch window, watch-hub.ts) as etcd's watch reports it: the
+// object after the change, the one before, and the write's revision. Stored
+// objects are never changed in place (a write stores a new object), so a
+// reported object stays as it was when written.
 import { randomUUID } from 'node:crypto';
 import { Catalog, apiVersionOf, type KindInfo } from './catalog.js';
-import { LAST_APPLIED, lastAppliedConfiguration, materialize, type MaterializeContext, type WriteOptions } from './materialize.js';
+import { LAST_APPLIED, REVISION, lastAppliedConfiguration, materialize, type MaterializeContext, type WriteOptions } from './materialize.js';
 import { mergeApplied, resolveSchema } from './apply.js';
 import { allSchemas, schemaNameOf } from './openapi.js';
 import { applyConflicts, type ApplyConflict, type ManagedFieldsEntry } from './managed-fields.js';
-import { matchesLabels, type LabelSelector } from './selectors.js';
+import { fromLabelSelector, matchesLabels } from './selectors.js';
+import { inObjectMetaOrder } from './defaults-pod.js';
 
 type Obj = Record<string, any>;
 
@@ -24,6 +29,19 @@ const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-sy
 /** A mutating admission webhook's effect on a written object (it may change it in place). */
 export type Admission = (object: Obj, info: KindInfo) => void;
 
+/** One write as etcd's watch reports it. */
+export interface StoredChange {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** Storage is per group and resource: `apps/deployments`, `/configmaps`. */
+  resource: string;
+  /** The write's revision: the object's resourceVersion (for DELETED, the deletion's). */
+  revision: number;
+  /** After the write; for DELETED, the last state with the deletion's resourceVersion (as etcd3's watcher serves it). */
+  object: Obj;
+  /** Before the write (MODIFIED, DELETED). */
+  previous?: Obj;
+}
+
 export class ObjectStore {
   catalog = new Catalog([]);
   /** Mutating admission, run on every write from when it is added (as a webhook installed later would). */
@@ -33,6 +51,8 @@ export class ObjectStore {
   private readonly sorted = new WeakMap<Map<string, Obj>, { key: string; item: Obj }[]>();
   private revision = 1000;
   private allocated = 0;
+  /** Told of every write, after it is stored. */
+  onChange: (change: StoredChange) => void = () => {};
 
   constructor() {
     for (const name of SYSTEM_NAMESPACES) {
@@ -44,11 +64,42 @@ export class ObjectStore {
     return String(this.revision);
   }
 
+  /** The last revision written, as a number (the watch window compares revisions). */
+  get currentRevision(): number {
+    return this.revision;
+  }
+
+  /** Where a kind's objects are stored, whatever version they are served in. */
+  static resourceOf(info: KindInfo): string {
+    return `${info.group}/${info.plural}`;
+  }
+
   private bucket(info: KindInfo): Map<string, Obj> {
-    const key = `${info.group}/${info.plural}`;
+    const key = ObjectStore.resourceOf(info);
     let bucket = this.objects.get(key);
     if (!bucket) this.objects.set(key, (bucket = new Map()));
     return bucket;
+  }
+
+  /** Stores `object` under `key` (replacing what was there) and reports the write. */
+  private write(resource: string, key: string, object: Obj): void {
+    const bucket = this.objects.get(resource)!;
+    const previous = bucket.get(key);
+    bucket.set(key, object);
+    this.sorted.delete(bucket);
+    this.onChange({ type: previous ? 'MODIFIED' : 'ADDED', resource, revision: this.revision, object, ...(previous ? { previous } : {}) });
+  }
+
+  /** Deletes the object under `key` at a new revision and reports it. */
+  private erase(resource: string, key: string): void {
+    const bucket = this.objects.get(resource)!;
+    const previous = bucket.get(key);
+    if (!previous) return;
+    this.revision += 1;
+    bucket.delete(key);
+    this.sorted.delete(bucket);
+    const object = { ...previous, metadata: { ...previous.metadata, resourceVersion: this.resourceVersion } };
+    this.onChange({ type: 'DELETED', resource, revision: this.revision, object, previous });
   }
 
   private static key(namespace: string | undefined, name: string): string {
@@ -73,11 +124,41 @@ export class ObjectStore {
     const key = ObjectStore.key(namespace, object.metadata.name);
     this.revision += 1;
     const stored = materialize(object, options, this.writeContext(info, bucket.get(key), this.resourceVersion, true));
-    bucket.set(key, stored);
-    this.sorted.delete(bucket);
+    this.write(ObjectStore.resourceOf(info), key, stored);
     if (info.kind === 'CustomResourceDefinition') this.rebuildCatalog();
     if (info.kind === 'ClusterRole') this.aggregateClusterRoles();
     return structuredClone(stored);
+  }
+
+  /** A new object, stored as apply() stores it; an error when it exists (a real server's 409 AlreadyExists). */
+  create(manifest: object, options: WriteOptions = {}): Obj {
+    const object = manifest as Obj;
+    const info = isObject(object) ? this.catalog.byKind(object.apiVersion, object.kind) : undefined;
+    if (info && this.find(info, info.namespaced ? object.metadata?.namespace ?? 'default' : undefined, object.metadata?.name)) {
+      throw new Error(`create: ${object.apiVersion} ${object.kind} "${object.metadata.name}" already exists`);
+    }
+    return this.apply(manifest, options);
+  }
+
+  /**
+   * An update (PUT) of the live object as `edit` changes it, recorded for `options.manager` (default
+   * kubectl-edit). What the server or its controllers own is recomputed unless the edit changed it:
+   * the status (a changed one stands for a controller's write), the deployment revision.
+   */
+  update(apiVersion: string, kind: string, namespace: string | undefined, name: string, edit: (live: Obj) => void, options: WriteOptions = {}): Obj {
+    const info = this.catalog.byKind(apiVersion, kind);
+    const live = info && this.find(info, info.namespaced ? namespace ?? 'default' : undefined, name);
+    if (!info || !live) throw new Error(`update: ${apiVersion} ${kind} "${namespace ? `${namespace}/` : ''}${name}" does not exist`);
+    const next = this.served(info, live);
+    delete next.metadata.managedFields;
+    const statusBefore = JSON.stringify(next.status);
+    const revisionBefore = next.metadata.annotations?.[REVISION];
+    edit(next);
+    if (JSON.stringify(next.status) === statusBefore) delete next.status;
+    if (revisionBefore !== undefined && next.metadata.annotations?.[REVISION] === revisionBefore) {
+      delete next.metadata.annotations[REVISION];
+    }
+    return this.apply(next, { manager: 'kubectl-edit', ...options });
   }
 
   /** What a write needs besides the object; a dry run allocates nothing (the next IP or port is only peeked at). */
@@ -177,40 +258,42 @@ export class ObjectStore {
   remove(apiVersion: string, kind: string, namespace: string | undefined, name: string): void {
     const info = this.catalog.byKind(apiVersion, kind);
     if (!info) return;
+    const resource = ObjectStore.resourceOf(info);
     const key = ObjectStore.key(info.namespaced ? namespace ?? 'default' : undefined, name);
     const removed = this.bucket(info).get(key);
     if (!removed) return;
-    this.revision += 1;
     const finalizers = removed.metadata.finalizers;
     if (Array.isArray(finalizers) && finalizers.length > 0) {
       // As the API server does: an object with finalizers is only marked for deletion, and stays
       // (served, listed) until its finalizers are removed: Terminating, held by them.
-      removed.metadata.deletionTimestamp ??= new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-      removed.metadata.deletionGracePeriodSeconds ??= 0;
-      removed.metadata.resourceVersion = this.resourceVersion;
+      if (removed.metadata.deletionTimestamp !== undefined) return;
+      this.revision += 1;
+      const deletionTimestamp = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+      const metadata = { ...removed.metadata, resourceVersion: this.resourceVersion, deletionTimestamp, deletionGracePeriodSeconds: removed.metadata.deletionGracePeriodSeconds ?? 0 };
+      this.write(resource, key, { ...removed, metadata: inObjectMetaOrder(metadata) });
       return;
     }
-    this.bucket(info).delete(key);
-    this.sorted.delete(this.bucket(info));
     if (kind === 'CustomResourceDefinition') {
-      // Deleting a CRD deletes every object of its kind.
-      this.objects.delete(`${removed.spec?.group}/${removed.spec?.names?.plural}`);
-      this.rebuildCatalog();
+      // Deleting a CRD deletes every object of its kind, before the CRD itself goes.
+      const held = `${removed.spec?.group}/${removed.spec?.names?.plural}`;
+      for (const heldKey of [...(this.objects.get(held)?.keys() ?? [])]) this.erase(held, heldKey);
+      this.objects.delete(held);
     }
     if (kind === 'Namespace') {
-      // The namespace controller deletes everything inside a deleted namespace.
-      for (const bucket of this.objects.values()) {
-        for (const [key, object] of bucket) if (object.metadata.namespace === name) bucket.delete(key);
-        this.sorted.delete(bucket);
+      // The namespace controller deletes everything inside a deleted namespace, then the namespace goes.
+      for (const [heldResource, bucket] of this.objects) {
+        for (const [heldKey, object] of [...bucket]) if (object.metadata.namespace === name) this.erase(heldResource, heldKey);
       }
     }
+    this.erase(resource, key);
+    if (kind === 'CustomResourceDefinition') this.rebuildCatalog();
     if (kind === 'ClusterRole') this.aggregateClusterRoles();
   }
 
   /** The clusterrole-aggregation controller: an aggregated ClusterRole's rules are those of the roles its selectors match. */
   private aggregateClusterRoles(): void {
     const bucket = this.bucket(this.catalog.byKind('rbac.authorization.k8s.io/v1', 'ClusterRole')!);
-    for (const role of bucket.values()) {
+    for (const role of [...bucket.values()]) {
       const selectors: Obj[] = role.aggregationRule?.clusterRoleSelectors ?? [];
       if (selectors.length === 0) continue;
       const rules = [...bucket.values()]
@@ -219,8 +302,9 @@ export class ObjectStore {
         .flatMap((other) => other.rules ?? []);
       if (JSON.stringify(rules) === JSON.stringify(role.rules ?? [])) continue;
       this.revision += 1;
-      role.rules = rules;
-      role.metadata.resourceVersion = this.resourceVersion;
+      const key = ObjectStore.key(undefined, role.metadata.name);
+      this.write(ObjectStore.resourceOf(this.catalog.byKind('rbac.authorization.k8s.io/v1', 'ClusterRole')!), key,
+        { ...role, metadata: { ...role.metadata, resourceVersion: this.resourceVersion }, rules });
     }
   }
 }
@@ -235,19 +319,4 @@ function lowerBound(sorted: { key: string }[], key: string): number {
     else high = middle;
   }
   return low;
-}
-
-/** A metav1.LabelSelector (matchLabels, matchExpressions) as parsed selector requirements. */
-export function fromLabelSelector(selector: Obj): LabelSelector {
-  const requirements: LabelSelector = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, op: '=', value: String(value) }));
-  for (const expression of selector.matchExpressions ?? []) {
-    const values: string[] = expression.values ?? [];
-    switch (expression.operator) {
-      case 'In': requirements.push({ key: expression.key, op: 'in', values }); break;
-      case 'NotIn': requirements.push({ key: expression.key, op: 'notin', values }); break;
-      case 'Exists': requirements.push({ key: expression.key, op: 'exists' }); break;
-      case 'DoesNotExist': requirements.push({ key: expression.key, op: '!exists' }); break;
-    }
-  }
-  return requirements;
 }

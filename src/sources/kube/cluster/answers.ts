@@ -11,9 +11,9 @@ import { MAX_NESTING, nestingWithin } from '../../../limits.js';
 import { isPlainName, isRecord, type KubeObject } from '../objects.js';
 import type { LabelSelector } from '../selector.js';
 
-/** What a GET or a LIST asked the server for. */
+/** What a GET, a LIST or a WATCH (watch.ts) asked the server for. */
 export interface Asked {
-  verb: 'GET' | 'LIST';
+  verb: 'GET' | 'LIST' | 'WATCH';
   /** The request path without its query, for the message. */
   path: string;
   apiVersion: string;
@@ -38,7 +38,7 @@ const PARTIAL_METADATA = { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMet
  * quote the server's values (they may hold anything), or undefined.
  */
 export function answerProblem(value: unknown, asked: Asked): string | undefined {
-  const noun = asked.verb === 'LIST' ? 'an item' : 'an object';
+  const noun = asked.verb === 'LIST' ? 'an item' : asked.verb === 'WATCH' ? 'an event' : 'an object';
   if (!isRecord(value) || !isRecord(value.metadata)) return `${noun} without metadata`;
   const { name, namespace, labels } = value.metadata;
   if (typeof name !== 'string' || name === '') return `${noun} without a metadata.name`;

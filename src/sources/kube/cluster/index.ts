@@ -46,18 +46,24 @@ interface ListOptions {
   metadataOnly?: boolean;
   /** Which listed objects to keep (all when absent); every item is checked all the same. */
   keep?: (object: KubeObject) => boolean;
+  /** What the kept objects weigh, counted against MAX_KEPT_BYTES: the run's, unless a watch cache counts each LIST apart. */
+  kept?: { bytes: number };
 }
+
+/** A LIST read whole: its objects, and the resourceVersion a WATCH goes on from. */
+export type CollectionList = { objects: KubeObject[]; resourceVersion?: string } | { error: string; hint?: string };
 
 export async function connectLiveCluster(options: ConnectOptions & { namespace?: string; settings: RequestSettings }): Promise<LiveSide> {
   const connection = await connect({ ...options, signal: options.settings.signal });
   return new ClusterLiveSide(connection, options.namespace ?? connection.namespace, options.settings);
 }
 
-class ClusterLiveSide implements LiveSide {
+/** Also the watch cache's (watch-cache.ts) for discovery, OpenAPI, dry runs and its LISTs. */
+export class ClusterLiveSide implements LiveSide {
   private readonly discovered = new Map<string, GroupVersionDiscovery>();
   private openApi?: Promise<OpenApiRead>;
   /** The bytes of the listed objects kept so far, each counted at its share of its page. */
-  private keptBytes = 0;
+  private readonly kept = { bytes: 0 };
 
   constructor(
     private readonly connection: Connection,
@@ -111,12 +117,12 @@ class ClusterLiveSide implements LiveSide {
     return streamBounded(tasks, CONCURRENCY, READ_AHEAD);
   }
 
-  private collectionPath(apiVersion: string, served: Resource, namespace: string | undefined): string {
+  collectionPath(apiVersion: string, served: Resource, namespace: string | undefined): string {
     const base = groupVersionPath(apiVersion);
     return served.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace ?? '')}/${served.resource}` : `${base}/${served.resource}`;
   }
 
-  private resourceName(apiVersion: string, served: Resource): string {
+  resourceName(apiVersion: string, served: Resource): string {
     const group = groupOf(apiVersion);
     return group ? `${served.resource}.${group}` : served.resource;
   }
@@ -168,10 +174,10 @@ class ClusterLiveSide implements LiveSide {
    * each item checked against what was asked (answers.ts). Paging is bounded: a
    * `continue` token seen before is a loop, and a LIST past MAX_LIST_PAGES does not end.
    */
-  private async listAll(apiVersion: string, kind: string, served: Resource, namespace: string | undefined, options: ListOptions = {}): Promise<ListResult | 'forbidden'> {
-    const basePath = served.namespaced && namespace === undefined
-      ? `${groupVersionPath(apiVersion)}/${served.resource}`
-      : this.collectionPath(apiVersion, served, namespace);
+  async listAll(apiVersion: string, kind: string, served: Resource, namespace: string | undefined, options: ListOptions = {}): Promise<CollectionList | 'forbidden'> {
+    const basePath = this.listPath(apiVersion, served, namespace);
+    const kept = options.kept ?? this.kept;
+    let resourceVersion: string | undefined;
     const asked: Asked = {
       verb: 'LIST', path: basePath, apiVersion, kind, namespaced: served.namespaced, namespace,
       labels: options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined, metadataOnly: options.metadataOnly,
@@ -197,10 +203,12 @@ class ClusterLiveSide implements LiveSide {
         if (!Array.isArray(body.items)) throw this.untrustedPaging(basePath, 'answered without an items list');
         // The token first: pages that loop also repeat their items, and the loop is the better name for it.
         continueToken = isRecord(body.metadata) && typeof body.metadata.continue === 'string' && body.metadata.continue ? body.metadata.continue : undefined;
+        // Every page of one LIST is read at the first page's resourceVersion: the last page's says the same.
+        resourceVersion = isRecord(body.metadata) && typeof body.metadata.resourceVersion === 'string' ? body.metadata.resourceVersion : undefined;
         if (continueToken !== undefined && tokensSeen.has(continueToken)) throw this.untrustedPaging(basePath, 'repeated a continue token: its pages loop');
         if (continueToken !== undefined) tokensSeen.add(continueToken);
         const items: unknown[] = body.items;
-        let kept = 0;
+        let keptItems = 0;
         for (const item of items) {
           const object = trustedAnswer(this.connection.server, item, asked);
           // One object twice, perhaps in two versions: which one is live cannot be told.
@@ -209,11 +217,11 @@ class ClusterLiveSide implements LiveSide {
           listedIdentities.add(identity);
           if (!options.keep || options.keep(object)) {
             objects.push(object);
-            kept += 1;
+            keptItems += 1;
           }
         }
-        this.keptBytes += kept === 0 ? 0 : ((response.bytes ?? 0) * kept) / items.length;
-        if (this.keptBytes > MAX_KEPT_BYTES) {
+        kept.bytes += keptItems === 0 ? 0 : ((response.bytes ?? 0) * keptItems) / items.length;
+        if (kept.bytes > MAX_KEPT_BYTES) {
           throw this.untrustedPaging(basePath, `brought more than ${MAX_KEPT_BYTES / 1024 / 1024} MiB of objects to hold`, 'list fewer objects at once: fewer --prune-kinds, or namespaces instead of -A');
         }
       } while (continueToken);
@@ -221,7 +229,12 @@ class ClusterLiveSide implements LiveSide {
       const failure = lookupError(error);
       return failure.state === 'error' ? { error: failure.message, hint: failure.hint } : { objects };
     }
-    return { objects };
+    return { objects, resourceVersion };
+  }
+
+  /** The path of a kind's collection: in one namespace, in all of them, or cluster-scoped. */
+  listPath(apiVersion: string, served: Resource, namespace: string | undefined): string {
+    return served.namespaced && namespace === undefined ? `${groupVersionPath(apiVersion)}/${served.resource}` : this.collectionPath(apiVersion, served, namespace);
   }
 
   private untrustedPaging(path: string, what: string, hint = 'a Kubernetes API server ends every LIST: is a proxy or an aggregated API server in the way?'): GitdiffError {

@@ -99,10 +99,31 @@ function attemptsSaid(error: GitdiffError, attempts: number): GitdiffError {
   return attempts === 1 ? error : new GitdiffError(`${error.message} (${attempts} attempts)`, { hint: error.hint });
 }
 
+/** The transport and options of a request to the server: its agent (TLS), credentials and headers. Never log them. */
+export function requestOptions(connection: Connection, shape: RequestShape, signal: AbortSignal): http.RequestOptions {
+  return {
+    method: shape.method,
+    agent: connection.agent,
+    auth: connection.auth,
+    headers: {
+      ...connection.headers,
+      Accept: shape.accept ?? 'application/json',
+      'User-Agent': 'gitdiff',
+      ...(shape.contentType ? { 'Content-Type': shape.contentType } : {}),
+      ...(shape.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(shape.body)) } : {}),
+    },
+    signal,
+  };
+}
+
+export function transportFor(url: URL): typeof http | typeof https {
+  return url.protocol === 'https:' ? https : http;
+}
+
 function attemptRequest(connection: Connection, apiPath: string, settings: RequestSettings, shape: RequestShape): Promise<ApiResponse> {
-  const { method, accept = 'application/json' } = shape;
+  const { method } = shape;
   const url = new URL(connection.server + apiPath);
-  const transport = url.protocol === 'https:' ? https : http;
+  const transport = transportFor(url);
   const started = performance.now();
   if (settings.signal.aborted) return Promise.reject(interrupted(settings));
   return new Promise((resolve, reject) => {
@@ -114,19 +135,7 @@ function attemptRequest(connection: Connection, apiPath: string, settings: Reque
     };
     const request = transport.request(
       url,
-      {
-        method,
-        agent: connection.agent,
-        auth: connection.auth,
-        headers: {
-          ...connection.headers,
-          Accept: accept,
-          'User-Agent': 'gitdiff',
-          ...(shape.contentType ? { 'Content-Type': shape.contentType } : {}),
-          ...(shape.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(shape.body)) } : {}),
-        },
-        signal: settings.signal,
-      },
+      requestOptions(connection, shape, settings.signal),
       (response) => {
         const declaredLength = Number(response.headers['content-length']);
         answering = true;
@@ -180,7 +189,7 @@ function attemptRequest(connection: Connection, apiPath: string, settings: Reque
   });
 }
 
-class TimeoutError extends Error {
+export class TimeoutError extends Error {
   /** Whether the headers had come: a slow body, not a silent server. */
   constructor(readonly answerStarted: boolean) {
     super('timeout');
@@ -189,9 +198,15 @@ class TimeoutError extends Error {
 class TooLargeError extends Error {}
 
 /** The run's own reason to stop (a signal, --timeout), which says more than "aborted". */
-function interrupted(settings: RequestSettings): GitdiffError {
+export function interrupted(settings: RequestSettings): GitdiffError {
   const reason: unknown = settings.signal.reason;
   return reason instanceof GitdiffError ? reason : new GitdiffError('interrupted');
+}
+
+/** A failure to get (or to go on reading) an answer, in words: for a WATCH, which is always opened again. */
+export function connectionFailure(connection: Connection, method: string, url: URL, error: unknown, settings: RequestSettings): GitdiffError {
+  const failure = unreachable(connection, method, url, error, settings);
+  return failure instanceof TransientFailure ? failure.failure : failure as GitdiffError;
 }
 
 /** Connection failures, in words (system-errors.ts); those another attempt may fix are wrapped as TransientFailure. */

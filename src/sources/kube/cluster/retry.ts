@@ -20,12 +20,12 @@ export function retryableStatus(status: number): boolean {
 }
 
 /**
- * The wait before attempt `attempt + 1`: 250 ms, 500 ms, 1 s... capped at 4 s,
+ * The wait before attempt `attempt + 1`: 250 ms, 500 ms, 1 s... capped at 4 s (a watch opened again: `maxDelayMs`),
  * with the upper half jittered so that many requests failing together (one
  * overloaded server) do not all come back at the same instant.
  */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
+export function backoffMs(attempt: number, random: () => number = Math.random, maxDelayMs = MAX_DELAY_MS): number {
+  const ceiling = Math.min(maxDelayMs, BASE_DELAY_MS * 2 ** (Math.min(attempt, 32) - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 

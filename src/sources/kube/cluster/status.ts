@@ -8,7 +8,7 @@ import { isRecord } from '../objects.js';
 import { visibleText } from '../../../visible-text.js';
 
 export interface FailedRead {
-  verb: 'get' | 'list' | 'patch';
+  verb: 'get' | 'list' | 'watch' | 'patch';
   path: string;
   /** `deployments.apps`, for the RBAC hint. */
   resource?: string;
@@ -57,7 +57,7 @@ function failureFor(connection: Connection, response: ApiResponse, read: FailedR
       return {
         message: `server ${connection.server}: forbidden (403): cannot ${what}${serverMessage ? `: ${serverMessage}` : ''}`,
         hint: read.resource
-          ? `RBAC must allow "${read.verb}" on ${read.resource}${read.namespace ? ` in namespace "${read.namespace}"` : ' (cluster-wide)'}; gitdiff only needs get and list`
+          ? `RBAC must allow "${read.verb}" on ${read.resource}${read.namespace ? ` in namespace "${read.namespace}"` : ' (cluster-wide)'}; gitdiff only needs get and list${read.verb === 'watch' ? ', and watch where it keeps watching (serve)' : ''}`
           : 'gitdiff needs read access to discovery (the system:discovery role)',
       };
     case 429:
