@@ -5,7 +5,6 @@ import { defineSource } from '../types.js';
 import { repeatable } from '../../options.js';
 import { kubeOptions } from './options.js';
 import { KubeWatchSession } from './watch-session.js';
-import type { WatchedLiveSide } from './live.js';
 
 export const kube = defineSource({
   name: 'kube',
@@ -41,8 +40,7 @@ export const kube = defineSource({
   watch(options, setup) {
     if (options.liveFrom !== undefined || options.serverSide || options.paths.includes('-')) return undefined;
     return new KubeWatchSession(options, setup, async ({ signal, log }) => {
-      // TEMPORARY until issue17/watch-cache is merged: its openWatchedCluster replaces this look-up.
-      const { openWatchedCluster } = (await import('./cluster/index.js')) as unknown as { openWatchedCluster: (options: unknown) => Promise<WatchedLiveSide> };
+      const { openWatchedCluster } = await import('./cluster/watch-cache.js');
       return openWatchedCluster({
         kubeconfig: options.kubeconfig,
         context: options.context,
