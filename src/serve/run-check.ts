@@ -7,7 +7,7 @@ import { formatMs } from '../duration.js';
 import { GitdiffError, messageOf } from '../errors.js';
 import { runLifecycle } from '../sources/run-lifecycle.js';
 import type { Check } from './checks-file.js';
-import type { RunContext, WatchedRun } from '../sources/types.js';
+import type { WatchedRun } from '../sources/types.js';
 import { runRecord, type RunRecord } from './state.js';
 
 export interface CheckRunIo {
@@ -24,9 +24,7 @@ export interface CheckRunIo {
 
 export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord> {
   const debugLine = io.debugLog ? (line: string) => io.debugLog!(`${check.name}: ${line}`) : () => {};
-  // A watched run goes through the very same lifecycle (timeout, abort, stamping): only its run() differs.
-  const source = io.session ? { ...check.source, run: (_options: unknown, context: RunContext) => io.session!.run(context) } : check.source;
-  const run = await runLifecycle(source, check.options, {
+  const run = await runLifecycle(check.source, check.options, {
     context: {
       verbose: false,
       debug: io.debugLog !== undefined,
@@ -45,6 +43,8 @@ export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord>
       hint: 'raise the check\'s timeout in the config, or find what is slow with `gitdiff serve --debug`',
     }),
     abandonOnAbort: true,
+    // A watched run goes through the very same lifecycle (timeout, abort, stamping): only what it runs differs.
+    session: io.session,
   });
   // A run cut short (timeout, shutdown, reload) could not tell, whatever part of a report it returned.
   if ('error' in run) return runRecord(run.startedAt, run.endedAt, { error: errorOf(run.error) });

@@ -6,10 +6,9 @@
 // files) makes one run, not twenty. Checks that cannot be watched, or say
 // `watch: false`, are left to their interval.
 import type { WatchedRun } from '../sources/types.js';
+import { CHANGE_DEBOUNCE_MS } from '../sources/wait-for-sync.js';
 import type { Check } from './checks-file.js';
 
-/** How long a change waits for the rest of its burst before the check runs. */
-export const CHANGE_DEBOUNCE_MS = 75;
 
 interface Watched {
   check: Check;

@@ -8,7 +8,8 @@ import type { Findings } from '../../src/report.js';
 import type { Check } from '../../src/serve/checks-file.js';
 import { runCheck } from '../../src/serve/run-check.js';
 import { Scheduler } from '../../src/serve/scheduler.js';
-import { CHANGE_DEBOUNCE_MS, WatchedChecks } from '../../src/serve/watched-checks.js';
+import { WatchedChecks } from '../../src/serve/watched-checks.js';
+import { CHANGE_DEBOUNCE_MS } from '../../src/sources/wait-for-sync.js';
 import type { RunRecord } from '../../src/serve/state.js';
 import type { Source, WatchedRun } from '../../src/sources/types.js';
 

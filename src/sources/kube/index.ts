@@ -28,7 +28,8 @@ export const kube = defineSource({
       .option('--prune-kinds <kinds>', 'kinds to search for orphans, comma-separated (Kind or apiVersion/Kind; default: the declared kinds)')
       .option('-A, --all-namespaces', 'search for orphans in every namespace, not only the declared ones')
       .option('--no-ignore-hpa-replicas', 'compare spec.replicas even where a HorizontalPodAutoscaler owns it')
-      .option('--server-side', 'compare every field with what a server-side apply would make of each manifest (a dry run: needs "patch" permission, changes nothing)');
+      .option('--server-side', 'compare every field with what a server-side apply would make of each manifest (a dry run: needs "patch" permission, changes nothing)')
+      .option('--wait <duration>', 'if not in sync, watch the cluster and the manifests and compare again on each change, up to DURATION (10m): exit 0 once in sync, else the last verdict');
   },
   options: ({ args, flags }) => kubeOptions(args, flags),
   async run(options, context) {
