@@ -3,7 +3,9 @@
 // interval is followed by the next one as soon as it ends); at most
 // `concurrency` checks run at once, the others wait in the order they fell due.
 // A watched check has no interval: it runs once, then whenever trigger() says
-// what it compares changed (a change during its run makes one more run after it).
+// what it compares changed (a change during its run makes one more run after it);
+// after a run that says 'retry' (it could not tell: the cluster was out of reach,
+// and no change may ever come to say it is back), also after its interval.
 // The scheduler knows names and intervals only; what a run does is the caller's.
 import { setLongTimeout, type LongTimer } from '../timers.js';
 
@@ -25,7 +27,12 @@ interface Entry {
   lastStartedAt?: number;
   /** Run again as soon as the current run ends (the check changed while it ran). */
   rerun: boolean;
+  /** A watched check whose last run could not tell: run again after the interval, or on a change if sooner. */
+  retry?: boolean;
 }
+
+/** What a run may ask of the schedule: 'retry', a watched check's run that could not tell. */
+export type RunOutcome = void | 'retry';
 
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
@@ -36,7 +43,7 @@ export class Scheduler {
   private stopped = false;
 
   constructor(
-    private readonly run: (name: string) => Promise<void>,
+    private readonly run: (name: string) => Promise<RunOutcome>,
     private concurrency: number,
   ) {}
 
@@ -82,7 +89,9 @@ export class Scheduler {
     const entry = this.entries.get(name);
     if (this.stopped || !entry?.watched) return;
     if (entry.state === 'running') entry.rerun = true;
-    else if (entry.state === 'idle') {
+    else if (entry.state === 'idle' || entry.state === 'waiting') {
+      entry.timer?.cancel();
+      entry.timer = undefined;
       entry.dueAt = Date.now();
       this.enqueue(name);
       this.pump();
@@ -153,7 +162,7 @@ export class Scheduler {
     entry.lastStartedAt = Math.min(entry.dueAt, Date.now());
     this.busy.add(name);
     const done = this.run(name)
-      .catch(() => {}) // the caller records its own failures; the schedule goes on regardless
+      .then((outcome) => void (entry.retry = outcome === 'retry'), () => void (entry.retry = false)) // the caller records its own failures; the schedule goes on regardless
       .finally(() => {
         this.inFlight.delete(done);
         this.busy.delete(name);
@@ -176,6 +185,7 @@ export class Scheduler {
 
   /** Between runs: a watched check waits for trigger(), another for its next due time. */
   private settle(name: string, entry: Entry): void {
+    if (entry.watched && entry.retry) return this.wait(name, entry, Math.max(Date.now(), entry.lastStartedAt! + entry.intervalMs));
     // A check that was idle (watched until this reload) is due from now: its old due time is no debt to catch up on.
     if (!entry.watched) return this.wait(name, entry, entry.state === 'idle' ? Math.max(Date.now(), entry.lastStartedAt! + entry.intervalMs) : entry.lastStartedAt! + entry.intervalMs);
     entry.timer?.cancel();

@@ -95,6 +95,8 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     metrics.observeRun(current.check, run);
     logRun(name, current, run);
     if (readySince === undefined && [...statuses.values()].every((each) => each.runs > 0)) readySince = Date.now();
+    // A watched check that could not tell may wait for no change at all (a cluster back in reach): its interval retries it.
+    return run.verdict === 'error' ? 'retry' : undefined;
   }, config.concurrency);
 
   /** A line per run with -v; otherwise only when the verdict or the error changes, so a broken check does not flood the log. */

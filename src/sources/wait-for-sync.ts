@@ -4,13 +4,19 @@
 // is up: then the last run is the answer (diverged, or could not tell). Never
 // a run on a timer: between changes, a run would find what the last one did.
 import { formatMs } from '../duration.js';
-import { exitCode, EXIT_IN_SYNC } from '../report.js';
+import { couldTell as couldTellReport, exitCode, EXIT_IN_SYNC } from '../report.js';
 import type { RunResult } from './run-lifecycle.js';
 import type { WatchedRun } from './types.js';
 import { delay } from '../timers.js';
 
 /** How long a change waits for the rest of its burst (a rollout touches many objects) before a run. */
 export const CHANGE_DEBOUNCE_MS = 75;
+
+/**
+ * A run that could not tell (the cluster out of reach) is tried again this often: no change may
+ * ever come to say the cluster is back.
+ */
+export const RETRY_MS = 5000;
 
 export interface WaitSettings {
   waitMs: number;
@@ -40,15 +46,19 @@ export async function runUntilInSync(watched: WatchedRun, runOnce: () => Promise
       const run = await runOnce();
       if (inSync(run) || settings.interrupt.aborted || Date.now() >= deadline) return run;
       if (!changed) {
-        settings.progress(`gitdiff: ${'report' in run ? 'not in sync yet' : 'could not tell'}; waiting for a change (${formatMs(deadline - Date.now())} left)`);
+        const couldTell = 'report' in run && !run.aborted && couldTellReport(run.report);
+        settings.progress(`gitdiff: ${couldTell ? 'not in sync yet' : 'could not tell'}; waiting for a change (${formatMs(deadline - Date.now())} left)`);
         const waiting = new AbortController();
         wake = () => waiting.abort();
         const stopWaiting = () => waiting.abort();
         settings.interrupt.addEventListener('abort', stopWaiting, { once: true });
-        await delay(deadline - Date.now(), waiting.signal);
+        const remaining = deadline - Date.now();
+        const retried = !couldTell && remaining > RETRY_MS;
+        await delay(retried ? RETRY_MS : remaining, waiting.signal);
         settings.interrupt.removeEventListener('abort', stopWaiting);
         wake = () => {};
-        if (!changed) return run; // the time is up, or a signal came
+        if (settings.interrupt.aborted) return run;
+        if (!changed && !retried) return run; // the time is up
       }
       // The rest of a burst arrives together: one run for a rollout, not one per object.
       await delay(Math.min(CHANGE_DEBOUNCE_MS, Math.max(0, deadline - Date.now())), settings.interrupt);

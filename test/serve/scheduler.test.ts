@@ -150,4 +150,25 @@ describe('Scheduler', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(startsOf('a')).toEqual([0, 22_000]);
   });
+
+  it('retries a watched check whose run could not tell after its interval, or sooner on a change', async () => {
+    const started: number[] = [];
+    let outcome: 'retry' | undefined = 'retry';
+    const scheduler = new Scheduler(async () => {
+      started.push(Date.now());
+      return outcome;
+    }, 1);
+    scheduler.update([{ name: 'w', intervalMs: 10_000, watched: true }], 1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(scheduler.nextRunAt('w')).toBe(10_000);
+    await vi.advanceTimersByTimeAsync(12_000);
+    expect(started).toEqual([0, 10_000]);
+    scheduler.trigger('w'); // a change before the retry is due: now
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toEqual([0, 10_000, 13_000]);
+    outcome = undefined; // it could tell: back to changes only
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(started).toEqual([0, 10_000, 13_000, 23_000]);
+    expect(scheduler.nextRunAt('w')).toBeUndefined();
+  });
 });

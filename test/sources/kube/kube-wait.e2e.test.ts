@@ -93,14 +93,24 @@ describe('gitdiff kube --wait', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
-  it.each([
-    ['a snapshot (--live-from)', ['--live-from', path.join(repoRoot, 'fixtures/example/live.yaml')], /--wait watches a cluster for changes: a snapshot \(--live-from\) never changes/, '--kubeconfig'],
-    ['--server-side', ['--server-side'], /--wait does not combine with --server-side/, 'drop one'],
-    ['a duration that is not one', [], /--wait: invalid duration|--wait.*soon/, undefined],
-  ])('refuses %s at once (exit 2, with a hint)', async (_name, extra, message, hint) => {
-    const args = ['kube', 'manifests', '--wait', _name.startsWith('a duration') ? 'soon' : '1m', ...extra];
-    if (!extra.includes('--live-from')) args.push('--kubeconfig', kubeconfig);
-    const result = await runGitdiff(args, { cwd: dir });
+  it('tries again a run that could not tell: no change may come to say the cluster is answering again', async () => {
+    scaleTo4();
+    server.addFault({ method: 'GET', path: /\/deployments$/, status: 403, times: 1 });
+    const started = Date.now();
+    const result = await waitFor('30s', ['-v']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('could not tell; waiting for a change');
+    expect(Date.now() - started).toBeGreaterThan(4000); // one retry (RETRY_MS), not the 30 s
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
+
+  it.each<[string, string, string[], RegExp, string | undefined]>([
+    ['a snapshot (--live-from)', '1m', ['--live-from', path.join(repoRoot, 'fixtures/example/live.yaml')], /--wait watches a cluster for changes: a snapshot \(--live-from\) never changes/, '--kubeconfig'],
+    ['--server-side', '1m', ['--server-side'], /--wait does not combine with --server-side/, 'drop one'],
+    ['a duration that is not one', 'soon', [], /--wait: invalid duration "soon"/, undefined],
+  ])('refuses %s at once (exit 2, with a hint)', async (_name, wait, extra, message, hint) => {
+    const target = extra.includes('--live-from') ? [] : ['--kubeconfig', kubeconfig];
+    const result = await runGitdiff(['kube', 'manifests', '--wait', wait, ...target, ...extra], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
