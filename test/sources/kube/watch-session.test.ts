@@ -16,6 +16,8 @@ import { KubeWatchSession } from '../../../src/sources/kube/watch-session.js';
 import { kube } from '../../../src/sources/kube/index.js';
 import { WatchedSnapshot } from '../../support/watched-snapshot.js';
 import { repoRoot } from '../../support/run-cli.js';
+import { itWith } from '../../support/binaries.js';
+import { execFileSync } from 'node:child_process';
 
 const sessions: KubeWatchSession[] = [];
 afterEach(() => sessions.splice(0).forEach((session) => session.close()));
@@ -37,17 +39,24 @@ function workspace(): { dir: string; snapshot: string } {
   return { dir, snapshot };
 }
 
-function openSession(dir: string, live: WatchedSnapshot, extra: string[] = []): KubeWatchSession {
-  const options = kubeOptions(['manifests', ...extra], {});
+function openSession(dir: string, live: WatchedSnapshot, flags: Record<string, unknown> = {}, args = ['manifests']): KubeWatchSession {
+  const options = kubeOptions(args, flags);
   const session = new KubeWatchSession(options, { cwd: dir, env: {}, log: () => {} }, async () => live);
   sessions.push(session);
   return session;
 }
 
 /** What a fresh `gitdiff kube manifests --live-from live.yaml` finds now. */
-function freshRun(dir: string, snapshot: string, extra: string[] = []): Promise<Findings> {
-  return runKube(kubeOptions(['manifests', ...extra], { liveFrom: snapshot }), context(dir));
+function freshRun(dir: string, snapshot: string, flags: Record<string, unknown> = {}, args = ['manifests']): Promise<Findings> {
+  return runKube(kubeOptions(args, { ...flags, liveFrom: snapshot }), context(dir));
 }
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=gitdiff tests', '-c', 'user.email=tests@gitdiff.invalid', ...args], { cwd, encoding: 'utf8' }).trim();
+}
+
+const itGit = itWith(['git'], 'apt-get install git');
+const itKubectl = itWith(['kubectl'], 'install kubectl (https://kubernetes.io/docs/tasks/tools/)');
 
 function edit(file: string, from: string, to: string): void {
   const text = readFileSync(file, 'utf8');
@@ -135,6 +144,46 @@ describe('the kube watch session', () => {
     await swapped;
     const after = await session.run(context(dir));
     expect(after).toEqual(await freshRun(dir, snapshot));
+    expect(after.items.every((item) => item.status === 'in-sync')).toBe(true);
+  }, 20_000);
+
+  itGit('--rev: reads again when the revision names a new commit, and says which commit it read', async () => {
+    const { dir, snapshot } = workspace();
+    git(dir, 'init', '-q');
+    git(dir, 'add', 'manifests');
+    git(dir, 'commit', '-q', '-m', 'declare redis');
+    const session = openSession(dir, new WatchedSnapshot(snapshot), { rev: 'HEAD' });
+    const first = await session.run(context(dir));
+    expect(first).toEqual(await freshRun(dir, snapshot, { rev: 'HEAD' }));
+    expect(first.revision).toBe(git(dir, 'rev-parse', 'HEAD'));
+
+    // The working tree alone is not the revision: no change to tell.
+    let told = 0;
+    const stop = session.onChange(() => told++);
+    edit(path.join(dir, 'manifests/redis.yaml'), 'replicas: 4', 'replicas: 3');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(told).toBe(0);
+    stop();
+    const committed = nextChange(session);
+    git(dir, 'commit', '-q', '-am', 'match the cluster');
+    await committed;
+    const second = await session.run(context(dir));
+    expect(second).toEqual(await freshRun(dir, snapshot, { rev: 'HEAD' }));
+    expect(second.revision).toBe(git(dir, 'rev-parse', 'HEAD'));
+    expect(second.items.every((item) => item.status === 'in-sync')).toBe(true);
+  }, 20_000);
+
+  itKubectl('-k: renders the kustomization again when a file under its folder changed', async () => {
+    const { dir, snapshot } = workspace();
+    writeFileSync(path.join(dir, 'manifests/kustomization.yaml'), 'resources: [redis.yaml]\n');
+    const session = openSession(dir, new WatchedSnapshot(snapshot), { kustomize: ['manifests'] }, []);
+    const fresh = () => freshRun(dir, snapshot, { kustomize: ['manifests'] }, []);
+    expect(await session.run(context(dir))).toEqual(await fresh());
+    const changed = nextChange(session);
+    edit(path.join(dir, 'manifests/redis.yaml'), 'replicas: 4', 'replicas: 3');
+    await changed;
+    const after = await session.run(context(dir));
+    expect(after).toEqual(await fresh());
     expect(after.items.every((item) => item.status === 'in-sync')).toBe(true);
   }, 20_000);
 
