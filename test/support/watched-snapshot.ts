@@ -8,6 +8,7 @@ import { decodeManifest, parseDocuments } from '../../src/sources/kube/documents
 import { snapshotContents, SnapshotLiveSide } from '../../src/sources/kube/snapshot.js';
 import { objectKey, type KubeObject } from '../../src/sources/kube/objects.js';
 import type { LiveChange, LiveSide, WatchedLiveSide, WatchStats } from '../../src/sources/kube/live.js';
+import type { WatchedRun } from '../../src/sources/types.js';
 
 export class WatchedSnapshot implements WatchedLiveSide {
   private side!: SnapshotLiveSide;
@@ -63,4 +64,16 @@ export class WatchedSnapshot implements WatchedLiveSide {
   close(): void {
     this.closed = true;
   }
+}
+
+/** Resolves when the session says something changed, within `ms`; rejects after. */
+export function nextChange(watched: Pick<WatchedRun, 'onChange'>, ms = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no change reported within ${ms} ms`)), ms);
+    const stop = watched.onChange(() => {
+      clearTimeout(timer);
+      stop();
+      resolve();
+    });
+  });
 }

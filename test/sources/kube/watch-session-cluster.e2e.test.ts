@@ -11,6 +11,7 @@ import type { RunContext, WatchedRun } from '../../../src/sources/types.js';
 import { kube } from '../../../src/sources/kube/index.js';
 import { runKube } from '../../../src/sources/kube/run.js';
 import { repoRoot } from '../../support/run-cli.js';
+import { nextChange } from '../../support/watched-snapshot.js';
 import { startKubeApiServer, type KubeApiServer } from '../../../tools/kube-api-server/index.js';
 
 const exampleManifests = loadAll(readFileSync(path.join(repoRoot, 'fixtures/example/manifests/redis.yaml'), 'utf8')) as Record<string, any>[];
@@ -40,16 +41,6 @@ function context(lines: string[] = []): RunContext {
   };
 }
 
-function nextChange(watched: WatchedRun, ms = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no change reported within ${ms} ms`)), ms);
-    const stop = watched.onChange(() => {
-      clearTimeout(timer);
-      stop();
-      resolve();
-    });
-  });
-}
 
 describe('the kube watch session over a watched cluster', () => {
   it('gives the findings of a fresh run after each live change, comparing only what changed', async () => {

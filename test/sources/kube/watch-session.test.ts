@@ -14,7 +14,7 @@ import { kubeOptions } from '../../../src/sources/kube/options.js';
 import { runKube } from '../../../src/sources/kube/run.js';
 import { KubeWatchSession } from '../../../src/sources/kube/watch-session.js';
 import { kube } from '../../../src/sources/kube/index.js';
-import { WatchedSnapshot } from '../../support/watched-snapshot.js';
+import { nextChange, WatchedSnapshot } from '../../support/watched-snapshot.js';
 import { repoRoot } from '../../support/run-cli.js';
 import { itWith } from '../../support/binaries.js';
 import { execFileSync } from 'node:child_process';
@@ -64,17 +64,6 @@ function edit(file: string, from: string, to: string): void {
   writeFileSync(file, text.replace(from, to));
 }
 
-/** Resolves when the session says something changed, within `ms`. */
-function nextChange(session: KubeWatchSession, ms = 3000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no change reported within ${ms} ms`)), ms);
-    const stop = session.onChange(() => {
-      clearTimeout(timer);
-      stop();
-      resolve();
-    });
-  });
-}
 
 describe('the kube watch session', () => {
   it('gives the findings of a fresh run after each live and declared change', async () => {
