@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect } from 'vitest';
 import { itWith } from '../../support/binaries.js';
 import { repoRoot, runGitdiff } from '../../support/run-cli.js';
+import { reportProblems } from '../../support/report-schema.js';
 
 const itGit = itWith(['git'], 'apt-get install git');
 const live = path.join(repoRoot, 'fixtures/example/live.yaml');
@@ -44,6 +45,7 @@ describe('the report says which commit the manifests were read at', () => {
     const dir = folder(true);
     const report = await reportOf(['deploy'], dir);
     expect(report.revision).toBe(git(dir, 'rev-parse', 'HEAD'));
+    expect(reportProblems(report)).toEqual([]);
     expect(Object.keys(report).indexOf('revision')).toBe(Object.keys(report).indexOf('items') - 1);
     expect((await reportOf(['redis.yaml'], path.join(dir, 'deploy'))).revision).toBe(git(dir, 'rev-parse', 'HEAD'));
   });
