@@ -96,10 +96,10 @@ export interface Report {
   notes: string[];
   /** Extra summary sentence a source wants shown (terraform: `Plan: 1 to add, ...`). */
   headline?: string;
+  /** The Git commit the declared side was read at (the manifests' work tree HEAD, or --rev), when the source knows it. */
+  revision?: string;
   /** What one item is, for the summary line: 'object', 'resource', 'task' (plural adds an s). */
   noun?: string;
-  /** The Git commit the declared side was read at, when known (kube: the manifests' work tree HEAD, or --rev's commit). */
-  revision?: string;
   durationMs: number;
 }
 

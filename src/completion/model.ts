@@ -44,6 +44,10 @@ export function completionModel(command: Command): CompletionCommand {
     })),
     argumentChoices: firstArgument?.argChoices,
     takesPaths: firstArgument !== undefined && firstArgument.argChoices === undefined,
-    subcommands: help.visibleCommands(command).map(completionModel),
+    subcommands: help.visibleCommands(command).map(completionModel).map((subcommand, _index, all) =>
+      // commander's own `help [command]` takes the name of a command, not a path.
+      subcommand.name === 'help' && subcommand.takesPaths
+        ? { ...subcommand, takesPaths: false, argumentChoices: all.map((each) => each.name).filter((name) => name !== 'help') }
+        : subcommand),
   };
 }

@@ -6,14 +6,20 @@
 // neither break it nor start a command of its own.
 import { isDrift, type Item, type Report } from '../report.js';
 import type { Renderer } from './types.js';
-import { statusPhrase } from './wording.js';
+import { collapseUnchecked, statusPhrase } from './wording.js';
 import { changeTextLines, plainSummaryLine } from './plain.js';
 
 type Level = 'error' | 'warning';
 
 export const renderGithub: Renderer = (report: Report) => {
   const lines: string[] = [];
-  for (const item of report.items) {
+  for (const entry of collapseUnchecked(report.items.filter((item) => levelOf(item) !== undefined), report.errors.length)) {
+    if ('more' in entry) {
+      // One annotation for the rest of the run: a thousand warnings would bury the errors.
+      lines.push(workflowCommand('warning', { title: `${entry.more} more ${report.noun ?? 'item'}s: unchecked` }, statusPhrase(entry.example)));
+      continue;
+    }
+    const { item } = entry;
     const level = levelOf(item);
     if (!level) continue;
     const properties: Record<string, string | undefined> = {

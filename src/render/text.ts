@@ -6,7 +6,7 @@ import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
 import type { ChalkInstance } from 'chalk';
 import { summarize, SENSITIVE, type Change, type Item, type Report } from '../report.js';
 import type { Renderer, RenderOptions } from './types.js';
-import { declaredAt, statusPhrase, summaryLine } from './wording.js';
+import { collapseUnchecked, declaredAt, statusPhrase, summaryLine } from './wording.js';
 import { visibleText } from '../visible-text.js';
 import { errorText } from '../errors.js';
 
@@ -33,8 +33,13 @@ export const renderText: Renderer = (report: Report, options: RenderOptions) => 
   const { chalk } = options;
   const out: string[] = [];
   let group: string | undefined;
-  for (const item of report.items) {
-    if (item.status === 'in-sync' && !options.verbose) continue;
+  const shown = report.items.filter((item) => item.status !== 'in-sync' || options.verbose);
+  for (const entry of options.verbose ? shown.map((item) => ({ item })) : collapseUnchecked(shown, report.errors.length)) {
+    if ('more' in entry) {
+      out.push(statusColor('unchecked', chalk)(`${MARK.unchecked} ... and ${entry.more} more ${report.noun ?? 'item'}s: ${errorText(statusPhrase(entry.example))} (-v lists them)`));
+      continue;
+    }
+    const { item } = entry;
     if (item.group !== undefined && item.group !== group) {
       if (out.length > 0) out.push('');
       out.push(chalk.bold.underline(item.group));

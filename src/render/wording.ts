@@ -49,3 +49,41 @@ export function summaryLine(summary: Summary, durationMs: number, chalk: ChalkIn
   const ignored = summary.ignored ? chalk.dim(`; ${summary.ignored} ${summary.ignored === 1 ? 'difference' : 'differences'} ignored`) : '';
   return `${parts.join(', ')} (${items}, ${(durationMs / 1000).toFixed(1)} s)${ignored}`;
 }
+
+/** Consecutive unchecked items with one reason, past this many, are shown as the first few and a count. */
+const COLLAPSE_RUN = 5;
+const SHOWN_OF_RUN = 3;
+
+/** An item to show on its own, or the rest of a run of unchecked items that share one reason. */
+export type ShownEntry = { item: Item } | { more: number; example: Item };
+
+/**
+ * The items as text-like formats list them. When a run-level error explains
+ * why items went unchecked (the server was not reached), a run of more than 5
+ * consecutive unchecked items with the same reason is its first 3 and one "and
+ * N more" entry: 1,000 objects not checked for one cause are 4 lines, not 1,000.
+ * Nothing is dropped: the count is there, JSON and -v list every item. Items
+ * under a heading (an ansible host's tasks) are always listed one by one: each
+ * unchecked task is its own thing to look at (docs/ansible.md).
+ */
+export function collapseUnchecked(items: readonly Item[], runErrors: number): ShownEntry[] {
+  if (runErrors === 0) return items.map((item) => ({ item }));
+  const entries: ShownEntry[] = [];
+  let index = 0;
+  while (index < items.length) {
+    const item = items[index];
+    let end = index + 1;
+    if (item.status === 'unchecked' && item.group === undefined) {
+      while (end < items.length && items[end].status === 'unchecked' && items[end].group === undefined && items[end].reason === item.reason) end++;
+    }
+    const run = end - index;
+    if (run > COLLAPSE_RUN) {
+      for (let shown = index; shown < index + SHOWN_OF_RUN; shown++) entries.push({ item: items[shown] });
+      entries.push({ more: run - SHOWN_OF_RUN, example: item });
+    } else {
+      for (let shown = index; shown < end; shown++) entries.push({ item: items[shown] });
+    }
+    index = end;
+  }
+  return entries;
+}

@@ -6,6 +6,7 @@ import type { ReportError } from '../report.js';
 import { jsonText } from '../exact-integers.js';
 import { reportJson } from '../render/json.js';
 import { shownCommand } from './check-command.js';
+import type { StoredEvent, TrackedCheck } from './drift/events.js';
 import { verdictOf, type CheckStatus, type RunRecord } from './state.js';
 import type { CheckMode } from './watched-checks.js';
 
@@ -17,6 +18,10 @@ export interface CheckView {
   queued: boolean;
   /** How the check is run: `watch`, at start and on every change; `interval`, on its interval. */
   mode: CheckMode;
+  /** What is remembered of its drift: each item not in sync, since when (src/serve/drift/events.ts). */
+  tracked: TrackedCheck;
+  /** Its latest drift events, newest first, and whether history survives a restart (--state-dir). */
+  history: { kept: boolean; recent: StoredEvent[] };
 }
 
 export interface ServeView {
@@ -30,6 +35,8 @@ export interface ServeView {
     /** The last reload was refused: why (the running config is the previous one). */
     error?: ReportError & { at: number };
   };
+  /** With --shard or --shard-from-hostname: this replica's share, and how many of the file's checks it leaves to the others. */
+  shard?: { index: number; count: number; skipped: number };
   checks: CheckView[];
 }
 
@@ -49,7 +56,7 @@ function runJson(run: RunRecord | undefined): Record<string, unknown> | null {
   };
 }
 
-export function checkJson({ status, nextRunAt, queued, mode }: CheckView): Record<string, unknown> {
+export function checkJson({ status, nextRunAt, queued, mode, tracked }: CheckView): Record<string, unknown> {
   const { check, lastRun, lastSuccess } = status;
   return {
     name: check.name,
@@ -59,7 +66,7 @@ export function checkJson({ status, nextRunAt, queued, mode }: CheckView): Recor
     interval: check.interval,
     intervalSeconds: check.intervalMs / 1000,
     timeoutSeconds: check.timeoutMs / 1000,
-    verdict: verdictOf(status),
+    verdict: verdictOf(status, tracked),
     running: status.runningSince !== undefined,
     runningSince: iso(status.runningSince),
     queued,
@@ -69,6 +76,8 @@ export function checkJson({ status, nextRunAt, queued, mode }: CheckView): Recor
     lastSuccess: runJson(lastSuccess),
     divergedSince: iso(status.divergedSince),
     report: lastRun?.report ? reportJson(lastRun.report) : null,
+    // Where its events go, as it may be shown: credentials in the URL masked, headers never.
+    webhook: check.webhook ? { url: check.webhook.shownUrl, events: check.webhook.events } : null,
   };
 }
 
@@ -82,6 +91,7 @@ export function apiJson(view: ServeView): string {
       loadedAt: iso(view.config.loadedAt),
       error: view.config.error ? { message: view.config.error.message, hint: view.config.error.hint ?? null, at: iso(view.config.error.at) } : null,
     },
+    shard: view.shard ?? null,
     checks: view.checks.map(checkJson),
   };
   return jsonText(body, 2) + '\n';

@@ -10,6 +10,8 @@
 //       timeout: 10m              # default 10m
 //       watch: false              # poll on the interval even where the source can watch (default true)
 //       resync: 24h               # a watched check's full re-read of the live side (default: the cache's)
+//       webhook: { url: https://hooks.example.com/gitdiff }   # optional: webhook/target.ts
+//       converge-within: 5m       # a commit's grace period (docs/serve.md "Convergence"); 0: off
 //
 // Relative paths in a command are relative to the config file's folder, as if
 // the command line were run there.
@@ -22,6 +24,7 @@ import { yamlErrorText, yamlSyntaxProblem } from '../yaml-syntax.js';
 import type { AnySource } from '../sources/types.js';
 import { parseCheckCommand, type CheckCommand, type CheckPlace } from './check-command.js';
 import { isRecord } from '../record.js';
+import { parseWebhook, type WebhookTarget } from './webhook/target.js';
 
 export interface Check extends CheckCommand {
   /** The check's name: its `target` metric label and its heading on the page. */
@@ -36,6 +39,11 @@ export interface Check extends CheckCommand {
   /** `resync:` as written, and in ms: how often a watched check's live side is read again in full. */
   resync?: string;
   resyncMs?: number;
+  /** Where its drift events are POSTed, when it has a `webhook:`. */
+  webhook?: WebhookTarget;
+  /** How long the live side has to match a new commit before what differs is drift; 0: no grace. */
+  convergeWithin: string;
+  convergeWithinMs: number;
 }
 
 export interface ServeConfig {
@@ -49,12 +57,14 @@ export interface ServeConfig {
 
 export const DEFAULT_INTERVAL = '5m';
 export const DEFAULT_TIMEOUT = '10m';
+export const DEFAULT_CONVERGE_WITHIN = '5m';
 export const DEFAULT_CONCURRENCY = 2;
 const MAX_CONCURRENCY = 64;
 const MIN_DURATION_MS = 1000;
 const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const TOP_KEYS = ['concurrency', 'checks'];
-const CHECK_KEYS = ['name', 'command', 'interval', 'timeout', 'watch', 'resync'];
+const CHECK_KEYS = ['name', 'command', 'interval', 'timeout', 'watch', 'resync', 'converge-within', 'webhook'];
+const DURATION_HINT = 'e.g. 30s, 5m, 1h';
 
 type Mapping = Record<string, unknown>;
 
@@ -139,6 +149,10 @@ function parseCheck(entry: unknown, at: string, { file, fail, sources, place }: 
     throw fail(`${where}: resync: `, watch ? `this check cannot be watched, so it has no cache to resync` : 'does not apply with watch: false',
       watch ? 'only a kube check against a cluster is watched (not --live-from, --server-side or stdin): drop resync' : 'drop resync, or watch: false');
   }
+  const webhook = entry.webhook === undefined ? undefined : parseWebhook(entry.webhook, {
+    where: `${where}: `, fail, env: place.env, duration: (mapping, key, fallback, at) => durationField(mapping, key, fallback, at, fail),
+  });
+  const convergeWithin = durationField(entry, 'converge-within', DEFAULT_CONVERGE_WITHIN, `${where}: `, fail, { zeroMeansOff: true });
   return {
     name,
     command: command as string[],
@@ -148,6 +162,9 @@ function parseCheck(entry: unknown, at: string, { file, fail, sources, place }: 
     timeoutMs: timeout.ms,
     ...(watch ? {} : { watch: false as const }),
     ...(resync ? { resync: resync.text, resyncMs: resync.ms } : {}),
+    ...(webhook ? { webhook } : {}),
+    convergeWithin: convergeWithin.text,
+    convergeWithinMs: convergeWithin.ms,
   };
 }
 
@@ -158,18 +175,22 @@ function canWatch({ source, options }: CheckCommand, place: CheckPlace): boolean
   return session !== undefined;
 }
 
-function durationField(entry: Mapping, key: string, fallback: string, where: string, fail: Fail): { text: string; ms: number } {
+/** A duration field; with zeroMeansOff, 0 (with or without a unit: nothing to misread) turns the feature off. */
+function durationField(entry: Mapping, key: string, fallback: string, where: string, fail: Fail, { zeroMeansOff = false } = {}): { text: string; ms: number } {
   const value = entry[key] ?? fallback;
+  const hint = zeroMeansOff ? `${DURATION_HINT}, or 0 to turn it off` : DURATION_HINT;
+  if (zeroMeansOff && (value === 0 || value === '0')) return { text: '0', ms: 0 };
   // A bare number is refused rather than guessed: "interval: 5" reads as minutes to some and seconds to others.
-  if (typeof value !== 'string') throw fail(`${where}${key}: `, `expected a duration with a unit, got ${JSON.stringify(value)}`, 'e.g. 30s, 5m, 1h');
+  if (typeof value !== 'string') throw fail(`${where}${key}: `, `expected a duration with a unit, got ${JSON.stringify(value)}`, hint);
   let ms: number;
   try {
     ms = parseDuration(value, key);
   } catch (error) {
-    throw fail(where, messageOf(error), 'e.g. 30s, 5m, 1h');
+    throw fail(where, messageOf(error), hint);
   }
-  if (/^\d+(\.\d+)?$/.test(value.trim())) throw fail(`${where}${key}: `, `"${value}" has no unit`, 'e.g. 30s, 5m, 1h');
-  if (ms < MIN_DURATION_MS) throw fail(`${where}${key}: `, `"${value}" is shorter than 1s`);
+  if (/^\d+(\.\d+)?$/.test(value.trim())) throw fail(`${where}${key}: `, `"${value}" has no unit`, hint);
+  if (zeroMeansOff && ms === 0) return { text: value, ms };
+  if (ms < MIN_DURATION_MS) throw fail(`${where}${key}: `, `"${value}" is shorter than 1s`, zeroMeansOff ? hint : undefined);
   return { text: value, ms };
 }
 

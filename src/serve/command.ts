@@ -17,10 +17,12 @@ export function defineServe(command: Command, io: ServeCommandIo, onExit: (statu
     .addOption(new Option('-c, --config <file>', `the checks to run (default: ${DEFAULT_CHECKS_FILE}, or a former gitdiff.yaml; see docs/serve.md)`))
     .addOption(new Option('--listen <host:port>', 'address to listen on; the page shows infrastructure details, expose it with care').default('127.0.0.1:9720'))
     .addOption(new Option('--grace-period <duration>', 'on SIGTERM/SIGINT, how long running checks may finish before they are aborted').default('25s'))
+    .addOption(new Option('--shard <index/count>', 'run only the checks whose name hashes to INDEX of COUNT replicas (0-based; see docs/serve.md "Sharding")').conflicts('shardFromHostname'))
+    .addOption(new Option('--shard-from-hostname <count>', "as --shard, the index from the host name's ordinal (a StatefulSet pod: gitdiff-serve-2 is 2)"))
     .option('-v, --verbose', 'log every run, not only verdict changes and errors')
     .option('--debug', "log the checks' requests and commands, and show stack traces, on stderr")
     .addHelpText('after', '\nSignals: SIGHUP reloads the config; SIGTERM/SIGINT stop after the running checks finish.\nExample: gitdiff serve --config gitdiff-serve.yaml --listen 127.0.0.1:9720')
-    .action(async (options: { config?: string; listen: string; gracePeriod: string; verbose?: boolean; debug?: boolean }) => {
+    .action(async (options: { config?: string; listen: string; gracePeriod: string; verbose?: boolean; debug?: boolean; shard?: string; shardFromHostname?: string }) => {
       const { serve } = await import('./serve.js');
       onExit(await serve({ ...options, verbose: Boolean(options.verbose), debug: Boolean(options.debug) }, io));
     });

@@ -3,9 +3,14 @@
 // all read this; only the runner writes it.
 import { couldTell, exitCode, hasDivergence, type Report, type ReportError } from '../report.js';
 import type { Check } from './checks-file.js';
+import { driftPhase } from './drift/converge.js';
+import type { TrackedCheck } from './drift/events.js';
 
-/** A check's verdict, the one a person sees: `pending` until the first run ends, `error` when the last run could not tell. */
-export type CheckVerdict = 'pending' | 'in-sync' | 'diverged' | 'error';
+/**
+ * A check's verdict, the one a person sees: `pending` until the first run ends, `error` when the last run could not tell,
+ * `converging` when all it found differing came with a commit still within its converge-within (docs/serve.md "Convergence").
+ */
+export type CheckVerdict = 'pending' | 'in-sync' | 'converging' | 'diverged' | 'error';
 
 export interface RunRecord {
   /** Wall-clock times, ms since the epoch. */
@@ -16,7 +21,8 @@ export interface RunRecord {
   report?: Report;
   /** Why the run could not produce a report (bad input, a timeout). */
   error?: ReportError;
-  verdict: Exclude<CheckVerdict, 'pending'>;
+  /** What the run's report says alone: whether a difference is converging is the drift tracker's to say (verdictOf). */
+  verdict: Exclude<CheckVerdict, 'pending' | 'converging'>;
   /** The exit status the same command line would have had. */
   exitCode: number;
 }
@@ -60,8 +66,14 @@ export function recordRun(status: CheckStatus, run: RunRecord): CheckStatus {
   return next;
 }
 
-export function verdictOf(status: CheckStatus): CheckVerdict {
-  return status.lastRun?.verdict ?? 'pending';
+/**
+ * The verdict shown: the last run's, except that a divergence made only of
+ * converging drift (`tracked`, the drift keeper's state) is `converging`. The
+ * run's exit code stays 1: the states do differ.
+ */
+export function verdictOf(status: CheckStatus, tracked?: TrackedCheck): CheckVerdict {
+  const verdict = status.lastRun?.verdict ?? 'pending';
+  return verdict === 'diverged' && tracked !== undefined && driftPhase(tracked.items) === 'converging' ? 'converging' : verdict;
 }
 
 /**

@@ -74,6 +74,8 @@ describe('gitdiff completion bash, in bash', () => {
     [['gitdiff', 'kube', './manifests', '--no-'], ['--no-ignore-hpa-replicas', '--no-color', '--no-error-on-diff']],
     [['gitdiff', 'completion', ''], Object.keys(completionScripts)],
     [['gitdiff', '--v'], ['--version']],
+    // `gitdiff help COMMAND`: command names, not files.
+    [['gitdiff', 'help', 'k'], ['kube']],
   ])('%j offers %j', (words, expected) => {
     expect(bashCompletes(words).replies).toEqual(expected);
   });

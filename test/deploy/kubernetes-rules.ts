@@ -20,7 +20,7 @@ export const READ_VERBS = ['get', 'list', 'watch'];
 const SCOPE: Record<string, 'cluster' | 'namespaced'> = {
   Namespace: 'cluster', ClusterRole: 'cluster', ClusterRoleBinding: 'cluster',
   ServiceAccount: 'namespaced', Role: 'namespaced', RoleBinding: 'namespaced', ConfigMap: 'namespaced',
-  CronJob: 'namespaced', Job: 'namespaced', Deployment: 'namespaced', Service: 'namespaced',
+  CronJob: 'namespaced', Job: 'namespaced', Deployment: 'namespaced', StatefulSet: 'namespaced', Service: 'namespaced',
 };
 
 export interface RuleOptions {
@@ -174,6 +174,19 @@ function deploymentProblems(deployment: Obj, objects: Obj[]): string[] {
   return [...(selector ? [`${where}: ${selector}`] : []), ...podTemplateProblems(template, { where, namespace: deployment.metadata?.namespace, objects }, ['Always'])];
 }
 
+/** A StatefulSet is a Deployment's rules plus its governing Service: headless, in its namespace, selecting its pods. */
+function statefulSetProblems(statefulSet: Obj, objects: Obj[]): string[] {
+  const where = describe(statefulSet);
+  const service = objects.find((object) => object.kind === 'Service' && object.metadata?.name === statefulSet.spec?.serviceName
+    && object.metadata?.namespace === statefulSet.metadata?.namespace);
+  const problems = deploymentProblems(statefulSet, objects);
+  if (!service) return [...problems, `${where}: serviceName ${statefulSet.spec?.serviceName ?? '(none)'} is not a Service among the objects`];
+  if (service.spec?.clusterIP !== 'None') problems.push(`${where}: its Service ${service.metadata.name} is not headless (clusterIP: None)`);
+  const labels = statefulSet.spec?.template?.metadata?.labels ?? {};
+  if (Object.entries(service.spec?.selector ?? {}).some(([key, value]) => labels[key] !== value)) problems.push(`${where}: its Service ${service.metadata.name} does not select its pods`);
+  return problems;
+}
+
 function configMapProblems(configMap: Obj): string[] {
   return Object.keys({ ...configMap.data, ...configMap.binaryData })
     .filter((key) => !CONFIG_MAP_KEY.test(key))
@@ -201,6 +214,7 @@ export function objectProblems(objects: Obj[], options: RuleOptions = {}): strin
       case 'ClusterRoleBinding': case 'RoleBinding': problems.push(...bindingProblems(object, objects)); break;
       case 'CronJob': problems.push(...cronJobProblems(object, objects)); break;
       case 'Deployment': problems.push(...deploymentProblems(object, objects)); break;
+      case 'StatefulSet': problems.push(...statefulSetProblems(object, objects)); break;
       case 'ConfigMap': problems.push(...configMapProblems(object)); break;
     }
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { METRIC } from '../../src/metrics/metric-set.js';
+import { SERVE_METRIC } from '../../src/serve/metrics.js';
 import { itWith } from '../support/binaries.js';
 import { repoRoot } from '../support/run-cli.js';
 import { INSTALL } from '../support/prometheus.js';
@@ -29,7 +30,7 @@ interface RuleFile {
 describe('docs/prometheus/gitdiff-rules.yaml', () => {
   itPromtool('passes promtool check rules', () => {
     const result = promtool(['check', 'rules', rulesFile]);
-    expect(result.output).toContain('SUCCESS: 5 rules found');
+    expect(result.output).toContain('SUCCESS: 7 rules found');
     expect(result.status).toBe(0);
   });
 
@@ -39,13 +40,18 @@ describe('docs/prometheus/gitdiff-rules.yaml', () => {
     expect(result.status).toBe(0);
   });
 
-  itPromtool('the unit tests catch a rule that would fire late', () => {
+  // (a loop, not it.each: itWith's stand-in for a missing binary has no .each)
+  for (const [what, written, mutated] of [
+    ['a rule that would fire late', 'expr: gitdiff_diverged == 1\n        for: 1h', 'expr: gitdiff_diverged == 1\n        for: 2h'],
+    ['new drift that counts converging drift', ' unless on (source, target) gitdiff_check_converging == 1', ''],
+    ['an oldest-drift rule that waits an hour more', '> 3600\n', '> 7200\n'],
+  ]) itPromtool(`the unit tests catch ${what}`, () => {
     const scratch = mkdtempSync(path.join(tmpdir(), 'gitdiff-rules-'));
     try {
       copyFileSync(testsFile, path.join(scratch, 'gitdiff-rules.test.yaml'));
       const rules = readFileSync(rulesFile, 'utf8');
-      expect(rules).toContain('expr: gitdiff_diverged == 1\n        for: 1h');
-      writeFileSync(path.join(scratch, 'gitdiff-rules.yaml'), rules.replace('expr: gitdiff_diverged == 1\n        for: 1h', 'expr: gitdiff_diverged == 1\n        for: 2h'));
+      expect(rules).toContain(written);
+      writeFileSync(path.join(scratch, 'gitdiff-rules.yaml'), rules.replace(written, mutated));
       const result = promtool(['test', 'rules', 'gitdiff-rules.test.yaml'], scratch);
       expect(result.output).toContain('FAILED');
       expect(result.status).not.toBe(0);
@@ -54,12 +60,12 @@ describe('docs/prometheus/gitdiff-rules.yaml', () => {
     }
   });
 
-  it('uses only metrics gitdiff exports, and covers drift, the items that differ, failures and staleness', () => {
+  it('uses only metrics gitdiff exports, and covers drift, the items that differ, failures, staleness, new and old drift', () => {
     const rules = (load(readFileSync(rulesFile, 'utf8')) as RuleFile).groups.flatMap((group) => group.rules);
-    const exported = new Set<string>(Object.values(METRIC));
+    const exported = new Set<string>([...Object.values(METRIC), ...Object.values(SERVE_METRIC)]);
     for (const rule of rules) {
       for (const name of rule.expr.match(/\bgitdiff_[a-z_]+/g) ?? []) expect(exported, `${rule.alert} uses ${name}`).toContain(name);
     }
-    expect(rules.map((rule) => rule.alert)).toEqual(['GitdiffDriftPersists', 'GitdiffObjectDiverged', 'GitdiffRunsFailing', 'GitdiffNoRecentSuccess', 'GitdiffNeverSucceeded']);
+    expect(rules.map((rule) => rule.alert)).toEqual(['GitdiffDriftPersists', 'GitdiffObjectDiverged', 'GitdiffRunsFailing', 'GitdiffNoRecentSuccess', 'GitdiffNeverSucceeded', 'GitdiffNewDrift', 'GitdiffDriftOlderThanAnHour']);
   });
 });

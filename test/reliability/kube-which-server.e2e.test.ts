@@ -284,6 +284,7 @@ describe('a server that is not a Kubernetes API server', () => {
     // What a web server, an ingress or a wrong port answers: 404 page not found, or an empty JSON object.
     web = createServer((request, response) => {
       if (request.url?.startsWith('/json')) response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+      else if (request.url?.startsWith('/sso')) response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Sign in</title>');
       else response.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found\n');
     });
     await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
@@ -300,6 +301,15 @@ describe('a server that is not a Kubernetes API server', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${server()} is not a Kubernetes API server`);
     expect(result.stdout).not.toMatch(/missing|not served/);
+  });
+
+  it('one that answers 200 with a web page (a login page) is exit 2 at once, said so: not "cut short", not retried', async () => {
+    const config = kubeconfigFile({ currentContext: 'web', clusters: [cluster('web', `${webUrl}/sso`)], contexts: [context('web', 'web')] });
+    const result = await runGitdiff(['kube', manifest, '--kubeconfig', config]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^gitdiff: error: .*answered with a web page \(200, HTML\), not JSON: not a Kubernetes API server/m);
+    expect(result.stderr).not.toMatch(/cut short|attempts/);
+    expect(result.stderr).toMatch(/^ {2}hint: .*login page/m);
   });
 
   it.each([

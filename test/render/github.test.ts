@@ -54,6 +54,23 @@ describe('-o github', () => {
     expect(commands[5].message).toBe('error: forbidden: get namespaces\nhint: allow get on namespaces');
   });
 
+  it('a long run of objects unchecked for one reason is three warnings and one that counts the rest', () => {
+    const objects = Array.from({ length: 1000 }, (_, index): Item => ({
+      ref: { kind: 'ConfigMap', name: `c${index}` }, title: `v1 ConfigMap shop/c${index}`, status: 'unchecked', file: 'all.yaml', line: index + 1,
+      changes: [], reason: 'the server was not reached',
+    }));
+    const lines = render(reportOf(objects, { noun: 'object', errors: [{ message: 'no server' }] })).trimEnd().split('\n');
+    const commands = lines.filter((line) => line.startsWith('::')).map(parseCommand);
+    expect(commands.map((command) => [command.level, command.properties.title])).toEqual([
+      ['warning', 'v1 ConfigMap shop/c0: unchecked'],
+      ['warning', 'v1 ConfigMap shop/c1: unchecked'],
+      ['warning', 'v1 ConfigMap shop/c2: unchecked'],
+      ['warning', '997 more objects: unchecked'],
+      ['error', 'gitdiff kube'],
+    ]);
+    expect(commands[3].message).toBe('unchecked (the server was not reached)');
+  });
+
   it('reports run-level errors and notes', () => {
     const lines = render(reportOf([], { errors: [{ message: 'no server', hint: 'start it' }], notes: ['read at HEAD'] })).trimEnd().split('\n');
     expect(parseCommand(lines[0])).toEqual({ level: 'error', properties: { title: 'gitdiff kube' }, message: 'no server\nhint: start it' });

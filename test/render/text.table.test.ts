@@ -129,6 +129,36 @@ const cases: [string, Report, boolean, string[]][] = [
     ],
   ],
   [
+    'a long run of objects unchecked for one reason is the first three and a count; other items stay listed',
+    report([
+      ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name) => configMap(name, { status: 'unchecked', reason: 'the server was not reached' })),
+      configMap('h', { status: 'unchecked', reason: 'another reason' }),
+    ], { errors: [{ message: 'cannot reach server' }] }), false,
+    [
+      '? v1 ConfigMap shop/a (a.yaml:1): unchecked (the server was not reached)',
+      '? v1 ConfigMap shop/b (b.yaml:1): unchecked (the server was not reached)',
+      '? v1 ConfigMap shop/c (c.yaml:1): unchecked (the server was not reached)',
+      '? ... and 4 more objects: unchecked (the server was not reached) (-v lists them)',
+      '? v1 ConfigMap shop/h (h.yaml:1): unchecked (another reason)',
+      '! error: cannot reach server', '', '8 unchecked, 1 error, 0 in sync (8 objects, 0.2 s)',
+    ],
+  ],
+  [
+    'without a run-level error to explain them, unchecked items are each listed (they are not one cause)',
+    report(['a', 'b', 'c', 'd', 'e', 'f'].map((name) => configMap(name, { status: 'unchecked', reason: 'r' }))), false,
+    [...['a', 'b', 'c', 'd', 'e', 'f'].map((name) => `? v1 ConfigMap shop/${name} (${name}.yaml:1): unchecked (r)`), '', '6 unchecked, 0 in sync (6 objects, 0.2 s)'],
+  ],
+  [
+    '-v lists every unchecked object, run-level error or not',
+    report(['a', 'b', 'c', 'd', 'e', 'f'].map((name) => configMap(name, { status: 'unchecked', reason: 'r' })), { errors: [{ message: 'e' }] }), true,
+    [...['a', 'b', 'c', 'd', 'e', 'f'].map((name) => `? v1 ConfigMap shop/${name} (${name}.yaml:1): unchecked (r)`), '! error: e', '', '6 unchecked, 1 error, 0 in sync (6 objects, 0.2 s)'],
+  ],
+  [
+    'five unchecked objects for one cause are all listed',
+    report(['a', 'b', 'c', 'd', 'e'].map((name) => configMap(name, { status: 'unchecked', reason: 'r' })), { errors: [{ message: 'e' }] }), false,
+    [...['a', 'b', 'c', 'd', 'e'].map((name) => `? v1 ConfigMap shop/${name} (${name}.yaml:1): unchecked (r)`), '! error: e', '', '5 unchecked, 1 error, 0 in sync (5 objects, 0.2 s)'],
+  ],
+  [
     'a file name from the repository with control characters cannot drive the terminal',
     report([configMap('a', { file: 'evil\u001b[2J\n::error::x.yaml', line: 2, status: 'missing' })]), false,
     ['+ v1 ConfigMap shop/a (evil\\x1b[2J\\x0a::error::x.yaml:2): missing from the live side', '', '1 missing, 0 in sync (1 object, 0.2 s)'],

@@ -48,6 +48,16 @@ checks:
   });
 
   it.each([
+    ['absent: the default, 5m', '', 300_000, '5m'],
+    ['a duration', 'converge-within: 90s', 90_000, '90s'],
+    ['0: off', 'converge-within: 0', 0, '0'],
+    ['"0s": off', 'converge-within: 0s', 0, '0s'],
+  ])('converge-within %s', (_case, line, ms, text) => {
+    const [check] = parse(`checks:\n  - name: a\n    command: [kube, m]\n    ${line}\n`).checks;
+    expect([check.convergeWithinMs, check.convergeWithin]).toEqual([ms, text]);
+  });
+
+  it.each([
     ['not YAML', 'checks: [', /invalid YAML/, 'fix the YAML syntax'],
     ['not a mapping', '- a\n- b\n', /expected a mapping with a `checks` list/, 'docs/serve.md'],
     ['an unknown top-level field', 'check: []\n', /unknown field "check"/, 'known fields: concurrency, checks'],
@@ -56,7 +66,7 @@ checks:
     ['a missing name', 'checks: [{command: [kube]}]\n', /checks\[0\]: name: missing/, '1-63 letters'],
     ['a name with spaces', 'checks: [{name: "prod cluster", command: [kube]}]\n', /checks\[0\]: name: "prod cluster" is not a valid check name/, '1-63 letters'],
     ['a duplicate name', 'checks: [{name: a, command: [kube]}, {name: a, command: [terraform]}]\n', /checks\[1\]: name: "a" is used by an earlier check/, 'unique'],
-    ['an unknown check field', 'checks: [{name: a, command: [kube], intervall: 5m}]\n', /checks\[0\] \(a\): unknown field "intervall"/, 'known fields: name, command, interval, timeout, watch, resync'],
+    ['an unknown check field', 'checks: [{name: a, command: [kube], intervall: 5m}]\n', /checks\[0\] \(a\): unknown field "intervall"/, 'known fields: name, command, interval, timeout, watch, resync, converge-within'],
     ['a command that is a string', 'checks: [{name: a, command: "kube manifests"}]\n', /checks\[0\] \(a\): command: expected a list/, 'command: [kube'],
     ['a number in a command', 'checks: [{name: a, command: [kube, m, --request-timeout, 30]}]\n', /command\[3\]: expected a string, got 30/, 'quote it'],
     ['an unknown subcommand', 'checks: [{name: a, command: [helm, m]}]\n', /checks\[0\] \(a\): command: "helm" is not a gitdiff subcommand/, 'kube, terraform'],
@@ -79,6 +89,9 @@ checks:
     ['a resync of a terraform check', 'checks: [{name: a, command: [terraform, d], resync: 24h}]\n', /resync: this check cannot be watched/, 'drop resync'],
     ['a resync with watch: false', 'checks: [{name: a, command: [kube, m], watch: false, resync: 24h}]\n', /resync: does not apply with watch: false/, 'drop resync'],
     ['a resync without a unit', 'checks: [{name: a, command: [kube, m], resync: 24}]\n', /resync: expected a duration with a unit, got 24/, '30s, 5m'],
+    ['a converge-within without a unit', 'checks: [{name: a, command: [kube], converge-within: 5}]\n', /converge-within: expected a duration with a unit, got 5/, '0 to turn it off'],
+    ['a bad converge-within', 'checks: [{name: a, command: [kube], converge-within: later}]\n', /checks\[0\] \(a\): converge-within: invalid duration "later"/, '0 to turn it off'],
+    ['a converge-within under a second', 'checks: [{name: a, command: [kube], converge-within: 500ms}]\n', /converge-within: "500ms" is shorter than 1s/, '0 to turn it off'],
     // Flags that parse, in a combination the source itself refuses: refused at load, not on every run.
     ['kube flags that contradict', 'checks: [{name: a, command: [kube, m, --live-from, live.yaml, --server-side]}]\n', /checks\[0\] \(a\): command: --server-side asks the API server for a dry-run apply: it cannot compare with a snapshot/, 'drop --server-side'],
     ['a bad kube --ignore', 'checks: [{name: a, command: [kube, m, --ignore, replicas]}]\n', /checks\[0\] \(a\): command: --ignore replicas: expected KIND:PATH/, '--ignore Deployment:spec.replicas'],

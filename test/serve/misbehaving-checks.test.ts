@@ -21,7 +21,7 @@ afterEach(() => {
 
 function checkRunning(run: () => Promise<Findings>, timeoutMs = 5000): Check {
   const source: Source<null> = { name: 'fake', summary: '', define: () => {}, options: () => null, run };
-  return { name: 'c', command: ['fake'], source, options: null, labels: {}, perObject: false, interval: '1m', intervalMs: 60_000, timeoutMs };
+  return { name: 'c', command: ['fake'], source, options: null, labels: {}, perObject: false, interval: '1m', intervalMs: 60_000, timeoutMs, convergeWithin: '0', convergeWithinMs: 0 };
 }
 
 const io = () => ({ cwd: '/', env: {}, signal: new AbortController().signal });

@@ -7,6 +7,9 @@ import { parseServeConfig } from '../../src/serve/checks-file.js';
 import { checkFamilies, checksExposition } from '../../src/serve/metrics.js';
 import { carryStatuses, newStatus, recordRun, runRecord, verdictOf, type CheckStatus } from '../../src/serve/state.js';
 import { itWith } from '../support/binaries.js';
+import { expire } from '../../src/serve/drift/converge.js';
+import { emptyTracked } from '../../src/serve/drift/events.js';
+import { track } from '../../src/serve/drift/track.js';
 import { divergedReport, failedReport, inSyncReport } from '../support/sample-reports.js';
 import { expectPromtoolAccepts, INSTALL, valueOf } from '../support/prometheus.js';
 
@@ -44,6 +47,19 @@ describe('recordRun', () => {
     expect(status.divergedSince).toBe(divergedSince);
     expect(status.lastSuccess?.endedAt).toBe(lastSuccessAt);
     expect(status.runs).toBe(outcomes.length);
+  });
+
+  it('shows `converging` while all drift came with a commit within converge-within; the run stays diverged, exit 1', () => {
+    const settings = { check: 'example', convergeWithinMs: 300_000 };
+    const before = track(emptyTracked(), inSyncReport({ revision: 'a' }), { ...settings, at: 1_000_000 }).state;
+    const converging = track(before, divergedReport({ revision: 'b' }), { ...settings, at: 1_062_000 }).state;
+    const status = history(['in-sync', 'diverged']);
+    expect([verdictOf(status, converging), status.lastRun!.verdict, status.lastRun!.exitCode]).toEqual(['converging', 'diverged', 1]);
+    expect(verdictOf(status, expire(converging, { ...settings, at: 1_362_000 }).state)).toBe('diverged');
+    // Drift with no commit, a failed run, and no drift state at all are what the run says.
+    expect(verdictOf(status, track(before, divergedReport({ revision: 'a' }), { ...settings, at: 1_062_000 }).state)).toBe('diverged');
+    expect(verdictOf(history(['in-sync', 'diverged', 'threw']), converging)).toBe('error');
+    expect(verdictOf(status)).toBe('diverged');
   });
 
   it('gives each run the exit status the same command line would have', () => {

@@ -83,7 +83,7 @@ function checksOf(sessions: HandSession[], entries: { name: string; watchable: b
         return session;
       },
     };
-    return { name, command: ['hand', name], source, options: { watchable }, labels: {}, perObject: false, interval: `${intervalMs / 1000}s`, intervalMs, timeoutMs: 5000, ...(watch === false ? { watch } : {}) };
+    return { name, command: ['hand', name], source, options: { watchable }, labels: {}, perObject: false, interval: `${intervalMs / 1000}s`, intervalMs, timeoutMs: 5000, convergeWithin: '0', convergeWithinMs: 0, ...(watch === false ? { watch } : {}) };
   });
 }
 

@@ -29,10 +29,10 @@ export interface ApiCheck {
   source: string;
   command: string[];
   mode: 'watch' | 'interval';
-  verdict: 'pending' | 'in-sync' | 'diverged' | 'error';
+  verdict: 'pending' | 'in-sync' | 'converging' | 'diverged' | 'error';
   runs: number;
   running: boolean;
-  lastRun: { endedAt: string; verdict: string; exitCode: number; error: { message: string; hint?: string } | null } | null;
+  lastRun: { startedAt: string; endedAt: string; verdict: string; exitCode: number; error: { message: string; hint?: string } | null } | null;
   lastSuccess: { endedAt: string } | null;
   divergedSince: string | null;
   report: { source: string; summary: Record<string, number>; items: Array<Record<string, unknown>>; errors: unknown[] } | null;

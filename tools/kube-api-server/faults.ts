@@ -10,8 +10,10 @@ import { statusForCode, type ForbiddenRequest } from './status-bodies.js';
 
 /**
  * status: answer `status` with its Status body (the default).
- * reset: send the headers and half of the real body, then destroy the connection.
- * truncate: answer 200 with the real body cut in half, ending the response cleanly.
+ * reset: send the headers and half of the real body, then destroy the connection
+ *   (a watch: half of its first event; see cutWatch).
+ * truncate: answer 200 with the real body cut in half, ending the response cleanly
+ *   (a watch: half of its first event, then the end).
  * hang: read the request and never answer (until the client or the server closes).
  * not-kubernetes: answer as something else on that address would (a web server, an
  *   ingress, Go's default mux): 404 `404 page not found` in plain text, no Status.
@@ -139,4 +141,21 @@ export function cutResponse(response: ServerResponse, cut: 'reset' | 'truncate')
     response.write(half, () => response.destroy());
     return response;
   }) as ServerResponse['end'];
+}
+
+/**
+ * A watch's stream cut by a 'reset' or 'truncate' fault: its first event is sent
+ * half-way, then the connection is destroyed ('reset': the client sees the socket
+ * drop mid-stream) or the chunked body ends cleanly ('truncate': a JSON line that
+ * stops half-way, then the end). Nothing after the cut is written.
+ */
+export function cutWatch(response: ServerResponse, cut: 'reset' | 'truncate'): void {
+  const write = response.write.bind(response);
+  response.write = ((chunk: unknown) => {
+    response.write = (() => false) as ServerResponse['write'];
+    const line = Buffer.from(typeof chunk === 'string' ? chunk : (chunk as Buffer));
+    write(line.subarray(0, Math.floor(line.length / 2)), () => (cut === 'reset' ? response.destroy() : response.end()));
+    // Never drained: the watch waits until the connection closes.
+    return false;
+  }) as ServerResponse['write'];
 }

@@ -12,7 +12,7 @@ import { KUBECTL_YAML_SCHEMA } from '../../src/sources/kube/yaml-schema.js';
 import { apiVersionOf, type KindInfo } from './catalog.js';
 import { openApiDocument } from './openapi.js';
 import { aggregatedDiscovery } from './discovery.js';
-import { answerWithFault, cutResponse, type FaultTable } from './faults.js';
+import { answerWithFault, cutResponse, cutWatch, type FaultTable } from './faults.js';
 import { routeFor, verbFor, type Route } from './routes.js';
 import { SelectorError, matchesFields, matchesLabels, paginate, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import * as statuses from './status-bodies.js';
@@ -250,7 +250,8 @@ export async function handleRequest(state: ServerState, request: IncomingMessage
   if (fault) {
     const effect = await answerWithFault(fault, { verb: verbFor(method, route, query), path: url.pathname, ...resource }, response, query);
     if (effect === 'answered') return;
-    if (effect !== 'serve') cutResponse(response, effect.cut);
+    if (effect !== 'serve' && route.type === 'collection' && isWatch(query)) cutWatch(response, effect.cut);
+    else if (effect !== 'serve') cutResponse(response, effect.cut);
   }
 
   if (state.token !== undefined && request.headers.authorization !== `Bearer ${state.token}`) {

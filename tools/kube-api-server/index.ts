@@ -1,7 +1,7 @@
 // A small Kubernetes API server for gitdiff's tests, started in-process on
 // 127.0.0.1 (random port). It serves discovery, GET and LIST of built-in and
 // custom kinds, shaped as a kube-apiserver 1.32 returns them (the real kubectl
-// is the judge: see kubectl.test.ts beside it), with Status
+// is the judge: see kubectl.test.ts and kubectl-watch.test.ts beside it), with Status
 // errors, bearer-token authentication and injected faults; its OpenAPI
 // documents (v3 and v2, CRDs included); server-side apply dry runs, which
 // merge by the published schema, default and admit, and store nothing; and
@@ -11,7 +11,9 @@
 // live objects through this handle, not HTTP: create, update, apply, remove, each
 // a write at a new resourceVersion that open watches see; compact() forgets the
 // window; dropWatches(), stallWatches() and delayWatchEvents() are the faults of
-// a watch (a timeout, 'hang' or status on the watch path are ordinary faults).
+// a watch (delayMs, 'hang', a status, 'reset' or 'truncate' on the watch path are
+// ordinary faults). A watch from a LIST's metadata.resourceVersion sees every
+// change after that LIST: both read the one cluster-wide revision counter.
 //
 //   const server = await startKubeApiServer({ objects: [deployment] });
 //   const kubeconfig = server.writeKubeconfig(tmpDir, { namespace: 'cache' });

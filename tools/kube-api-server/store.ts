@@ -122,8 +122,20 @@ export class ObjectStore {
     }
     const bucket = this.bucket(info);
     const key = ObjectStore.key(namespace, object.metadata.name);
+    const previous = bucket.get(key);
+    const terminating = previous?.metadata?.deletionTimestamp;
+    if (terminating !== undefined && !(Array.isArray(object.metadata.finalizers) && object.metadata.finalizers.length > 0)) {
+      // An update that empties the finalizers of an object marked for deletion lets the registry finish deleting it.
+      this.erase(ObjectStore.resourceOf(info), key);
+      return structuredClone({ ...previous, metadata: { ...previous!.metadata, resourceVersion: this.resourceVersion } });
+    }
     this.revision += 1;
-    const stored = materialize(object, options, this.writeContext(info, bucket.get(key), this.resourceVersion, true));
+    const stored = materialize(object, options, this.writeContext(info, previous, this.resourceVersion, true));
+    if (terminating !== undefined) {
+      // Once set, deletionTimestamp stays through every update (ObjectMeta's update validation keeps it).
+      const { deletionGracePeriodSeconds } = previous!.metadata;
+      stored.metadata = inObjectMetaOrder({ ...stored.metadata, deletionTimestamp: terminating, deletionGracePeriodSeconds });
+    }
     this.write(ObjectStore.resourceOf(info), key, stored);
     if (info.kind === 'CustomResourceDefinition') this.rebuildCatalog();
     if (info.kind === 'ClusterRole') this.aggregateClusterRoles();

@@ -5,9 +5,13 @@
 // - no resourceVersion, or "0": a synthetic ADDED for every object there now, then changes;
 // - resourceVersion N: every change after N, in order, from the watch cache's window;
 //   before the window: one ERROR event, Status 410 Expired, and the stream ends;
-// - sendInitialEvents=true (the WatchList feature, on by default in 1.32; needs
-//   resourceVersionMatch=NotOlderThan): the objects there now, then a BOOKMARK marked
-//   `k8s.io/initial-events-end`, then changes; sendInitialEvents=false starts at N, or now.
+// - sendInitialEvents=true (the WatchList feature: on by default in 1.32, off in 1.33,
+//   on again in 1.34; needs resourceVersionMatch=NotOlderThan): the objects there now,
+//   then (with allowWatchBookmarks) a BOOKMARK marked `k8s.io/initial-events-end`, then
+//   changes; sendInitialEvents=false starts at N, or now. resourceVersionMatch without
+//   sendInitialEvents is refused (422), as apimachinery's validateWatchOptions does.
+// Not modelled: a sendInitialEvents watch from a resourceVersion the server has not
+// reached yet (a real one waits 3 s, then answers 504 "Too large resource version").
 // Selectors filter as the cacher does: an object that starts to match is ADDED,
 // one that stops matching is DELETED (its previous content, the change's revision).
 // With allowWatchBookmarks, a BOOKMARK carries the current revision every

@@ -1,40 +1,35 @@
-// The Git commit the declared side was read at, for the report's `revision`: what
-// convergence tracking compares ("has the cluster caught up with this commit?").
-// Only a fact when the manifests are in a Git work tree; outside one, or when git
-// is missing or fails, there is no revision, and the run goes on without it.
+// The Git commit the manifests were read at, for serve's convergence tracking
+// (docs/serve.md "Convergence"): `git rev-parse HEAD` in the work tree that
+// holds the first manifest path. Best effort by design: manifests outside any
+// work tree, a repository without commits, no git at all, or a slow git give
+// no revision, never a failed run (a revision only adds to a verdict).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { isDirectory } from '../../files.js';
 
-/** The folder to ask git in: the first named path (its folder for a file), or undefined for stdin only. */
-function manifestFolder(paths: string[], cwd: string): string | undefined {
+const GIT_TIMEOUT_MS = 10_000;
+const COMMIT = /^[0-9a-f]{40,64}$/;
+
+/** The folder git is asked in: the first path's own folder ('-', stdin, has none). */
+function folderOf(paths: readonly string[], cwd: string): string | undefined {
   const first = paths.find((given) => given !== '-');
   if (first === undefined) return undefined;
-  const absolute = path.resolve(cwd, first);
-  return isDirectory(absolute) ? absolute : path.dirname(absolute);
-}
-
-/** Whether a folder or one above it holds `.git` (a folder, or a file in a worktree): only then is git asked. */
-function inWorkTree(folder: string): boolean {
-  for (let dir = folder; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '.git'))) return true;
-    if (path.dirname(dir) === dir) return false;
+  const resolved = path.resolve(cwd, first);
+  try {
+    return statSync(resolved).isDirectory() ? resolved : path.dirname(resolved);
+  } catch {
+    return undefined;
   }
 }
 
-/**
- * `git rev-parse HEAD` in the work tree that holds the manifests; undefined when they are in none or git
- * cannot say. Never throws: a revision is extra information, never a reason for a run to fail.
- */
-export function workTreeRevision(paths: string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string | undefined> {
-  const folder = manifestFolder(paths, cwd);
-  if (folder === undefined || !inWorkTree(folder)) return Promise.resolve(undefined);
+/** HEAD of the work tree holding `paths` (relative to `cwd`), or undefined when there is none to tell. */
+export function workTreeRevision(paths: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const folder = folderOf(paths, cwd);
+  if (folder === undefined) return Promise.resolve(undefined);
   return new Promise((resolve) => {
-    // child_process rather than execa: every run in a work tree pays for this, and execa costs 110 ms to load.
-    execFile('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: folder, env, signal, timeout: 10_000 }, (error, stdout) => {
+    execFile('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: folder, env, timeout: GIT_TIMEOUT_MS }, (error, stdout) => {
       const commit = String(stdout).trim();
-      resolve(!error && /^[0-9a-f]{40,64}$/.test(commit) ? commit : undefined);
+      resolve(!error && COMMIT.test(commit) ? commit : undefined);
     });
   });
 }

@@ -24,7 +24,7 @@ export async function runKube(options: KubeOptions, context: RunContext): Promis
   const started = performance.now();
   const ruling = readKubeConfig(options, context);
   // Asked while the manifests are read; --rev names its own commit.
-  const revision = options.rev === undefined ? workTreeRevision([...options.paths, ...options.kustomize], context.cwd, context.env, context.signal) : undefined;
+  const revision = options.rev === undefined ? workTreeRevision([...options.paths, ...options.kustomize], context.cwd, context.env) : undefined;
   const declared = await loadDeclaredObjects(options, context);
   const checked = checkDeclared(declared, options);
   const live = await openLiveSide(options, context);

@@ -61,7 +61,7 @@ export class KubeWatchSession implements WatchedRun {
     this.declared ??= new (await import('./declared-watch.js')).WatchedDeclared(options);
     this.memo ??= new (await import('./compare-memo.js')).ComparedItems();
     const ruling = readKubeConfig(options, context);
-    const revision = options.rev === undefined ? workTreeRevision([...options.paths, ...options.kustomize], context.cwd, context.env, context.signal) : undefined;
+    const revision = options.rev === undefined ? workTreeRevision([...options.paths, ...options.kustomize], context.cwd, context.env) : undefined;
     let side;
     try {
       side = await this.declared.read(context);

@@ -169,9 +169,14 @@ function attemptRequest(connection: Connection, apiPath: string, settings: Reque
             body = text === '' ? undefined : parseJsonExact(text);
           } catch {
             if (status >= 200 && status < 300) {
+              // A web page (an SSO login, a proxy's portal) is no API server, now or after a retry.
+              if (/\bhtml\b/i.test(String(response.headers['content-type'] ?? ''))) {
+                reject(new GitdiffError(`server ${connection.server}: ${method} ${url.pathname} answered with a web page (${status}, HTML), not JSON: not a Kubernetes API server`, { hint: NOT_AN_API_SERVER_HINT }));
+                return;
+              }
               // Most often a body cut short by a proxy or a dying server: worth another attempt.
               reject(new TransientFailure(new GitdiffError(`server ${connection.server}: ${method} ${url.pathname} returned a body that is not JSON (cut short?)`, {
-                hint: 'is --kubeconfig pointing at a Kubernetes API server, or is a proxy in the way?',
+                hint: NOT_AN_API_SERVER_HINT,
               })));
               return;
             }
@@ -188,6 +193,8 @@ function attemptRequest(connection: Connection, apiPath: string, settings: Reque
     request.end(shape.body);
   });
 }
+
+const NOT_AN_API_SERVER_HINT = 'is --kubeconfig pointing at a Kubernetes API server, or is a proxy (or a login page) in the way?';
 
 export class TimeoutError extends Error {
   /** Whether the headers had come: a slow body, not a silent server. */
