@@ -8,7 +8,7 @@ import { groupOf } from './kinds.js';
 import { declaredAt, isRecord, ownValue, titleOf, type DeclaredObject, type KubeObject } from './objects.js';
 
 /** kubectl's client-side apply copies the whole manifest, Secret values included, into this annotation. */
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
  * A Secret is known by its kind, not by how its apiVersion is spelled: the core

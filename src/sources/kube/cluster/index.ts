@@ -127,7 +127,7 @@ export class ClusterLiveSide implements LiveSide {
     return group ? `${served.resource}.${group}` : served.resource;
   }
 
-  private async getOne(declared: ServedObject): Promise<LiveLookup> {
+  async getOne(declared: ServedObject): Promise<LiveLookup> {
     const served = declared.scope;
     const { apiVersion, metadata } = declared.object;
     const apiPath = `${this.collectionPath(apiVersion, served, declared.namespace)}/${encodeURIComponent(metadata.name)}`;

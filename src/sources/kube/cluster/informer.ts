@@ -7,7 +7,7 @@
 // miss changes: the next read lists again rather than answer from it, so a
 // broken watch never answers "in sync" from what it held.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { messageOf } from '../../../errors.js';
+import { GitdiffError, messageOf } from '../../../errors.js';
 import type { LiveChange, LiveLookup, ServedObject, ServedScope } from '../live.js';
 import type { KubeObject } from '../objects.js';
 import type { Connection } from './connect.js';
@@ -15,13 +15,15 @@ import type { ClusterLiveSide } from './index.js';
 import type { RequestSettings } from './request.js';
 import { backoffMs } from './retry.js';
 import { openWatch, resourceVersionOf, UntrustedWatch, type WatchEvent } from './watch.js';
-import { heldObject, type HeldFields } from './held-object.js';
+import { declaresStatus, heldObject, type HeldFields } from './held-object.js';
 import { isSecret } from '../secrets.js';
 
 /** client-go's reflector asks for 5 to 10 minutes, at random, so that watches do not all end together. */
 const MIN_WATCH_SECONDS = 300;
 /** The longest wait before opening a failed watch again (client-go's reflector waits up to 30 s too). */
 const MAX_RECONNECT_DELAY_MS = 30_000;
+/** A watch shorter than this, without an event, did not really watch. */
+const SHORT_WATCH_MS = 1000;
 /** What one kind and namespace may hold, as one LIST of it may (index.ts MAX_KEPT_BYTES): past it, a server is flooding. */
 const MAX_HELD_BYTES = 256 * 1024 * 1024;
 
@@ -55,7 +57,7 @@ export class Informer {
   private heldBytes = 0;
   private resourceVersion = '';
   private failure?: { message: string; hint?: string };
-  /** The LIST was refused (403): the kind cannot be watched this way (the cache falls back to namespaces). */
+  /** The LIST was refused (403): not watched this way (the cache falls back to a watch per namespace, then to GETs). */
   forbidden = false;
   private listed = false;
   /** A watch failed and is not open again yet: what is held may miss changes. */
@@ -68,6 +70,8 @@ export class Informer {
   /** Declared Secrets (namespace/name) whose values are kept; whether status is. */
   private readonly secretsKept = new Set<string>();
   private statusKept = false;
+  /** 410s with no event between them: each waits longer before its LIST. */
+  private gonesInARow = 0;
 
   constructor(readonly scope: InformerScope, private readonly host: InformerHost) {}
 
@@ -85,7 +89,7 @@ export class Informer {
   /** Makes sure what these declared objects need is held: a Secret's values, a declared status. Takes effect at the next read. */
   want(declared: ServedObject[]): void {
     for (const { object, namespace } of declared) {
-      if (object.status !== undefined && !this.statusKept) {
+      if (declaresStatus(object) && !this.statusKept) {
         this.statusKept = true;
         this.wantsMore = true;
       }
@@ -98,8 +102,13 @@ export class Informer {
   }
 
   /** Waits until what is held can answer: the LIST under way, or a new one when what is held cannot (or lacks what is wanted). */
-  current(): Promise<void> {
-    if (this.syncing) return this.syncing;
+  async current(): Promise<void> {
+    if (this.syncing) {
+      await this.syncing;
+      // What was wanted once the LIST had come (a Secret declared meanwhile) takes one more.
+      if (this.wantsMore && !this.failure) await this.relist('wanted');
+      return;
+    }
     if (!this.listed) return this.relist('first');
     if (this.failure || this.watchBroken) return this.relist('stale');
     if (this.wantsMore) return this.relist('wanted');
@@ -121,6 +130,8 @@ export class Informer {
 
   /** A new LIST: the watch stops, what is held is replaced, and a new watch starts from the LIST's resourceVersion. */
   relist(cause: Cause): Promise<void> {
+    // A LIST under way is as fresh as another: two at once could end in either order.
+    if (this.syncing) return this.syncing;
     this.stopWatching();
     this.syncing = this.list(cause).finally(() => {
       this.syncing = undefined;
@@ -138,9 +149,10 @@ export class Informer {
     this.host.counters.lists += 1;
     if (cause === 'gone') this.host.counters.relists += 1;
     if (cause !== 'first') this.host.settings.log(`watch cache: LIST ${this.title} again (${cause})`);
-    this.wantsMore = false;
     const kept = { bytes: 0 };
-    const listed = await this.host.cluster().listAll(apiVersion, kind, served, namespace, { kept });
+    // Nothing may escape: a LIST runs unawaited (a resync, a 410), where a rejection would end the process.
+    const listed = await this.host.cluster().listAll(apiVersion, kind, served, namespace, { kept })
+      .catch((error: unknown) => ({ error: messageOf(error), hint: error instanceof GitdiffError ? error.hint : undefined }));
     if (this.closed) return;
     const hadAnswers = this.listed;
     this.listed = true;
@@ -161,11 +173,14 @@ export class Informer {
       this.fail({ message: `server ${this.host.connection.server}: the LIST of ${this.title} has no resourceVersion to watch from`, hint: 'a Kubernetes API server gives every LIST one: is a proxy in the way?' }, hadAnswers);
       return;
     }
+    // What is held is chosen now (fields()): everything wanted until now is honoured.
+    this.wantsMore = false;
     const share = listed.objects.length > 0 ? kept.bytes / listed.objects.length : 0;
     this.held = new Map(listed.objects.map((object) => [keyOf(object.metadata.namespace, object.metadata.name), { object: heldObject(object, this.fields(object)), bytes: share }]));
     this.heldBytes = kept.bytes;
     this.resourceVersion = listed.resourceVersion;
     this.failure = undefined;
+    this.forbidden = false;
     this.watchBroken = false;
     this.startWatching();
     // The first LIST changes nothing anyone was told; a later one may change anything of the kind.
@@ -192,6 +207,7 @@ export class Informer {
   }
 
   private startWatching(): void {
+    this.stopWatching();
     const watching = new AbortController();
     this.watching = watching;
     const signal = AbortSignal.any([this.host.settings.signal, watching.signal]);
@@ -211,21 +227,23 @@ export class Informer {
         const timeoutSeconds = Math.round(MIN_WATCH_SECONDS * (1 + Math.random()));
         const events = await openWatch(connection, { path, resourceVersion: this.resourceVersion, timeoutSeconds, asked, resource: cluster.resourceName(apiVersion, served) }, settings);
         if (settings.signal.aborted) return;
-        if (events === 'gone') {
-          void this.relist('gone');
-          return;
-        }
-        failures = 0;
+        if (events === 'gone') return await this.relistAfterGone(settings);
         this.watchBroken = false;
+        const openedAt = performance.now();
+        let received = 0;
         for await (const event of events) {
           // Events already read when the watch was stopped belong to what a new LIST replaced.
           if (settings.signal.aborted) return;
-          if (event.type === 'GONE') {
-            void this.relist('gone');
-            return;
-          }
+          if (event.type === 'GONE') return await this.relistAfterGone(settings);
           this.apply(event);
+          received += 1;
         }
+        // A watch that ends at once with nothing to say is a failure (client-go's "very short watch"): opening
+        // it again at once, again and again, would flood the server.
+        if (received === 0 && performance.now() - openedAt < SHORT_WATCH_MS) {
+          throw new GitdiffError(`server ${connection.server}: WATCH ${path} ended at once, with no event`, { hint: 'is a proxy in the way that ends long requests?' });
+        }
+        failures = 0;
         // The server ended the watch (its timeoutSeconds): open it again from where it was.
       } catch (error) {
         if (settings.signal.aborted) return;
@@ -247,12 +265,30 @@ export class Informer {
   }
 
   /**
+   * A 410 lists again; a 410 again right after that LIST (a server that has nothing but 410 to say)
+   * waits first, longer each time, as client-go's reflector backs off: never a LIST storm.
+   */
+  private async relistAfterGone(settings: RequestSettings): Promise<void> {
+    this.gonesInARow += 1;
+    if (this.gonesInARow > 1) {
+      // Until it lists again, no watch follows what is held: a read lists at once.
+      this.watchBroken = true;
+      const waitMs = backoffMs(this.gonesInARow - 1, Math.random, MAX_RECONNECT_DELAY_MS);
+      this.host.settings.log(`watch cache: WATCH ${this.title} said 410 again: LIST again in ${waitMs} ms`);
+      await sleep(waitMs, undefined, { signal: settings.signal }).catch(() => {});
+      if (settings.signal.aborted) return;
+    }
+    void this.relist('gone');
+  }
+
+  /**
    * One event. Events of one watch come in resourceVersion order, and each watch starts at the
    * resourceVersion of all that is held (its LIST's, or its last event's), so each is newer than the
    * object held, but for the same version sent again (after a watch is opened again): the API treats
    * resourceVersions as opaque, compared for equality only, and so does this.
    */
   private apply(event: WatchEvent): void {
+    this.gonesInARow = 0;
     this.resourceVersion = event.type === 'GONE' ? this.resourceVersion : event.resourceVersion;
     if (event.type === 'BOOKMARK' || event.type === 'GONE') return;
     const { object } = event;

@@ -31,7 +31,7 @@ export interface WatchedClusterOptions extends ConnectOptions {
   namespace?: string;
   /** The session's: its signal ends every watch, its log gets one line per LIST, WATCH and failure. */
   settings: RequestSettings;
-  /** Every how long every informer lists again; DEFAULT_RESYNC_MS when absent. */
+  /** Every how long every informer lists again; DEFAULT_RESYNC_MS when absent; 0: never (as gitops-engine's 0). */
   resyncMs?: number;
 }
 
@@ -50,12 +50,12 @@ class WatchedCluster implements WatchedLiveSide {
   private readonly informers = new Map<string, Informer>();
   /** Kinds whose LIST across all namespaces was refused (a role bound in some namespaces): watched per namespace. */
   private readonly refusedClusterWide = new Set<string>();
-  /** Discovery's answer for each kind, by kindKey(). */
-  private readonly scoped = new Map<string, KindScope>();
+  /** Discovery's answer for each served kind, by kindKey(). */
+  private readonly scoped = new Map<string, ServedScope>();
   private readonly listeners = new Set<(change: LiveChange) => void>();
   private readonly counters = { lists: 0, watches: 0, relists: 0, events: 0 };
   private readonly host: InformerHost;
-  private readonly resyncTimer: ReturnType<typeof setInterval>;
+  private readonly resyncTimer?: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly connection: Connection,
@@ -65,18 +65,22 @@ class WatchedCluster implements WatchedLiveSide {
   ) {
     this.cluster = new ClusterLiveSide(connection, defaultNamespace, settings);
     this.host = { connection, settings, cluster: () => this.cluster, counters: this.counters, changed: (change) => this.changed(change) };
-    this.resyncTimer = setInterval(() => this.resync(), Math.min(Math.max(resyncMs, 1), MAX_TIMER_MS));
+    // Longer than one Node timer holds (24.8 days): every 24.8 days, which is as good a safety net.
+    if (resyncMs > 0) this.resyncTimer = setInterval(() => this.resync(), Math.min(resyncMs, MAX_TIMER_MS));
   }
 
   get target(): string {
     return this.connection.contextName;
   }
 
-  /** Each kind's scope from discovery, read once for the session (and again after a resync); a failure is asked again. */
+  /**
+   * Each served kind's scope from discovery, read once for the session (and again after a resync). A
+   * kind not served (a CRD about to be installed) or not read is asked again at each read, not for a day.
+   */
   async scopes(kinds: { apiVersion: string; kind: string }[]): Promise<Map<string, KindScope>> {
     const unknown = kinds.filter(({ apiVersion, kind }) => !this.scoped.has(kindKey(apiVersion, kind)));
     const read = unknown.length > 0 ? await this.cluster.scopes(unknown) : new Map<string, KindScope>();
-    for (const [key, scope] of read) if (scope.state !== 'error') this.scoped.set(key, scope);
+    for (const [key, scope] of read) if (scope.state === 'served') this.scoped.set(key, scope);
     return new Map(kinds.map(({ apiVersion, kind }) => [kindKey(apiVersion, kind), this.scoped.get(kindKey(apiVersion, kind)) ?? read.get(kindKey(apiVersion, kind))!]));
   }
 
@@ -103,6 +107,8 @@ class WatchedCluster implements WatchedLiveSide {
       const { apiVersion, kind } = group[0].object;
       const spread = namespacesOfKind.get(kindKey(apiVersion, kind))!.size;
       const informer = await this.informerFor(apiVersion, kind, group[0].scope, group[0].namespace, spread, group);
+      // A role that may get but not list (nor watch) is read as a one-shot run reads it: a GET per object.
+      if (informer.forbidden) return Promise.all(group.map(async (object) => ({ object, lookup: await this.cluster.getOne(object) })));
       return group.map((object) => ({ object, lookup: informer.lookup(object.namespace, object.object.metadata.name) }));
     });
     return streamBounded(tasks, CONCURRENCY, READ_AHEAD);
@@ -201,6 +207,7 @@ class WatchedCluster implements WatchedLiveSide {
 
   /** Discovery and OpenAPI read again; every informer lists again (and tells its listeners). */
   private resync(): void {
+    if (this.settings.signal.aborted) return;
     this.settings.log(`watch cache: resync of ${this.informers.size} watched collections`);
     this.cluster = new ClusterLiveSide(this.connection, this.defaultNamespace, this.settings);
     this.refusedClusterWide.clear();

@@ -67,7 +67,7 @@ export async function openWatch(connection: Connection, watch: WatchRequest, set
     const deadline = settings.timeoutMs > 0 ? setTimeout(() => request.destroy(new TimeoutError(false)), Math.min(settings.timeoutMs, MAX_TIMER_MS)) : undefined;
     request.on('response', () => clearTimeout(deadline));
     request.on('close', () => clearTimeout(deadline));
-    request.on('error', (error) => reject(connectionFailure(connection, 'GET', url, error, settings)));
+    request.on('error', (error) => reject(connectionFailure(connection, 'WATCH', url, error, settings)));
     request.end();
   });
   const status = response.statusCode ?? 0;
@@ -121,7 +121,7 @@ async function* watchEvents(connection: Connection, watch: WatchRequest, respons
         hint: 'the connection may have died silently (a proxy or a NAT dropped it): it is opened again',
       });
     }
-    throw connectionFailure(connection, 'GET', new URL(connection.server + watch.path), error, settings);
+    throw connectionFailure(connection, 'WATCH', new URL(connection.server + watch.path), error, settings);
   } finally {
     clearTimeout(deadline);
     response.destroy();

@@ -29,8 +29,11 @@ export interface FakeWatchServer {
   refuse: Map<string, number>;
   /** The next WATCH, once it is open. */
   nextWatch(): Promise<OpenWatch>;
-  /** WATCHes are answered with this status instead of 200, while set. */
+  /** WATCHes are answered with this status instead of 200, while set; after those queued here, one each. */
   watchStatus?: number;
+  watchStatuses: number[];
+  /** WATCHes get no answer at all, not even headers, while set. */
+  hangWatches?: boolean;
   connection(): Connection;
   close(): Promise<void>;
 }
@@ -57,6 +60,7 @@ export async function startFakeWatchServer(): Promise<FakeWatchServer> {
     objects: new Map(),
     resourceVersion: '100',
     refuse: new Map(),
+    watchStatuses: [],
     nextWatch: () => new Promise<OpenWatch>((resolve) => {
       const ready = opened.shift();
       if (ready) resolve(ready);
@@ -72,8 +76,10 @@ export async function startFakeWatchServer(): Promise<FakeWatchServer> {
     state.requests.push(url);
     if (url.pathname === '/api/v1') return json(response, 200, DISCOVERY);
     if (url.searchParams.get('watch') === '1') {
-      if (state.watchStatus !== undefined) {
-        return json(response, state.watchStatus, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: state.watchStatus, reason: 'Forbidden', message: 'watch refused' });
+      if (state.hangWatches) return;
+      const status = state.watchStatuses.shift() ?? state.watchStatus;
+      if (status !== undefined) {
+        return json(response, status, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: status, reason: status === 410 ? 'Expired' : 'Forbidden', message: 'watch refused' });
       }
       response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
       response.flushHeaders();
@@ -92,6 +98,9 @@ export async function startFakeWatchServer(): Promise<FakeWatchServer> {
     }
     const refused = state.refuse.get(url.pathname);
     if (refused) return json(response, refused, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: refused, message: 'refused by the test' });
+    const collection = url.pathname.slice(0, url.pathname.lastIndexOf('/'));
+    const named = state.objects.get(collection)?.find((item) => (item as { metadata: { name: string } }).metadata.name === url.pathname.slice(collection.length + 1));
+    if (named && !state.refuse.has(url.pathname)) return json(response, 200, named);
     const items = state.objects.get(url.pathname);
     if (!items) return json(response, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404, reason: 'NotFound' });
     return json(response, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: state.resourceVersion }, items });

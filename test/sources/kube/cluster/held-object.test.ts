@@ -1,6 +1,6 @@
 // What the watch cache keeps of a live object: what comparing reads, no more.
 import { describe, expect, it } from 'vitest';
-import { heldObject } from '../../../../src/sources/kube/cluster/held-object.js';
+import { declaresStatus, heldObject } from '../../../../src/sources/kube/cluster/held-object.js';
 import { attributeChanges } from '../../../../src/sources/kube/managers.js';
 import type { KubeObject } from '../../../../src/sources/kube/objects.js';
 
@@ -17,7 +17,10 @@ const deployment = {
   spec: { replicas: 3 },
   status: { readyReplicas: 3 },
 } as KubeObject;
-const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'shop' }, type: 'Opaque', data: { password: 'aHVudGVyMg==' } } as KubeObject;
+const secret = {
+  apiVersion: 'v1', kind: 'Secret', type: 'Opaque', data: { password: 'aHVudGVyMg==' },
+  metadata: { name: 'creds', namespace: 'shop', labels: { app: 'web' }, annotations: { [LAST_APPLIED]: '{"data":{"password":"aHVudGVyMg=="}}', owner: 'team' } },
+} as KubeObject;
 
 describe('heldObject', () => {
   it('keeps of each managedFields entry what "who changed it" reads: manager, time, fieldsV1', () => {
@@ -43,14 +46,16 @@ describe('heldObject', () => {
     expect(heldObject(deployment, { status: false, secretData: false }).metadata.annotations).toEqual({ [LAST_APPLIED]: '{"spec":{}}' });
   });
 
-  it.each([
-    [true, { password: 'aHVudGVyMg==' }],
-    [false, undefined],
-  ])("keeps a Secret's values only when it is declared (%s)", (secretData, expected) => {
-    const held = heldObject(secret, { status: false, secretData });
-    expect(held.data).toEqual(expected);
+  it("keeps a declared Secret whole (secrets.ts masks what it shows)", () => {
+    expect(heldObject(secret, { status: false, secretData: true })).toEqual(secret);
+  });
+
+  it("keeps none of the values of a Secret not declared: no data, and no last-applied copy of it", () => {
+    const held = heldObject(secret, { status: false, secretData: false });
+    expect(held.data).toBeUndefined();
     expect(held.type).toBe('Opaque');
-    expect(held.metadata).toEqual(secret.metadata);
+    expect(held.metadata).toEqual({ name: 'creds', namespace: 'shop', labels: { app: 'web' }, annotations: { owner: 'team' } });
+    expect(JSON.stringify(held)).not.toContain('aHVudGVyMg==');
   });
 
   it('changes nothing it is given', () => {
@@ -58,5 +63,17 @@ describe('heldObject', () => {
     heldObject(deployment, { status: false, secretData: false });
     heldObject(secret, { status: false, secretData: false });
     expect(JSON.stringify([deployment, secret])).toBe(before);
+  });
+});
+
+describe('declaresStatus', () => {
+  it.each([
+    [undefined, false],
+    [{}, false],
+    [{ replicas: 3 }, true],
+    [null, true],
+  ])('status %j: %s', (status, expected) => {
+    const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, ...(status !== undefined ? { status } : {}) } as KubeObject;
+    expect(declaresStatus(object)).toBe(expected);
   });
 });

@@ -178,6 +178,11 @@ describe('openWatch', () => {
     });
   });
 
+  it('gives up on a server that sends no headers within --request-timeout', async () => {
+    server.hangWatches = true;
+    await expect(openWatch(connection, request, { ...settings(), timeoutMs: 200 })).rejects.toThrow(`server ${server.url}: no answer to WATCH ${PATH} within 0.2 s`);
+  });
+
   it('ends when its signal fires', async () => {
     const opening = openWatch(connection, request, settings());
     const watch = await server.nextWatch();
