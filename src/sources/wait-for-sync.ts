@@ -41,10 +41,13 @@ export async function runUntilInSync(watched: WatchedRun, runOnce: () => Promise
     wake();
   });
   try {
-    for (;;) {
+    for (let first = true; ; first = false) {
       changed = false;
       const run = await runOnce();
       if (inSync(run) || settings.interrupt.aborted || Date.now() >= deadline) return run;
+      // Refused outright the first time (a path that does not exist, a kubeconfig without the context):
+      // bad input, said at once, not after the whole wait. Later, a manifest caught mid-edit is waited out.
+      if (first && 'error' in run) return run;
       if (!changed) {
         const couldTell = 'report' in run && !run.aborted && couldTellReport(run.report);
         settings.progress(`gitdiff: ${couldTell ? 'not in sync yet' : 'could not tell'}; waiting for a change (${formatMs(deadline - Date.now())} left)`);

@@ -95,7 +95,7 @@ describe('gitdiff kube --wait', () => {
 
   it('tries again a run that could not tell: no change may come to say the cluster is answering again', async () => {
     scaleTo4();
-    server.addFault({ method: 'GET', path: /\/deployments$/, status: 403, times: 1 });
+    server.addFault({ method: 'GET', path: /\/deployments(\/redis)?$/, status: 403, times: 2 }); // the LIST, and the GET it falls back to
     const started = Date.now();
     const result = await waitFor('30s', ['-v']);
     expect(result.code, result.stderr).toBe(0);
@@ -103,6 +103,14 @@ describe('gitdiff kube --wait', () => {
     expect(Date.now() - started).toBeGreaterThan(4000); // one retry (RETRY_MS), not the 30 s
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
+
+  it('refuses bad input at once, not after the wait: a manifest path that does not exist', async () => {
+    const started = Date.now();
+    const result = await runGitdiff(['kube', 'missing/', '--kubeconfig', kubeconfig, '--wait', '5m'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^gitdiff: error: missing\/: no such file or directory\n  hint: /);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
 
   it.each<[string, string, string[], RegExp, string | undefined]>([
     ['a snapshot (--live-from)', '1m', ['--live-from', path.join(repoRoot, 'fixtures/example/live.yaml')], /--wait watches a cluster for changes: a snapshot \(--live-from\) never changes/, '--kubeconfig'],
