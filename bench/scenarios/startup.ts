@@ -10,7 +10,7 @@ const gitdiff = path.join(repoRoot, 'bin/gitdiff');
 const example = ['kube', 'fixtures/example/manifests', '--live-from', 'fixtures/example/live.yaml'];
 
 /** Packages that must load only on the paths that use them. */
-export const HEAVY_PACKAGES = ['@kubernetes/client-node', 'execa', 'prom-client'];
+export const HEAVY_PACKAGES = ['@kubernetes/client-node', 'execa', 'prom-client', 'node-sqlite3-wasm'];
 
 /** The heavy packages a gitdiff command loads, by tracing every module it resolves. */
 export async function heavyPackagesLoaded(args: string[], workDir: string, okExitCodes = [0, 1]): Promise<string[]> {

@@ -7,6 +7,7 @@ import { jsonText } from '../exact-integers.js';
 import { reportJson } from '../render/json.js';
 import { shownCommand } from './check-command.js';
 import type { StoredEvent, TrackedCheck } from './drift/events.js';
+import type { HistoryPage } from './history/store.js';
 import { verdictOf, type CheckStatus, type RunRecord } from './state.js';
 import type { CheckMode } from './watched-checks.js';
 
@@ -56,7 +57,25 @@ function runJson(run: RunRecord | undefined): Record<string, unknown> | null {
   };
 }
 
-export function checkJson({ status, nextRunAt, queued, mode, tracked }: CheckView): Record<string, unknown> {
+/** Each item not in sync, since when (survives restarts with --state-dir), oldest first: what the page's ages and alerts read. */
+function driftJson(tracked: TrackedCheck): Record<string, unknown>[] {
+  return [...tracked.items.values()]
+    .sort((a, b) => a.firstSeen - b.firstSeen || a.title.localeCompare(b.title))
+    .map((item) => ({ key: item.key, title: item.title, status: item.status, firstSeen: iso(item.firstSeen), lastChanged: iso(item.lastChanged), phase: item.phase }));
+}
+
+/** A stored event as /api/checks/NAME/history gives it: times as RFC 3339. */
+export function eventJson({ at, ...event }: StoredEvent): Record<string, unknown> {
+  const { id, check, kind, ...rest } = event;
+  return { id, check, kind, at: iso(at), ...rest };
+}
+
+/** The body of /api/checks/NAME/history (docs/report.schema.json#/$defs/apiHistory). */
+export function historyJson(check: string, kept: boolean, page: HistoryPage): string {
+  return jsonText({ check, kept, events: page.events.map(eventJson), next: page.next ?? null }, 2) + '\n';
+}
+
+export function checkJson({ status, nextRunAt, queued, mode, tracked, history }: CheckView): Record<string, unknown> {
   const { check, lastRun, lastSuccess } = status;
   return {
     name: check.name,
@@ -78,6 +97,8 @@ export function checkJson({ status, nextRunAt, queued, mode, tracked }: CheckVie
     report: lastRun?.report ? reportJson(lastRun.report) : null,
     // Where its events go, as it may be shown: credentials in the URL masked, headers never.
     webhook: check.webhook ? { url: check.webhook.shownUrl, events: check.webhook.events } : null,
+    drift: driftJson(tracked),
+    history: { kept: history.kept },
   };
 }
 

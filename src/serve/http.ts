@@ -1,13 +1,15 @@
-// The HTTP side of serve: five read-only routes, GET and HEAD only.
+// The HTTP side of serve: six read-only routes, GET and HEAD only.
 //   /             the status page (HTML)
 //   /api/checks   the same as JSON
+//   /api/checks/NAME/history?limit=N&before=ID   a check's drift events, newest first
 //   /metrics      Prometheus exposition
 //   /healthz      liveness: the process answers
 //   /readyz       readiness: every check has finished its first run (see docs/serve.md)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GitdiffError, messageOf } from '../errors.js';
-import { apiJson, type ServeView } from './api.js';
+import { apiJson, historyJson, type ServeView } from './api.js';
+import type { HistoryPage } from './history/store.js';
 import { renderPage } from './page.js';
 import { PAGE_STYLE_HASH } from './page-style.js';
 
@@ -16,7 +18,13 @@ export interface Routes {
   metrics(): Promise<{ contentType: string; body: string }>;
   /** Undefined when ready; otherwise why not, for the 503 body. */
   notReady(): string | undefined;
+  /** A check's events; undefined when no check has that name. */
+  history?(check: string, page: { before?: number; limit: number }): { kept: boolean; page: HistoryPage } | undefined;
 }
+
+/** Events per page of /api/checks/NAME/history: 50 unless ?limit= says otherwise, never more than 500. */
+const HISTORY_PAGE = { default: 50, max: 500 };
+const HISTORY_PATH = /^\/api\/checks\/([^/]+)\/history$/;
 
 export interface ListenAddress {
   host: string;
@@ -44,8 +52,39 @@ const SECURITY_HEADERS = {
 type Reply = { status: number; contentType: string; body: string; headers?: Record<string, string> };
 
 const text = (status: number, body: string): Reply => ({ status, contentType: 'text/plain; charset=utf-8', body });
+const json = (status: number, body: string): Reply => ({ status, contentType: 'application/json; charset=utf-8', body });
+const jsonError = (status: number, error: string): Reply => json(status, JSON.stringify({ error }) + '\n');
 
-async function route(routes: Routes, pathname: string): Promise<Reply> {
+/** `?limit=N&before=ID`, checked: a reader's typo is a 400 naming the parameter, never a silently different page. */
+function historyQuery(query: URLSearchParams): { before?: number; limit: number } | string {
+  for (const name of query.keys()) if (name !== 'limit' && name !== 'before') return `unknown parameter ${name} (use limit and before)`;
+  const limitText = query.get('limit');
+  const beforeText = query.get('before');
+  const limit = limitText === null ? HISTORY_PAGE.default : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
+  if (!(limit >= 1 && limit <= HISTORY_PAGE.max)) return `limit must be a whole number from 1 to ${HISTORY_PAGE.max}`;
+  if (beforeText === null) return { limit };
+  const before = /^\d{1,15}$/.test(beforeText) ? Number(beforeText) : NaN;
+  if (!(before >= 1)) return 'before must be an event id (a whole number from 1), as `next` gives it';
+  return { before, limit };
+}
+
+function historyRoute(routes: Routes, encodedName: string, query: URLSearchParams): Reply {
+  let name: string;
+  try {
+    name = decodeURIComponent(encodedName);
+  } catch {
+    return jsonError(400, 'bad check name in the path');
+  }
+  const page = historyQuery(query);
+  if (typeof page === 'string') return jsonError(400, page);
+  const found = routes.history?.(name, page);
+  if (!found) return jsonError(404, `no check named ${name}`);
+  return json(200, historyJson(name, found.kept, found.page));
+}
+
+async function route(routes: Routes, { pathname, searchParams }: URL): Promise<Reply> {
+  const history = HISTORY_PATH.exec(pathname);
+  if (history) return historyRoute(routes, history[1], searchParams);
   switch (pathname) {
     case '/':
       return { status: 200, contentType: 'text/html; charset=utf-8', body: renderPage(routes.view()) };
@@ -62,14 +101,14 @@ async function route(routes: Routes, pathname: string): Promise<Reply> {
       return reason === undefined ? text(200, 'ready\n') : text(503, `not ready: ${reason}\n`);
     }
     default:
-      return text(404, `not found: ${pathname} (try /, /api/checks, /metrics, /healthz, /readyz)\n`);
+      return text(404, `not found: ${pathname} (try /, /api/checks, /api/checks/NAME/history, /metrics, /healthz, /readyz)\n`);
   }
 }
 
-/** The request's path; a target no URL parser accepts (`GET http://[::1`) is answered 400, never thrown. */
-function pathnameOf(request: IncomingMessage): string | undefined {
+/** The request's URL; a target no URL parser accepts (`GET http://[::1`) is answered 400, never thrown. */
+function urlOf(request: IncomingMessage): URL | undefined {
   try {
-    return new URL(request.url ?? '/', 'http://localhost').pathname;
+    return new URL(request.url ?? '/', 'http://localhost');
   } catch {
     return undefined;
   }
@@ -77,10 +116,10 @@ function pathnameOf(request: IncomingMessage): string | undefined {
 
 async function replyTo(routes: Routes, request: IncomingMessage): Promise<Reply> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return { ...text(405, 'only GET and HEAD\n'), headers: { Allow: 'GET, HEAD' } };
-  const pathname = pathnameOf(request);
-  if (pathname === undefined) return text(400, 'bad request target\n');
+  const url = urlOf(request);
+  if (url === undefined) return text(400, 'bad request target\n');
   try {
-    return await route(routes, pathname);
+    return await route(routes, url);
   } catch (error) {
     return text(500, `gitdiff serve: ${messageOf(error)}\n`);
   }

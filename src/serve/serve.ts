@@ -20,14 +20,15 @@ import { runCheck } from './run-check.js';
 import { Scheduler } from './scheduler.js';
 import { WatchedChecks } from './watched-checks.js';
 import { DriftKeeper } from './drift/keeper.js';
-import { MemoryHistory } from './history/store.js';
+import { historySettings, type HistoryOptions, type HistorySettings } from './history/settings.js';
+import { MemoryHistory, type HistoryStore } from './history/store.js';
 import { checksOfShard, parseShard, shardFromHostname, type Shard } from './shard.js';
 import { bodiesFor } from './webhook/payload.js';
 import { WebhookSender } from './webhook/sender.js';
 import { eventLogLine } from './drift/event-log.js';
 import { carryStatuses, recordRun, sameCommand, verdictOf, type CheckStatus, type CheckVerdict, type RunRecord } from './state.js';
 
-export interface ServeOptions {
+export interface ServeOptions extends HistoryOptions {
   /** The checks file; undefined: the default (see chooseChecksFile). */
   config?: string;
   listen: string;
@@ -59,12 +60,20 @@ const RECENT_EVENTS = 50;
 /** After the grace period, how long aborted checks get to stop before serve exits anyway. */
 const ABORT_WAIT_MS = 5000;
 
+/** In memory, or with --state-dir in SQLite (loaded only then: its binding is heavy). */
+async function openHistory(settings: HistorySettings): Promise<HistoryStore> {
+  if (settings.stateDir === undefined) return new MemoryHistory();
+  const { SqliteHistory } = await import('./history/sqlite.js');
+  return SqliteHistory.open(settings.stateDir, settings);
+}
+
 /** Runs until a signal stops it; resolves with the exit status (see docs/serve.md). Bad options and config throw (exit 2). */
 export async function serve(options: ServeOptions, io: ServeIo): Promise<number> {
   const address = parseListen(options.listen);
   const graceMs = parseDuration(options.gracePeriod, '--grace-period');
   const shard: Shard | undefined = options.shard !== undefined ? parseShard(options.shard)
     : options.shardFromHostname !== undefined ? shardFromHostname(hostname(), options.shardFromHostname) : undefined;
+  const history = historySettings(options);
   const { file, note } = chooseChecksFile(options.config, io.cwd);
   if (note) io.stderr.write(`gitdiff: note: ${note}\n`);
   // Lines carry text from hosts and clusters (a task's failure message, a server's error): escaped as
@@ -87,7 +96,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   let statuses = carryStatuses(new Map(), config.checks);
   const metrics = new ServeMetrics();
   // What each check's drift was, since when, and what happened to it (docs/serve.md "History").
-  const drift = new DriftKeeper(new MemoryHistory());
+  const drift = new DriftKeeper(await openHistory(history));
   drift.onEvents((events) => {
     const check = statuses.get(events[0].check)?.check;
     if (check) metrics.observeEvents(check, events);
@@ -137,7 +146,11 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     if (!current || !sameCommand(current.check, check)) return;
     const shownBefore = verdictOf(current, drift.state(name));
     statuses.set(name, recordRun(current, run));
-    drift.afterRun(name, run, { convergeWithinMs: current.check.convergeWithinMs });
+    try {
+      drift.afterRun(name, run, { convergeWithinMs: current.check.convergeWithinMs });
+    } catch (error) {
+      logError({ message: messageOf(error), hint: error instanceof GitdiffError ? error.hint : undefined }, `check ${name}: `);
+    }
     metrics.observeRun(current.check, run);
     logRun(name, current, run, { before: shownBefore, after: verdictOf(statuses.get(name)!, drift.state(name)) });
     markReadyOnceAllRan();
@@ -229,6 +242,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     view,
     notReady,
     metrics: async () => ({ contentType: metrics.contentType, body: await metrics.exposition(statuses.values(), (name) => drift.state(name)) }),
+    history: (name, page) => (statuses.has(name) ? { kept: drift.store.kept, page: drift.store.events(name, page) } : undefined),
   });
   const shown = http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host;
   const share = shard ? `; shard ${shard.index}/${shard.count}: ${checks(skipped)} left to the other replicas` : '';

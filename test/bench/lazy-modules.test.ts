@@ -21,7 +21,8 @@ describe('heavy packages load lazily', () => {
     ['kube --live-from -o json', [...example, '-o', 'json']],
     ['terraform --plan-json', ['terraform', '--plan-json', 'fixtures/terraform/plans/drift-and-changes.json']],
     ['ansible --results', ['ansible', '--results', 'fixtures/ansible/results/site-drifted.events.jsonl']],
-  ])('%s loads none of the Kubernetes client, execa or prom-client', async (_name, args) => {
+    ['serve --help', ['serve', '--help']],
+  ])('%s loads none of the Kubernetes client, execa, prom-client or the SQLite binding', async (_name, args) => {
     expect(await heavyPackagesLoaded(args, scratch)).toEqual([]);
   });
 

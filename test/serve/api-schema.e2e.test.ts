@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiChecksProblems } from '../support/report-schema.js';
+import { apiChecksProblems, apiHistoryProblems } from '../support/report-schema.js';
 import { repoRoot, runGitdiff } from '../support/run-cli.js';
 import { check, reloadRefused, startServe, type ServeProcess } from '../support/serve-process.js';
 
@@ -75,6 +75,35 @@ describe('GET /api/checks follows docs/report.schema.json#/$defs/apiChecks', { t
       const { durationMs: _serveDuration, ...served } = check(body, name).report as Record<string, unknown>;
       expect(served).toEqual(printed);
     }
+  });
+
+  it('without --state-dir: each drifted item with firstSeen, history not kept, and /api/checks/NAME/history follows #/$defs/apiHistory', async () => {
+    await serve.waitForChecks((api) => check(api, 'snapshot').runs > 0, 'the snapshot check to run');
+    const body = await validBody();
+    const snapshot = body.checks.find((each: { name: string }) => each.name === 'snapshot');
+    expect(snapshot.history).toEqual({ kept: false });
+    expect(snapshot.drift).toEqual([expect.objectContaining({ title: 'apps/v1 Deployment cache/redis', status: 'diverged', firstSeen: expect.any(String), phase: 'diverged' })]);
+    const { status, body: text, headers } = await serve.get('/api/checks/snapshot/history?limit=2');
+    expect([status, headers.get('content-type')]).toEqual([200, 'application/json; charset=utf-8']);
+    const history = JSON.parse(text);
+    expect(apiHistoryProblems(history)).toEqual([]);
+    // Newest first: the check turned diverged (no commit to wait for) as the item's drift appeared.
+    expect(history).toMatchObject({ check: 'snapshot', kept: false, next: null, events: [
+      { kind: 'diverged', at: snapshot.drift[0].firstSeen, items: ['apps/v1 Deployment cache/redis'] },
+      { kind: 'appeared', at: snapshot.drift[0].firstSeen, item: { title: 'apps/v1 Deployment cache/redis' } },
+    ] });
+  });
+
+  it.each([
+    ['/api/checks/snapshot/history?limit=0', 400, 'limit must be a whole number from 1 to 500'],
+    ['/api/checks/snapshot/history?limit=501', 400, 'limit must be a whole number from 1 to 500'],
+    ['/api/checks/snapshot/history?before=x', 400, 'before must be an event id (a whole number from 1), as `next` gives it'],
+    ['/api/checks/snapshot/history?page=2', 400, 'unknown parameter page (use limit and before)'],
+    ['/api/checks/nothing/history', 404, 'no check named nothing'],
+    ['/api/checks/%E0%A4%A/history', 400, 'bad check name in the path'],
+  ])('GET %s: %i with a JSON error', async (pathname, status, error) => {
+    const answer = await serve.get(pathname);
+    expect([answer.status, answer.headers.get('content-type'), JSON.parse(answer.body)]).toEqual([status, 'application/json; charset=utf-8', { error }]);
   });
 
   it('after a refused reload: config.error with message, hint and time', async () => {

@@ -65,6 +65,6 @@ describe('serve: the default checks file', () => {
 
   it('--help shows the default name', async () => {
     const help = await runGitdiff(['serve', '--help']);
-    expect(help.stdout).toMatch(/--config <file>[^]*?\(default: gitdiff-serve\.yaml/);
+    expect(help.stdout).toMatch(/--config <file>[^]*?\(default:\s+gitdiff-serve\.yaml/); // wrapped where the option column is wide
   });
 });

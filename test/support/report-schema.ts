@@ -16,12 +16,12 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 
 export const reportSchemaFile = path.join(repoRoot, 'docs/report.schema.json');
 
-function compile(): { report: ValidateFunction; apiChecks: ValidateFunction } {
+function compile(): { report: ValidateFunction; apiChecks: ValidateFunction; apiHistory: ValidateFunction } {
   const schema = JSON.parse(readFileSync(reportSchemaFile, 'utf8')) as Record<string, unknown>;
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   addFormats(ajv);
   ajv.addSchema(schema, 'report.schema.json');
-  return { report: ajv.getSchema('report.schema.json')!, apiChecks: ajv.getSchema('report.schema.json#/$defs/apiChecks')! };
+  return { report: ajv.getSchema('report.schema.json')!, apiChecks: ajv.getSchema('report.schema.json#/$defs/apiChecks')!, apiHistory: ajv.getSchema('report.schema.json#/$defs/apiHistory')! };
 }
 
 let compiled: ReturnType<typeof compile> | undefined;
@@ -41,5 +41,11 @@ export function reportProblems(value: unknown): string[] {
 /** What is wrong with `value` as a GET /api/checks body. */
 export function apiChecksProblems(value: unknown): string[] {
   const validate = validators().apiChecks;
+  return validate(value) ? [] : problems(validate.errors);
+}
+
+/** What is wrong with `value` as a GET /api/checks/NAME/history body. */
+export function apiHistoryProblems(value: unknown): string[] {
+  const validate = validators().apiHistory;
   return validate(value) ? [] : problems(validate.errors);
 }

@@ -21,8 +21,11 @@ import { apiFailure } from './status.js';
 export const MAX_EVENT_BYTES = MAX_RESPONSE_BYTES;
 /** A refused WATCH says why in a Status of a few hundred bytes: no more is read of it. */
 const MAX_REFUSAL_BYTES = 64 * 1024;
-/** The server ends a watch at its timeoutSeconds; one still open this long after that is hung (a half-open connection). */
-const OVERDUE_GRACE_MS = 30_000;
+/**
+ * The server ends a watch at its timeoutSeconds; one still open a tenth of that later (at most 30 s)
+ * is hung: a half-open connection that a NAT or a proxy dropped without a word.
+ */
+const MAX_OVERDUE_GRACE_MS = 30_000;
 
 export interface WatchRequest {
   /** The collection path, without its query. */
@@ -81,10 +84,11 @@ export async function openWatch(connection: Connection, watch: WatchRequest, set
 
 async function* watchEvents(connection: Connection, watch: WatchRequest, response: IncomingMessage, settings: RequestSettings): AsyncGenerator<WatchEvent> {
   let overdue = false;
+  const graceMs = Math.min(MAX_OVERDUE_GRACE_MS, watch.timeoutSeconds * 100);
   const deadline = setTimeout(() => {
     overdue = true;
     response.destroy();
-  }, Math.min(watch.timeoutSeconds * 1000 + OVERDUE_GRACE_MS, MAX_TIMER_MS));
+  }, Math.min(watch.timeoutSeconds * 1000 + graceMs, MAX_TIMER_MS));
   const untrusted = (what: string, hint = ANSWER_HINT) =>
     new UntrustedWatch(`server ${connection.server}: WATCH ${watch.path} ${what}: the answer is not trusted`, { hint });
   /** The start of a line whose end has not come yet, in the chunks it came in. */
@@ -117,7 +121,7 @@ async function* watchEvents(connection: Connection, watch: WatchRequest, respons
   } catch (error) {
     if (error instanceof GitdiffError) throw error;
     if (overdue && !settings.signal.aborted) {
-      throw new GitdiffError(`server ${connection.server}: WATCH ${watch.path} was still open ${OVERDUE_GRACE_MS / 1000} s after its timeoutSeconds (${watch.timeoutSeconds})`, {
+      throw new GitdiffError(`server ${connection.server}: WATCH ${watch.path} was still open ${graceMs / 1000} s after its timeoutSeconds (${watch.timeoutSeconds})`, {
         hint: 'the connection may have died silently (a proxy or a NAT dropped it): it is opened again',
       });
     }

@@ -183,6 +183,19 @@ describe('openWatch', () => {
     await expect(openWatch(connection, request, { ...settings(), timeoutMs: 200 })).rejects.toThrow(`server ${server.url}: no answer to WATCH ${PATH} within 0.2 s`);
   });
 
+  it('ends a watch still open past its timeoutSeconds (and a tenth): a dead connection', async () => {
+    const opening = openWatch(connection, { ...request, timeoutSeconds: 1 }, settings());
+    const watch = await server.nextWatch();
+    const events = (await opening) as AsyncGenerator<WatchEvent>;
+    watch.send('ADDED', configMap('shop', 'a', '101'));
+    const started = Date.now();
+    expect(summary(await collect(events))).toEqual([
+      'ADDED a 101 {}',
+      `error: server ${server.url}: WATCH ${PATH} was still open 0.1 s after its timeoutSeconds (1)`,
+    ]);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it('ends when its signal fires', async () => {
     const opening = openWatch(connection, request, settings());
     const watch = await server.nextWatch();
