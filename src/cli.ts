@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { Io } from './io.js';
 import { Command, CommanderError, Option } from 'commander';
 import { sources } from './sources/index.js';
-import type { AnySource, RunContext } from './sources/types.js';
+import type { AnySource, RunContext, WatchedRun } from './sources/types.js';
+import { runUntilInSync } from './sources/wait-for-sync.js';
 import { runLifecycle, signalExitStatus } from './sources/run-lifecycle.js';
 import { exitCode, EXIT_ERROR, type Report } from './report.js';
 import { renderers } from './render/index.js';
@@ -116,11 +117,15 @@ async function runSource(source: AnySource, args: string[], flags: Record<string
     metrics = metricsOptionsFrom(flags, io.cwd, io.env);
     const timeout = String(flags.timeout ?? '0');
     const deadlineMs = parseDuration(timeout, '--timeout');
+    const waitMs = flags.wait === undefined ? undefined : parseDuration(String(flags.wait), '--wait');
     const options = source.options({ args, flags, cwd: io.cwd, env: io.env });
+    // --wait: a session that watches what the command compares (wait-for-sync.ts).
+    const session = waitMs === undefined ? undefined : watchFor(source, options, context);
     // Signals are handled from here on; tests that interrupt a run wait for this line.
     context.log(`gitdiff ${version()} (node ${process.version}, pid ${process.pid}): ${source.name} started`);
-    const run = await runLifecycle(source, options, {
+    const runOnce = () => runLifecycle(source, options, {
       context,
+      session,
       interrupt: interrupt.signal,
       deadlineMs,
       deadlineReason: () => new GitdiffError(`gave up after --timeout ${timeout}: the run took too long`, {
@@ -130,6 +135,7 @@ async function runSource(source: AnySource, args: string[], flags: Record<string
       // A read of '-' would otherwise wait for stdin to close whatever happens: end it with the run.
       onAbort: () => (io.stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.(),
     });
+    const run = session ? await runUntilInSync(session, runOnce, { waitMs: waitMs!, interrupt: interrupt.signal, progress: context.progress }) : await runOnce();
     if (signalExit !== undefined) return signalExit;
     // Past the deadline, whatever failed (a killed plan, a destroyed stdin) failed because of it: the lifecycle says that.
     if ('error' in run) throw run.error;
@@ -150,6 +156,13 @@ async function runSource(source: AnySource, args: string[], flags: Record<string
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+/** The command's watch session for --wait; a command its source cannot watch is refused (the source's options() names why first). */
+function watchFor(source: AnySource, options: unknown, context: Omit<RunContext, 'signal'>): WatchedRun {
+  const session = source.watch?.(options, { cwd: context.cwd, env: context.env, log: context.log });
+  if (!session) throw new GitdiffError(`--wait: gitdiff ${source.name} cannot watch what this command compares`, { hint: 'drop --wait' });
+  return session;
 }
 
 /**

@@ -9,6 +9,7 @@ import { shownCommand } from './check-command.js';
 import type { StoredEvent, TrackedCheck } from './drift/events.js';
 import type { HistoryPage } from './history/store.js';
 import { verdictOf, type CheckStatus, type RunRecord } from './state.js';
+import type { CheckMode } from './watched-checks.js';
 
 export interface CheckView {
   status: CheckStatus;
@@ -16,6 +17,8 @@ export interface CheckView {
   nextRunAt?: number;
   /** Due, waiting for one of the `concurrency` slots. */
   queued: boolean;
+  /** How the check is run: `watch`, at start and on every change; `interval`, on its interval. */
+  mode: CheckMode;
   /** What is remembered of its drift: each item not in sync, since when (src/serve/drift/events.ts). */
   tracked: TrackedCheck;
   /** Its latest drift events, newest first, and whether history survives a restart (--state-dir). */
@@ -72,12 +75,13 @@ export function historyJson(check: string, kept: boolean, page: HistoryPage): st
   return jsonText({ check, kept, events: page.events.map(eventJson), next: page.next ?? null }, 2) + '\n';
 }
 
-export function checkJson({ status, nextRunAt, queued, tracked, history }: CheckView): Record<string, unknown> {
+export function checkJson({ status, nextRunAt, queued, mode, tracked, history }: CheckView): Record<string, unknown> {
   const { check, lastRun, lastSuccess } = status;
   return {
     name: check.name,
     source: check.source.name,
     command: shownCommand(check.command),
+    mode,
     interval: check.interval,
     intervalSeconds: check.intervalMs / 1000,
     timeoutSeconds: check.timeoutMs / 1000,

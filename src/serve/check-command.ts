@@ -73,6 +73,10 @@ export function parseCheckCommand(command: readonly string[], sources: readonly 
         : 'serve exports every check on its own /metrics: let Prometheus scrape it',
     });
   }
+  // A check is already run again on every change (watched) or on its interval: a run that waits would hold its slot.
+  if (options.wait !== undefined) {
+    throw new GitdiffError(`${where}: command: --wait does not apply under serve`, { hint: 'serve runs a watched check again on every change: drop --wait' });
+  }
   const labels = namingTheCheck(where, () => parseMetricLabels((options.metricsLabel as string[] | undefined) ?? []));
   const sourceOptions = namingTheCheck(where, () => source.options({ args: parser.args, flags: options, cwd: place.cwd, env: place.env }));
   return { source, options: sourceOptions, labels, perObject: Boolean(options.metricsPerObject) };

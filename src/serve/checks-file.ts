@@ -6,8 +6,10 @@
 //   checks:
 //     - name: example             # the `target` label, unique
 //       command: [kube, fixtures/example/manifests, --live-from, fixtures/example/live.yaml]
-//       interval: 5m              # default 5m
+//       interval: 5m              # default 5m (a watched check: unused)
 //       timeout: 10m              # default 10m
+//       watch: false              # poll on the interval even where the source can watch (default true)
+//       resync: 24h               # a watched check's full re-read of the live side (default: the cache's)
 //       webhook: { url: https://hooks.example.com/gitdiff }   # optional: webhook/target.ts
 //       converge-within: 5m       # a commit's grace period (docs/serve.md "Convergence"); 0: off
 //
@@ -32,6 +34,11 @@ export interface Check extends CheckCommand {
   interval: string;
   intervalMs: number;
   timeoutMs: number;
+  /** `watch: false`: run on the interval even where the source could keep the check current. */
+  watch?: false;
+  /** `resync:` as written, and in ms: how often a watched check's live side is read again in full. */
+  resync?: string;
+  resyncMs?: number;
   /** Where its drift events are POSTed, when it has a `webhook:`. */
   webhook?: WebhookTarget;
   /** How long the live side has to match a new commit before what differs is drift; 0: no grace. */
@@ -56,7 +63,7 @@ const MAX_CONCURRENCY = 64;
 const MIN_DURATION_MS = 1000;
 const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const TOP_KEYS = ['concurrency', 'checks'];
-const CHECK_KEYS = ['name', 'command', 'interval', 'timeout', 'converge-within', 'webhook'];
+const CHECK_KEYS = ['name', 'command', 'interval', 'timeout', 'watch', 'resync', 'converge-within', 'webhook'];
 const DURATION_HINT = 'e.g. 30s, 5m, 1h';
 
 type Mapping = Record<string, unknown>;
@@ -134,6 +141,14 @@ function parseCheck(entry: unknown, at: string, { file, fail, sources, place }: 
   });
   const interval = durationField(entry, 'interval', DEFAULT_INTERVAL, `${where}: `, fail);
   const timeout = durationField(entry, 'timeout', DEFAULT_TIMEOUT, `${where}: `, fail);
+  const watch = entry.watch ?? true;
+  if (typeof watch !== 'boolean') throw fail(`${where}: watch: `, `expected true or false, got ${JSON.stringify(watch)}`, 'watch: false runs the check on its interval');
+  const parsed = parseCheckCommand(command as string[], sources, `config ${file}: ${where}`, place);
+  const resync = entry.resync === undefined ? undefined : durationField(entry, 'resync', '', `${where}: `, fail);
+  if (resync && !(watch && canWatch(parsed, place))) {
+    throw fail(`${where}: resync: `, watch ? `this check cannot be watched, so it has no cache to resync` : 'does not apply with watch: false',
+      watch ? 'only a kube check against a cluster is watched (not --live-from, --server-side or stdin): drop resync' : 'drop resync, or watch: false');
+  }
   const webhook = entry.webhook === undefined ? undefined : parseWebhook(entry.webhook, {
     where: `${where}: `, fail, env: place.env, duration: (mapping, key, fallback, at) => durationField(mapping, key, fallback, at, fail),
   });
@@ -141,14 +156,23 @@ function parseCheck(entry: unknown, at: string, { file, fail, sources, place }: 
   return {
     name,
     command: command as string[],
-    ...parseCheckCommand(command as string[], sources, `config ${file}: ${where}`, place),
+    ...parsed,
     interval: interval.text,
     intervalMs: interval.ms,
     timeoutMs: timeout.ms,
+    ...(watch ? {} : { watch: false as const }),
+    ...(resync ? { resync: resync.text, resyncMs: resync.ms } : {}),
     ...(webhook ? { webhook } : {}),
     convergeWithin: convergeWithin.text,
     convergeWithinMs: convergeWithin.ms,
   };
+}
+
+/** Whether the check's source would keep it current: a session is asked for (cheap until its first run) and closed at once. */
+function canWatch({ source, options }: CheckCommand, place: CheckPlace): boolean {
+  const session = source.watch?.(options, { cwd: place.cwd, env: place.env, log: () => {} });
+  session?.close();
+  return session !== undefined;
 }
 
 /** A duration field; with zeroMeansOff, 0 (with or without a unit: nothing to misread) turns the feature off. */

@@ -84,17 +84,17 @@ function overviewRow({ status, tracked }: CheckView, now: number): Markup {
 `;
 }
 
-function checkSection({ status, nextRunAt, queued, tracked, history }: CheckView, now: number): Markup {
+function checkSection({ status, nextRunAt, queued, mode, tracked, history }: CheckView, now: number): Markup {
   const { check, lastRun, lastSuccess } = status;
   const verdict = verdictOf(status, tracked);
   const next = status.runningSince !== undefined
     ? html`running since ${when(status.runningSince, now)}`
-    : queued ? 'due, waiting for a free slot' : nextRunAt === undefined ? html`<span class="muted">-</span>` : when(nextRunAt, now);
+    : queued ? 'due, waiting for a free slot' : mode === 'watch' ? 'on the next change' : nextRunAt === undefined ? html`<span class="muted">-</span>` : when(nextRunAt, now);
   // When the last run could not tell, the last verdict it could tell is still worth seeing.
   const shownReport = lastRun?.report ?? lastSuccess?.report;
   return html`<section class="check c-${verdict}" id="${anchor(check.name)}">
 <h2>${badge(verdict, status.runningSince !== undefined)} ${check.name}</h2>
-<p class="command"><code>${commandLine(shownCommand(check.command))}</code> <span class="muted">every ${check.interval}</span></p>
+<p class="command"><code>${commandLine(shownCommand(check.command))}</code> <span class="muted">${mode === 'watch' ? 'watched: runs on every change' : `every ${check.interval}`}</span></p>
 ${check.webhook && html`<p class="muted">webhook: <code>${check.webhook.shownUrl}</code> (${check.webhook.events.join(', ')})</p>`}
 <dl class="facts">
 <dt>last run</dt><dd>${lastRun ? html`${when(lastRun.endedAt, now)}, took ${tookSeconds(lastRun.durationMs)}, exit ${lastRun.exitCode}` : html`<span class="muted">not yet</span>`}</dd>

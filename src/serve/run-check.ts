@@ -7,6 +7,7 @@ import { formatMs } from '../duration.js';
 import { GitdiffError, messageOf } from '../errors.js';
 import { runLifecycle } from '../sources/run-lifecycle.js';
 import type { Check } from './checks-file.js';
+import type { WatchedRun } from '../sources/types.js';
 import { runRecord, type RunRecord } from './state.js';
 
 export interface CheckRunIo {
@@ -17,6 +18,8 @@ export interface CheckRunIo {
   debugLog?: (line: string) => void;
   /** Aborts the run from outside (shutdown, reload); its reason becomes the run's error. */
   signal: AbortSignal;
+  /** The check's watch session (watched-checks.ts): the run compares what it holds, not a fresh read. */
+  session?: WatchedRun;
 }
 
 export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord> {
@@ -40,6 +43,8 @@ export async function runCheck(check: Check, io: CheckRunIo): Promise<RunRecord>
       hint: 'raise the check\'s timeout in the config, or find what is slow with `gitdiff serve --debug`',
     }),
     abandonOnAbort: true,
+    // A watched run goes through the very same lifecycle (timeout, abort, stamping): only what it runs differs.
+    session: io.session,
   });
   // A run cut short (timeout, shutdown, reload) could not tell, whatever part of a report it returned.
   if ('error' in run) return runRecord(run.startedAt, run.endedAt, { error: errorOf(run.error) });

@@ -2,24 +2,37 @@
 // started; a check never overlaps with itself (a run that takes longer than its
 // interval is followed by the next one as soon as it ends); at most
 // `concurrency` checks run at once, the others wait in the order they fell due.
+// A watched check has no interval: it runs once, then whenever trigger() says
+// what it compares changed (a change during its run makes one more run after it);
+// after a run that says 'retry' (it could not tell: the cluster was out of reach,
+// and no change may ever come to say it is back), also after its interval.
 // The scheduler knows names and intervals only; what a run does is the caller's.
 import { setLongTimeout, type LongTimer } from '../timers.js';
 
 export interface ScheduledCheck {
   name: string;
   intervalMs: number;
+  /** Run at start and on trigger() only, never on a timer. */
+  watched?: boolean;
 }
 
 interface Entry {
   intervalMs: number;
-  state: 'waiting' | 'queued' | 'running';
+  watched: boolean;
+  /** `idle`: a watched check between runs, waiting for trigger(). */
+  state: 'waiting' | 'idle' | 'queued' | 'running';
   timer?: LongTimer;
   /** When it is next due (waiting), or fell due (queued). */
   dueAt: number;
   lastStartedAt?: number;
   /** Run again as soon as the current run ends (the check changed while it ran). */
   rerun: boolean;
+  /** A watched check whose last run could not tell: run again after the interval, or on a change if sooner. */
+  retry?: boolean;
 }
+
+/** What a run may ask of the schedule: 'retry', a watched check's run that could not tell. */
+export type RunOutcome = void | 'retry';
 
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
@@ -30,7 +43,7 @@ export class Scheduler {
   private stopped = false;
 
   constructor(
-    private readonly run: (name: string) => Promise<void>,
+    private readonly run: (name: string) => Promise<RunOutcome>,
     private concurrency: number,
   ) {}
 
@@ -49,25 +62,43 @@ export class Scheduler {
       this.entries.delete(name);
       this.dequeue(name);
     }
-    for (const { name, intervalMs } of checks) {
+    for (const { name, intervalMs, watched = false } of checks) {
       const entry = this.entries.get(name);
       if (!entry) {
-        this.entries.set(name, { intervalMs, state: 'waiting', dueAt: Date.now(), rerun: false });
+        this.entries.set(name, { intervalMs, watched, state: 'waiting', dueAt: Date.now(), rerun: false });
         this.enqueue(name);
         continue;
       }
       entry.intervalMs = intervalMs;
+      entry.watched = watched;
       if (entry.state === 'running') {
         entry.rerun ||= restart.has(name);
-      } else if (entry.state === 'waiting') {
-        const dueAt = restart.has(name) || entry.lastStartedAt === undefined ? Date.now() : entry.lastStartedAt + intervalMs;
-        this.wait(name, entry, dueAt);
+      } else if (entry.state === 'waiting' || entry.state === 'idle') {
+        if (restart.has(name) || entry.lastStartedAt === undefined) this.wait(name, entry, Date.now());
+        else this.settle(name, entry);
       }
     }
     this.pump();
   }
 
-  /** When the check is next due (ms since the epoch), or undefined while it runs or waits for a free slot. */
+  /**
+   * A watched check's inputs changed: it runs as soon as a slot is free; if it is running, once
+   * more after that run (whatever it read may be older than the change). Ignored for other checks.
+   */
+  trigger(name: string): void {
+    const entry = this.entries.get(name);
+    if (this.stopped || !entry?.watched) return;
+    if (entry.state === 'running') entry.rerun = true;
+    else if (entry.state === 'idle' || entry.state === 'waiting') {
+      entry.timer?.cancel();
+      entry.timer = undefined;
+      entry.dueAt = Date.now();
+      this.enqueue(name);
+      this.pump();
+    }
+  }
+
+  /** When the check is next due (ms since the epoch), or undefined while it runs, waits for a free slot, or waits for a change (watched). */
   nextRunAt(name: string): number | undefined {
     const entry = this.entries.get(name);
     return entry?.state === 'waiting' ? entry.dueAt : undefined;
@@ -131,7 +162,7 @@ export class Scheduler {
     entry.lastStartedAt = Math.min(entry.dueAt, Date.now());
     this.busy.add(name);
     const done = this.run(name)
-      .catch(() => {}) // the caller records its own failures; the schedule goes on regardless
+      .then((outcome) => void (entry.retry = outcome === 'retry'), () => void (entry.retry = false)) // the caller records its own failures; the schedule goes on regardless
       .finally(() => {
         this.inFlight.delete(done);
         this.busy.delete(name);
@@ -149,6 +180,16 @@ export class Scheduler {
       this.enqueue(name);
       return;
     }
-    this.wait(name, entry, entry.lastStartedAt! + entry.intervalMs);
+    this.settle(name, entry);
+  }
+
+  /** Between runs: a watched check waits for trigger(), another for its next due time. */
+  private settle(name: string, entry: Entry): void {
+    if (entry.watched && entry.retry) return this.wait(name, entry, Math.max(Date.now(), entry.lastStartedAt! + entry.intervalMs));
+    // A check that was idle (watched until this reload) is due from now: its old due time is no debt to catch up on.
+    if (!entry.watched) return this.wait(name, entry, entry.state === 'idle' ? Math.max(Date.now(), entry.lastStartedAt! + entry.intervalMs) : entry.lastStartedAt! + entry.intervalMs);
+    entry.timer?.cancel();
+    entry.timer = undefined;
+    entry.state = 'idle';
   }
 }

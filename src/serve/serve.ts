@@ -11,13 +11,14 @@ import { sources } from '../sources/index.js';
 import { signalExitStatus } from '../sources/run-lifecycle.js';
 import { delay } from '../timers.js';
 import type { CheckView, ServeView } from './api.js';
-import { loadServeConfig, type ServeConfig } from './checks-file.js';
+import { loadServeConfig, type Check, type ServeConfig } from './checks-file.js';
 import { chooseChecksFile } from './checks-file-name.js';
 import { parseListen, startHttpServer } from './http.js';
 import { ServeMetrics } from './metrics.js';
 import { formatMs } from '../duration.js';
 import { runCheck } from './run-check.js';
 import { Scheduler } from './scheduler.js';
+import { WatchedChecks } from './watched-checks.js';
 import { DriftKeeper } from './drift/keeper.js';
 import { historySettings, type HistoryOptions, type HistorySettings } from './history/settings.js';
 import { MemoryHistory, type HistoryStore } from './history/store.js';
@@ -122,6 +123,14 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   let readySince: number | undefined;
   let shuttingDown = false;
 
+  // Checks a source can keep current run on its changes (watched-checks.ts), the others on their interval.
+  const watched = new WatchedChecks((name) => scheduler.trigger(name), {
+    cwd: () => config.dir,
+    env: io.env,
+    log: (name, line) => options.debug && io.stderr.write(`debug: ${errorText(`${name}: ${line}`)}\n`),
+  });
+  const scheduled = (list: readonly Check[]) => list.map(({ name, intervalMs }) => ({ name, intervalMs, watched: watched.mode(name) === 'watch' }));
+
   const scheduler = new Scheduler(async (name) => {
     const status = statuses.get(name);
     if (!status) return;
@@ -130,7 +139,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     inFlight.set(name, controller);
     statuses.set(name, { ...status, runningSince: Date.now() });
     const debugLog = options.debug ? (line: string) => io.stderr.write(`debug: ${errorText(line)}\n`) : undefined;
-    const run = await runCheck(check, { cwd: config.dir, env: io.env, debugLog, signal: controller.signal });
+    const run = await runCheck(check, { cwd: config.dir, env: io.env, debugLog, signal: controller.signal, session: watched.session(name) });
     if (inFlight.get(name) === controller) inFlight.delete(name);
     const current = statuses.get(name);
     // Removed or changed by a reload while it ran: this result describes a check that no longer exists.
@@ -145,6 +154,8 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     metrics.observeRun(current.check, run);
     logRun(name, current, run, { before: shownBefore, after: verdictOf(statuses.get(name)!, drift.state(name)) });
     markReadyOnceAllRan();
+    // A watched check that could not tell may wait for no change at all (a cluster back in reach): its interval retries it.
+    return run.verdict === 'error' ? 'retry' : undefined;
   }, config.concurrency);
 
   /** A line per run with -v; otherwise only when the verdict or the error changes, so a broken check does not flood the log. */
@@ -172,6 +183,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
       status,
       nextRunAt: scheduler.nextRunAt(status.check.name),
       queued: scheduler.isQueued(status.check.name),
+      mode: watched.mode(status.check.name),
       tracked: drift.state(status.check.name),
       history: { kept: drift.store.kept, recent: drift.store.events(status.check.name, { limit: RECENT_EVENTS }).events },
     })),
@@ -219,7 +231,8 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     loadedAt = Date.now();
     configError = undefined;
     metrics.configLoaded(true, loadedAt);
-    scheduler.update(next.checks, next.concurrency, new Set(changed.map((check) => check.name)));
+    const reopened = watched.update(next.checks, new Set(changed.map((check) => check.name)));
+    scheduler.update(scheduled(next.checks), next.concurrency, new Set([...changed.map((check) => check.name), ...reopened]));
     markReadyOnceAllRan();
     const names = (list: { name: string }[]) => list.map((each) => each.name).join(', ') || 'none';
     log(`SIGHUP: reloaded ${file}: ${checks(next.checks.length)} (added: ${names(added)}; removed: ${names(removed.map((status) => status.check))}; changed: ${names(changed)})`);
@@ -234,7 +247,8 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
   const shown = http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host;
   const share = shard ? `; shard ${shard.index}/${shard.count}: ${checks(skipped)} left to the other replicas` : '';
   log(`listening on http://${shown}:${http.address.port}/ (${checks(config.checks.length)} from ${file}${share})`);
-  scheduler.update(config.checks, config.concurrency);
+  watched.update(config.checks, new Set());
+  scheduler.update(scheduled(config.checks), config.concurrency);
   markReadyOnceAllRan();
 
   // Signals: the first SIGTERM/SIGINT stops scheduling and lets the checks in flight finish, up to the
@@ -278,6 +292,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     await Promise.race([stopped, delay(ABORT_WAIT_MS, wait.signal)]);
     wait.abort();
   }
+  watched.closeAll();
   // The last runs' events get what is left of the grace period.
   await webhooks.close(graceEndsAt - Date.now());
   await http.close();

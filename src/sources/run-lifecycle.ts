@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import type { GitdiffError } from '../errors.js';
 import type { Report } from '../report.js';
 import { setLongTimeout } from '../timers.js';
-import type { RunContext, Source } from './types.js';
+import type { RunContext, Source, WatchedRun } from './types.js';
 
 /** A process ended by a signal exits 128 + its number, by convention: SIGINT 2, SIGTERM 15. */
 export function signalExitStatus(signal: NodeJS.Signals): number {
@@ -32,6 +32,8 @@ export interface RunSettings {
   abandonOnAbort: boolean;
   /** Called once if the run is aborted (the CLI ends standard input, so a read of '-' ends too). */
   onAbort?: () => void;
+  /** A watch session of the command (serve's watch mode, --wait): the run compares what it holds instead of the source's run(). */
+  session?: WatchedRun;
 }
 
 export type RunResult = { startedAt: number; endedAt: number } & (
@@ -60,7 +62,7 @@ export async function runLifecycle<O>(source: Source<O>, options: O, settings: R
   const startedAt = Date.now();
   const started = performance.now();
   try {
-    const running = source.run(options, { ...settings.context, signal });
+    const running = settings.session ? settings.session.run({ ...settings.context, signal }) : source.run(options, { ...settings.context, signal });
     const findings = await (abandoned ? Promise.race([running, abandoned]) : running);
     const report: Report = { ...findings, source: source.name, durationMs: performance.now() - started };
     return { startedAt, endedAt: Date.now(), report, ...(signal.aborted && { aborted: { reason: signal.reason } }) };

@@ -93,7 +93,8 @@ export interface Source<O> {
    * A session that keeps this command's inputs current (serve's watch mode, `gitdiff kube --wait`):
    * each run() compares what is held now and recompares only what changed; onChange says when a run
    * would find something new. Undefined when the command cannot be watched (a snapshot, terraform,
-   * ansible): serve runs it on its interval.
+   * ansible): serve runs it on its interval. Cheap until the first run() (no connection, no
+   * timer): serve asks for a session at config load to know whether a check can be watched.
    */
   watch?(options: O, setup: WatchSetup): WatchedRun | undefined;
 }
@@ -103,6 +104,8 @@ export interface WatchSetup {
   cwd: string;
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
+  /** How often the live side's cache is read again in full (serve's `resync:`); undefined: the cache's default. */
+  resyncMs?: number;
 }
 
 /** A command kept current by watching: see Source.watch. */

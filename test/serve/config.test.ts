@@ -66,7 +66,7 @@ checks:
     ['a missing name', 'checks: [{command: [kube]}]\n', /checks\[0\]: name: missing/, '1-63 letters'],
     ['a name with spaces', 'checks: [{name: "prod cluster", command: [kube]}]\n', /checks\[0\]: name: "prod cluster" is not a valid check name/, '1-63 letters'],
     ['a duplicate name', 'checks: [{name: a, command: [kube]}, {name: a, command: [terraform]}]\n', /checks\[1\]: name: "a" is used by an earlier check/, 'unique'],
-    ['an unknown check field', 'checks: [{name: a, command: [kube], intervall: 5m}]\n', /checks\[0\] \(a\): unknown field "intervall"/, 'known fields: name, command, interval, timeout, converge-within'],
+    ['an unknown check field', 'checks: [{name: a, command: [kube], intervall: 5m}]\n', /checks\[0\] \(a\): unknown field "intervall"/, 'known fields: name, command, interval, timeout, watch, resync, converge-within'],
     ['a command that is a string', 'checks: [{name: a, command: "kube manifests"}]\n', /checks\[0\] \(a\): command: expected a list/, 'command: [kube'],
     ['a number in a command', 'checks: [{name: a, command: [kube, m, --request-timeout, 30]}]\n', /command\[3\]: expected a string, got 30/, 'quote it'],
     ['an unknown subcommand', 'checks: [{name: a, command: [helm, m]}]\n', /checks\[0\] \(a\): command: "helm" is not a gitdiff subcommand/, 'kube, terraform'],
@@ -84,6 +84,11 @@ checks:
     ['a quoted interval without a unit', 'checks: [{name: a, command: [kube], interval: "5"}]\n', /interval: "5" has no unit/, '30s, 5m'],
     ['a bad interval', 'checks: [{name: a, command: [kube], interval: soon}]\n', /checks\[0\] \(a\): interval: invalid duration "soon"/, '30s, 5m'],
     ['a zero timeout', 'checks: [{name: a, command: [kube], timeout: 0s}]\n', /timeout: "0s" is shorter than 1s/, undefined],
+    ['a watch that is not true or false', 'checks: [{name: a, command: [kube, m], watch: "no"}]\n', /checks\[0\] \(a\): watch: expected true or false, got "no"/, 'watch: false'],
+    ['a resync of a snapshot, which cannot be watched', 'checks: [{name: a, command: [kube, m, --live-from, live.yaml], resync: 24h}]\n', /checks\[0\] \(a\): resync: this check cannot be watched/, 'drop resync'],
+    ['a resync of a terraform check', 'checks: [{name: a, command: [terraform, d], resync: 24h}]\n', /resync: this check cannot be watched/, 'drop resync'],
+    ['a resync with watch: false', 'checks: [{name: a, command: [kube, m], watch: false, resync: 24h}]\n', /resync: does not apply with watch: false/, 'drop resync'],
+    ['a resync without a unit', 'checks: [{name: a, command: [kube, m], resync: 24}]\n', /resync: expected a duration with a unit, got 24/, '30s, 5m'],
     ['a converge-within without a unit', 'checks: [{name: a, command: [kube], converge-within: 5}]\n', /converge-within: expected a duration with a unit, got 5/, '0 to turn it off'],
     ['a bad converge-within', 'checks: [{name: a, command: [kube], converge-within: later}]\n', /checks\[0\] \(a\): converge-within: invalid duration "later"/, '0 to turn it off'],
     ['a converge-within under a second', 'checks: [{name: a, command: [kube], converge-within: 500ms}]\n', /converge-within: "500ms" is shorter than 1s/, '0 to turn it off'],
@@ -101,6 +106,23 @@ checks:
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain('\n');
     if (hint) expect(error.hint).toContain(hint);
+  });
+});
+
+describe('watch and resync', () => {
+  it('a kube check against a cluster is watched unless it says watch: false; resync is read as a duration', () => {
+    const config = parse(`
+checks:
+  - name: watched
+    command: [kube, manifests/, --context, prod]
+    resync: 24h
+  - name: polled
+    command: [kube, manifests/, --context, prod]
+    watch: false
+`);
+    expect(config.checks[0]).toMatchObject({ resync: '24h', resyncMs: 86_400_000 });
+    expect(config.checks[0].watch).toBeUndefined();
+    expect(config.checks[1].watch).toBe(false);
   });
 });
 

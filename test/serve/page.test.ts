@@ -54,7 +54,7 @@ function viewOf(statuses: CheckStatus[], extra: Partial<ServeView> = {}, drift: 
     now: NOW, startedAt: NOW - 60 * MINUTE, ready: true, shuttingDown: false,
     config: { file: config.file, loadedAt: NOW - 60 * MINUTE },
     checks: statuses.map((status): CheckView => ({
-      status, nextRunAt: NOW + MINUTE, queued: false,
+      status, nextRunAt: NOW + MINUTE, queued: false, mode: 'interval',
       ...(drift[status.check.name] ?? { tracked: emptyTracked(), history: { kept: false, recent: [] } }),
     })),
     ...extra,

@@ -104,4 +104,71 @@ describe('Scheduler', () => {
     await vi.advanceTimersByTimeAsync(20_000);
     expect(started.map((each) => each.name)).toEqual(['a', 'b']);
   });
+
+  it('runs a watched check at start and on trigger only, never on its interval', async () => {
+    const { scheduler, startsOf } = harness({ w: 1000 }, 2);
+    scheduler.update([{ name: 'w', intervalMs: 10_000, watched: true }], 2);
+    await vi.advanceTimersByTimeAsync(35_000);
+    expect(startsOf('w')).toEqual([0]);
+    expect(scheduler.nextRunAt('w')).toBeUndefined();
+    scheduler.trigger('w');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(startsOf('w')).toEqual([0, 35_000]);
+  });
+
+  it('a trigger during a watched run makes one more run after it, however many triggers came', async () => {
+    const { scheduler, startsOf, stats } = harness({ w: 4000 }, 2);
+    scheduler.update([{ name: 'w', intervalMs: 10_000, watched: true }], 2);
+    await vi.advanceTimersByTimeAsync(1000);
+    for (let count = 0; count < 5; count++) scheduler.trigger('w');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(startsOf('w')).toEqual([0, 4000]);
+    expect(stats().overlaps).toBe(0);
+  });
+
+  it('a watched check waits for a free slot like any other', async () => {
+    const { scheduler, started } = harness({ a: 4000, w: 100 }, 1);
+    scheduler.update([{ name: 'a', intervalMs: 60_000 }, { name: 'w', intervalMs: 60_000, watched: true }], 1);
+    await vi.advanceTimersByTimeAsync(5000);
+    scheduler.trigger('w');
+    expect(scheduler.isQueued('w')).toBe(false); // a slot was free: it started at once
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(started).toEqual([{ name: 'a', at: 0 }, { name: 'w', at: 4000 }, { name: 'w', at: 5000 }]);
+  });
+
+  it('a trigger of a check that is not watched changes nothing; a check moved to its interval runs on it again', async () => {
+    const { scheduler, startsOf } = harness({ a: 100 }, 1);
+    scheduler.update([{ name: 'a', intervalMs: 10_000 }], 1);
+    await vi.advanceTimersByTimeAsync(1000);
+    scheduler.trigger('a');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(startsOf('a')).toEqual([0]);
+    scheduler.update([{ name: 'a', intervalMs: 10_000, watched: true }], 1);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(startsOf('a')).toEqual([0]);
+    scheduler.update([{ name: 'a', intervalMs: 10_000 }], 1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(startsOf('a')).toEqual([0, 22_000]);
+  });
+
+  it('retries a watched check whose run could not tell after its interval, or sooner on a change', async () => {
+    const started: number[] = [];
+    let outcome: 'retry' | undefined = 'retry';
+    const scheduler = new Scheduler(async () => {
+      started.push(Date.now());
+      return outcome;
+    }, 1);
+    scheduler.update([{ name: 'w', intervalMs: 10_000, watched: true }], 1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(scheduler.nextRunAt('w')).toBe(10_000);
+    await vi.advanceTimersByTimeAsync(12_000);
+    expect(started).toEqual([0, 10_000]);
+    scheduler.trigger('w'); // a change before the retry is due: now
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toEqual([0, 10_000, 13_000]);
+    outcome = undefined; // it could tell: back to changes only
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(started).toEqual([0, 10_000, 13_000, 23_000]);
+    expect(scheduler.nextRunAt('w')).toBeUndefined();
+  });
 });

@@ -28,6 +28,7 @@ export interface ApiCheck {
   name: string;
   source: string;
   command: string[];
+  mode: 'watch' | 'interval';
   verdict: 'pending' | 'in-sync' | 'converging' | 'diverged' | 'error';
   runs: number;
   running: boolean;

@@ -13,6 +13,7 @@ import { setAsideByIgnoreFile, type IgnoreFile } from './ignore-file.js';
 import { autoscalerRules, SCALABLE_KINDS } from './autoscalers.js';
 import { findOrphans } from './orphans.js';
 import { SchemaSet } from './schema/schema-set.js';
+import { rulesKey, type ComparedItems } from './compare-memo.js';
 import { compareItem, kindsDeclaredByCrds, unfetchedItem, unreachedItem } from './items.js';
 import { isServed, rejectDuplicates, scopeObjects, uniqueKinds, unreachableServer } from './scoping.js';
 
@@ -23,11 +24,15 @@ export interface RunSettings {
   context: RunContext;
   /** The time since the run started, for --debug's stage lines. */
   since: () => string;
+  /** A watch session's items of its previous run, reused where nothing they depend on changed. */
+  memo?: ComparedItems;
 }
 
 /** What comparing needs besides the objects: the ignore rules (autoscalers' included) and the published schemas. */
 interface CompareSettings {
   rules: IgnoreRule[];
+  /** The rules as text, for the memo's "same rules" (compare-memo.ts). */
+  rulesKey: string;
   schemas?: SchemaSet;
   notes: string[];
 }
@@ -52,9 +57,12 @@ export async function compareWithLive(declared: DeclaredObject[], live: LiveSide
   // Read while the live objects are fetched; a failure waits for its turn to be thrown (where it is awaited).
   const settings = compareSettings(scoped, served, live, run);
   settings.catch(() => {});
+  const memo = run.memo;
+  memo?.begin();
   const compareOne = (ruled: CompareSettings, { object, lookup }: LiveMatch, outcome: LiveLookup = lookup): void => {
     const schema = ruled.schemas?.forKind(object.object.apiVersion, object.object.kind);
-    items[positions.get(object)!] = compareItem(object, outcome, lookup, ruled.rules, { strict: options.strict, schema, serverSide: options.serverSide });
+    const compare = () => compareItem(object, outcome, lookup, ruled.rules, { strict: options.strict, schema, serverSide: options.serverSide });
+    items[positions.get(object)!] = memo ? memo.item(object, outcome, lookup, ruled.rulesKey, schema, compare) : compare();
   };
 
   // Each group is compared as it arrives and its live objects let go: with 10,000 objects, holding
@@ -68,7 +76,7 @@ export async function compareWithLive(declared: DeclaredObject[], live: LiveSide
       for (const match of group) compareOne(ruled, match);
     }
   }
-  context.log(`fetched ${served.length} live objects${options.serverSide ? '' : ', each group compared as it came'} (${since()})`);
+  context.log(`fetched ${served.length} live objects${options.serverSide ? '' : ', each group compared as it came'}${memo ? ` (${memo.compared} compared, ${memo.reused} unchanged since the last run)` : ''} (${since()})`);
   if (options.serverSide) {
     const predictions = await dryRuns(live, collected);
     const ruled = await settings;
@@ -91,9 +99,10 @@ async function compareSettings(scoped: ResolvedObject[], served: ServedObject[],
   const { options, config, context } = run;
   const [autoscaling, published] = await Promise.all([
     options.ignoreHpaReplicas && config.ignoreHpaReplicas ? autoscalerIgnoreRules(scoped, live) : { rules: [], notes: [] },
-    publishedSchemas(live, [...new Set(served.map(({ object }) => object.apiVersion))], context),
+    publishedSchemas(live, [...new Set(served.map(({ object }) => object.apiVersion))], run),
   ]);
-  return { rules: [...config.ignore, ...options.ignore, ...autoscaling.rules], schemas: published.schemas, notes: [...published.notes, ...autoscaling.notes] };
+  const rules = [...config.ignore, ...options.ignore, ...autoscaling.rules];
+  return { rules, rulesKey: run.memo ? rulesKey(rules) : '', schemas: published.schemas, notes: [...published.notes, ...autoscaling.notes] };
 }
 
 /** Autoscalers declared in Git, and those live in the namespaces of declared scalable objects. */
@@ -112,7 +121,7 @@ async function autoscalerIgnoreRules(declared: ResolvedObject[], live: LiveSide)
 }
 
 /** The cluster's published schemas of the compared group-versions; without them, a note and the built-in rules. */
-async function publishedSchemas(live: LiveSide, apiVersions: string[], context: RunContext): Promise<{ schemas?: SchemaSet; notes: string[] }> {
+async function publishedSchemas(live: LiveSide, apiVersions: string[], { context, memo }: RunSettings): Promise<{ schemas?: SchemaSet; notes: string[] }> {
   if (!live.schemas || apiVersions.length === 0) return { notes: [] };
   const read = await live.schemas(apiVersions);
   if ('unavailable' in read) {
@@ -122,7 +131,7 @@ async function publishedSchemas(live: LiveSide, apiVersions: string[], context: 
   for (const [apiVersion, reason] of read.failed) context.log(`OpenAPI of ${apiVersion}: ${reason}`);
   const failed = [...read.failed.keys()];
   const notes = failed.length > 0 ? [`the cluster's OpenAPI of ${failed.join(', ')} could not be read: those objects were compared with gitdiff's built-in rules (--debug says why)`] : [];
-  return { schemas: SchemaSet.from(read.documents), notes };
+  return { schemas: memo ? memo.schemas(read.documents) : SchemaSet.from(read.documents), notes };
 }
 
 /** --server-side: a dry-run apply of each object found live; objects not found (or not read) keep their lookup. */

@@ -34,8 +34,13 @@ export async function loadDeclaredAtRevision(rev: string, paths: string[], conte
   return { declared: files.flatMap((file, index) => declaredObjects(decodeManifest(blobs[index], file.shown), file.shown)), commit };
 }
 
+/** The run's note on where its manifests came from: the revision as given and the commit it named. */
+export function revisionNote(rev: string, commit: string): string {
+  return `manifests read at Git revision ${rev} (${commit.slice(0, 12)}), not from the working tree`;
+}
+
 /** The repository's top folder and the commit REF names, in one git call. */
-async function resolveCommit(rev: string, context: ToolContext): Promise<{ toplevel: string; commit: string }> {
+export async function resolveCommit(rev: string, context: ToolContext): Promise<{ toplevel: string; commit: string }> {
   // --end-of-options: a revision is never read as an option, whatever it is called.
   const args = ['rev-parse', '--show-toplevel', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`];
   const result = await runTool('git', args, context, INSTALL_GIT);

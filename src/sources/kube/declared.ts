@@ -87,22 +87,25 @@ function walk(absolute: string, real: string, shown: string, files: ManifestFile
 /** Reads and parses every manifest; the first unreadable or invalid one stops the run with its name. */
 export async function loadDeclared(paths: string[], cwd: string, stdin: NodeJS.ReadableStream): Promise<DeclaredObject[]> {
   const declared: DeclaredObject[] = [];
-  for (const { file, regular } of manifestFiles(paths, cwd)) {
-    let bytes: Buffer;
-    try {
-      // A regular file is read synchronously: fs/promises reads in chunks through the thread pool, which
-      // made a third of the wall time of reading 50 MB of manifests. A named pipe (`<(kustomize build)`)
-      // is read asynchronously, so a slow writer does not stop timers and signal handlers.
-      if (file === '-') bytes = await readStream(stdin);
-      else if (regular) bytes = readFileSync(path.resolve(cwd, file));
-      else bytes = await readFile(path.resolve(cwd, file));
-    } catch (error) {
-      throw new GitdiffError(`${file}: ${fileProblem(error)}`, { hint: 'check that the file is readable' });
-    }
-    const shown = file === '-' ? '(stdin)' : file;
-    declared.push(...declaredObjects(decodeManifest(bytes, shown), shown));
-  }
+  for (const manifest of manifestFiles(paths, cwd)) declared.push(...(await readManifestFile(manifest, cwd, stdin)));
   return declared;
+}
+
+/** The objects of one manifest file (or stdin), read and parsed; an unreadable or invalid one is a GitdiffError naming it. */
+export async function readManifestFile({ file, regular }: ManifestFile, cwd: string, stdin: NodeJS.ReadableStream): Promise<DeclaredObject[]> {
+  let bytes: Buffer;
+  try {
+    // A regular file is read synchronously: fs/promises reads in chunks through the thread pool, which
+    // made a third of the wall time of reading 50 MB of manifests. A named pipe (`<(kustomize build)`)
+    // is read asynchronously, so a slow writer does not stop timers and signal handlers.
+    if (file === '-') bytes = await readStream(stdin);
+    else if (regular) bytes = readFileSync(path.resolve(cwd, file));
+    else bytes = await readFile(path.resolve(cwd, file));
+  } catch (error) {
+    throw new GitdiffError(`${file}: ${fileProblem(error)}`, { hint: 'check that the file is readable' });
+  }
+  const shown = file === '-' ? '(stdin)' : file;
+  return declaredObjects(decodeManifest(bytes, shown), shown);
 }
 
 /**

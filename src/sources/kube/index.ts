@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { defineSource } from '../types.js';
 import { repeatable } from '../../options.js';
 import { kubeOptions } from './options.js';
+import { KubeWatchSession } from './watch-session.js';
 
 export const kube = defineSource({
   name: 'kube',
@@ -27,11 +28,29 @@ export const kube = defineSource({
       .option('--prune-kinds <kinds>', 'kinds to search for orphans, comma-separated (Kind or apiVersion/Kind; default: the declared kinds)')
       .option('-A, --all-namespaces', 'search for orphans in every namespace, not only the declared ones')
       .option('--no-ignore-hpa-replicas', 'compare spec.replicas even where a HorizontalPodAutoscaler owns it')
-      .option('--server-side', 'compare every field with what a server-side apply would make of each manifest (a dry run: needs "patch" permission, changes nothing)');
+      .option('--server-side', 'compare every field with what a server-side apply would make of each manifest (a dry run: needs "patch" permission, changes nothing)')
+      .option('--wait <duration>', 'if not in sync, watch the cluster and the manifests and compare again on each change, up to DURATION (10m): exit 0 once in sync, else the last verdict');
   },
   options: ({ args, flags }) => kubeOptions(args, flags),
   async run(options, context) {
     const { runKube } = await import('./run.js');
     return runKube(options, context);
+  },
+  // Kept current only where what is held can stay true: a snapshot is a moment (it keeps its interval),
+  // a server-side dry run answers for the moment it is asked, and stdin can be read once.
+  watch(options, setup) {
+    if (options.liveFrom !== undefined || options.serverSide || options.paths.includes('-')) return undefined;
+    return new KubeWatchSession(options, setup, async ({ signal, log }) => {
+      const { openWatchedCluster } = await import('./cluster/watch-cache.js');
+      return openWatchedCluster({
+        kubeconfig: options.kubeconfig,
+        context: options.context,
+        namespace: options.namespace,
+        env: setup.env,
+        cwd: setup.cwd,
+        settings: { timeoutMs: options.requestTimeoutMs, signal, log },
+        resyncMs: setup.resyncMs,
+      });
+    });
   },
 });

@@ -49,6 +49,7 @@ export function kubeOptions(args: string[], options: Record<string, unknown>): K
   if (options.serverSide === true && liveFrom !== undefined) {
     throw new GitdiffError('--server-side asks the API server for a dry-run apply: it cannot compare with a snapshot (--live-from)', { hint: 'drop --server-side, or point at a cluster with --kubeconfig / --context' });
   }
+  if (options.wait !== undefined) checkWaitOptions(liveFrom, options.serverSide === true, paths);
   if (options.serverSide === true && options.strict === true) {
     throw new GitdiffError('--strict does not apply with --server-side: server-side mode already compares every field', { hint: 'drop one or the other' });
   }
@@ -82,6 +83,15 @@ export function kubeOptions(args: string[], options: Record<string, unknown>): K
 
 function splitList(value: unknown): string[] | undefined {
   return typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : undefined;
+}
+
+/** --wait keeps a cluster and the manifests watched: a snapshot, a dry run or stdin cannot be watched. */
+function checkWaitOptions(liveFrom: string | undefined, serverSide: boolean, paths: string[]): void {
+  if (liveFrom !== undefined) {
+    throw new GitdiffError('--wait watches a cluster for changes: a snapshot (--live-from) never changes', { hint: 'drop --wait, or point at the cluster with --kubeconfig / --context' });
+  }
+  if (serverSide) throw new GitdiffError('--wait does not combine with --server-side: a dry run answers for the moment it is asked, it cannot be watched', { hint: 'drop one or the other' });
+  if (paths.includes('-')) throw new GitdiffError("--wait reads the manifests again on each change: stdin ('-') can be read once", { hint: 'name the manifest files or folders' });
 }
 
 function checkRevisionOptions(rev: string, paths: string[], kustomize: string[]): void {
