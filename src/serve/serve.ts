@@ -238,21 +238,9 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
     log(`SIGHUP: reloaded ${file}: ${checks(next.checks.length)} (added: ${names(added)}; removed: ${names(removed.map((status) => status.check))}; changed: ${names(changed)})`);
   }
 
-  const http = await startHttpServer(address, {
-    view,
-    notReady,
-    metrics: async () => ({ contentType: metrics.contentType, body: await metrics.exposition(statuses.values(), (name) => drift.state(name)) }),
-    history: (name, page) => (statuses.has(name) ? { kept: drift.store.kept, page: drift.store.events(name, page) } : undefined),
-  });
-  const shown = http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host;
-  const share = shard ? `; shard ${shard.index}/${shard.count}: ${checks(skipped)} left to the other replicas` : '';
-  log(`listening on http://${shown}:${http.address.port}/ (${checks(config.checks.length)} from ${file}${share})`);
-  watched.update(config.checks, new Set());
-  scheduler.update(scheduled(config.checks), config.concurrency);
-  markReadyOnceAllRan();
-
   // Signals: the first SIGTERM/SIGINT stops scheduling and lets the checks in flight finish, up to the
-  // grace period; a second one (or the end of the grace period) aborts them.
+  // grace period; a second one (or the end of the grace period) aborts them. Listened for before the
+  // server says it listens: a SIGTERM right after that line must stop serve, not kill it.
   let firstSignal: NodeJS.Signals | undefined;
   let cleanupSignals = () => {};
   let abortNow: () => void = () => {};
@@ -272,6 +260,19 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<number>
       process.removeListener('SIGHUP', reload);
     };
   });
+
+  const http = await startHttpServer(address, {
+    view,
+    notReady,
+    metrics: async () => ({ contentType: metrics.contentType, body: await metrics.exposition(statuses.values(), (name) => drift.state(name)) }),
+    history: (name, page) => (statuses.has(name) ? { kept: drift.store.kept, page: drift.store.events(name, page) } : undefined),
+  });
+  const shown = http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host;
+  const share = shard ? `; shard ${shard.index}/${shard.count}: ${checks(skipped)} left to the other replicas` : '';
+  log(`listening on http://${shown}:${http.address.port}/ (${checks(config.checks.length)} from ${file}${share})`);
+  watched.update(config.checks, new Set());
+  scheduler.update(scheduled(config.checks), config.concurrency);
+  markReadyOnceAllRan();
 
   const signal = await stopping;
   const graceEndsAt = Date.now() + graceMs;

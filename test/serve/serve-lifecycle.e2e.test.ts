@@ -89,6 +89,15 @@ describe('gitdiff serve on SIGHUP', () => {
 });
 
 describe('gitdiff serve stops on a signal', () => {
+  it('a SIGTERM as soon as it says it listens stops it cleanly (exit 0), never kills it', async () => {
+    const config = writeConfig('early-term.yaml', dump({ checks: [goodCheck('example')] }));
+    const serve = await startServe(['--config', config]);
+    started.push(serve);
+    serve.signal('SIGTERM');
+    expect(await serve.exited).toEqual({ code: 0, signal: null });
+    expect(serve.stderr()).toMatch(/SIGTERM: stopping/);
+  });
+
   /** A serve process whose one check is held up by the API server (every request answers after `delayMs`), caught running. */
   async function withSlowCheck(name: string, delayMs: number, args: string[] = []): Promise<ServeProcess> {
     const kube = await startKubeApiServer();

@@ -73,11 +73,6 @@ export interface LiveSide {
 }
 
 /**
- * `unread`: a snapshot that holds none of the kind cannot say it has none (it was most likely never
- * saved). What looks for objects Git does not name (orphans) must not read that as "none"; autoscalers
- * may (without them, replicas are compared: drift reported, never hidden).
- */
-/**
  * A live side kept current by watches (serve, `--wait`): one LIST per kind and namespace, then a WATCH
  * from its resourceVersion; the same reads as LiveSide, answered from memory, and a signal when what it
  * holds changes. Its close() ends the watches: a run over it must not close it (the session owns it).
@@ -107,6 +102,11 @@ export interface WatchStats {
   objects: number;
 }
 
+/**
+ * `unread`: a snapshot that holds none of the kind cannot say it has none (it was most likely never
+ * saved). What looks for objects Git does not name (orphans) must not read that as "none"; autoscalers
+ * may (without them, replicas are compared: drift reported, never hidden).
+ */
 export type ListResult = { objects: KubeObject[]; unread?: { message: string; hint: string } } | { error: string; hint?: string };
 
 export function kindKey(apiVersion: string, kind: string): string {
