@@ -6,6 +6,7 @@ import { largeValuesScenario } from './large-values.js';
 import { terraformScaleScenario } from './terraform-scale.js';
 import { startupScenario } from './startup.js';
 import { ansibleOverheadScenario } from './ansible-overhead.js';
+import { serveWatchScenario } from './serve-watch.js';
 
 export const scenarios: Scenario[] = [
   kubeScaleScenario,
@@ -14,4 +15,5 @@ export const scenarios: Scenario[] = [
   terraformScaleScenario,
   startupScenario,
   ansibleOverheadScenario,
+  serveWatchScenario,
 ];
