@@ -5,7 +5,7 @@
 // live objects did not change (compare-memo.ts). A run's Findings are exactly
 // those of a fresh `gitdiff kube` over the same inputs: only the work differs.
 // The session says when a run would find something new: a live change, or a
-// poll of the inputs (every second, stats only) that saw a file change.
+// poll of the inputs (every second, stats only; less often for a big tree) that saw a file change.
 // Light at import (index.ts imports it): the pipeline's modules load on the first run.
 import type { RunContext, WatchedRun, WatchSetup } from '../types.js';
 import type { Findings } from '../../report.js';
@@ -17,6 +17,12 @@ import { messageOf } from '../../errors.js';
 
 /** How often the inputs are polled: a commit pulled by git-sync is seen within about a second. */
 export const INPUT_POLL_MS = 1000;
+/**
+ * A poll waits at least this many times as long as the last one took, so that polling costs at
+ * most 0.5% of a core: 2,000 files (10,000 objects) stat in about 20 ms, polled every 4 s instead
+ * of every second. Live changes are watched, not polled: only the manifests' files wait longer.
+ */
+const POLL_COST_FACTOR = 200;
 
 /** Opens the live side the session keeps: ended by `signal` (the session's close). */
 export type OpenWatchedLive = (settings: { signal: AbortSignal; log: (line: string) => void }) => Promise<WatchedLiveSide>;
@@ -28,7 +34,6 @@ export class KubeWatchSession implements WatchedRun {
   private declared: WatchedDeclared | undefined;
   private memo: ComparedItems | undefined;
   private poll: NodeJS.Timeout | undefined;
-  private polling = false;
   /** Runs one after another: the memo and the declared files are the last run's. */
   private last: Promise<unknown> = Promise.resolve();
 
@@ -47,7 +52,7 @@ export class KubeWatchSession implements WatchedRun {
 
   close(): void {
     if (this.closing.signal.aborted) return;
-    clearInterval(this.poll);
+    clearTimeout(this.poll);
     this.closing.abort();
     this.listeners.clear();
     void this.live?.then((live) => live.close(), () => {});
@@ -95,15 +100,19 @@ export class KubeWatchSession implements WatchedRun {
   private startPolling(context: RunContext): void {
     if (this.poll || this.closing.signal.aborted) return;
     const place = { cwd: context.cwd, env: context.env, signal: this.closing.signal, log: this.setup.log };
-    this.poll = setInterval(() => {
-      if (this.polling || !this.declared) return;
-      this.polling = true;
-      this.declared.changed(place).then(
-        (changed) => changed && this.changed(),
-        (error) => this.setup.log(`watching the manifests: ${messageOf(error)}`),
-      ).finally(() => (this.polling = false));
-    }, INPUT_POLL_MS);
-    this.poll.unref();
+    const next = (delayMs: number) => {
+      if (this.closing.signal.aborted) return;
+      this.poll = setTimeout(() => {
+        if (!this.declared) return next(INPUT_POLL_MS);
+        const started = performance.now();
+        this.declared.changed(place).then(
+          (changed) => changed && this.changed(),
+          (error) => this.setup.log(`watching the manifests: ${messageOf(error)}`),
+        ).finally(() => next(Math.max(INPUT_POLL_MS, (performance.now() - started) * POLL_COST_FACTOR)));
+      }, delayMs);
+      this.poll.unref();
+    };
+    next(INPUT_POLL_MS);
   }
 
   private changed(): void {
