@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import { defineSource } from '../types.js';
 import { repeatable } from '../../options.js';
-import { kubeOptions } from './options.js';
+import { clusterConnection, kubeOptions } from './options.js';
 import { KubeWatchSession } from './watch-session.js';
 
 export const kube = defineSource({
@@ -42,15 +42,7 @@ export const kube = defineSource({
     if (options.liveFrom !== undefined || options.serverSide || options.paths.includes('-')) return undefined;
     return new KubeWatchSession(options, setup, async ({ signal, log }) => {
       const { openWatchedCluster } = await import('./cluster/watch-cache.js');
-      return openWatchedCluster({
-        kubeconfig: options.kubeconfig,
-        context: options.context,
-        namespace: options.namespace,
-        env: setup.env,
-        cwd: setup.cwd,
-        settings: { timeoutMs: options.requestTimeoutMs, signal, log },
-        resyncMs: setup.resyncMs,
-      });
+      return openWatchedCluster({ ...clusterConnection(options, setup, { signal, log }), resyncMs: setup.resyncMs });
     });
   },
 });

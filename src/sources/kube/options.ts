@@ -103,3 +103,18 @@ function checkRevisionOptions(rev: string, paths: string[], kustomize: string[])
     });
   }
 }
+
+/**
+ * What opening the cluster needs, from the options and where the run happens: the same for a
+ * one-shot run (connectLiveCluster) and a watch session (openWatchedCluster).
+ */
+export function clusterConnection(options: KubeOptions, place: { env: NodeJS.ProcessEnv; cwd: string }, settings: { signal: AbortSignal; log: (line: string) => void }) {
+  return {
+    kubeconfig: options.kubeconfig,
+    context: options.context,
+    namespace: options.namespace,
+    env: place.env,
+    cwd: place.cwd,
+    settings: { timeoutMs: options.requestTimeoutMs, ...settings },
+  };
+}

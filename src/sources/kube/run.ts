@@ -10,7 +10,7 @@ import type { LiveSide } from './live.js';
 import { declaredAt, type DeclaredObject } from './objects.js';
 import { readSnapshot } from './snapshot.js';
 import { findIgnoreFile, readIgnoreFile, type IgnoreFile } from './ignore-file.js';
-import type { KubeOptions } from './options.js';
+import { clusterConnection, type KubeOptions } from './options.js';
 import { generatedItem } from './items.js';
 import { rejectInvalidSecretData } from './secrets.js';
 import { compareWithLive } from './compare-live.js';
@@ -141,12 +141,5 @@ export async function openLiveSide(options: KubeOptions, context: RunContext): P
   if (options.liveFrom !== undefined) return readSnapshot(options.liveFrom, context.cwd, context.stdin, options.namespace);
   // The Kubernetes client is loaded only here: snapshot runs and --version never pay for it.
   const { connectLiveCluster } = await import('./cluster/index.js');
-  return connectLiveCluster({
-    kubeconfig: options.kubeconfig,
-    context: options.context,
-    namespace: options.namespace,
-    env: context.env,
-    cwd: context.cwd,
-    settings: { timeoutMs: options.requestTimeoutMs, signal: context.signal, log: context.log },
-  });
+  return connectLiveCluster(clusterConnection(options, context, { signal: context.signal, log: context.log }));
 }
