@@ -3,6 +3,7 @@
 // diverged) and the per-check state the next run is compared with. Plain data:
 // the tracker (track.ts) makes it, the history store keeps it (in memory, or in
 // SQLite with --state-dir), the API, the page, /metrics and the webhook read it.
+import { jsonText } from '../../exact-integers.js';
 import type { Change, Status } from '../../report.js';
 
 export type DriftEventKind = 'appeared' | 'changed' | 'resolved' | 'committed' | 'converged' | 'diverged';
@@ -16,7 +17,7 @@ export interface EventItem {
   /** The item's status when the event happened (for `resolved`: the status it had before). */
   status: Status;
   /** What differed, at most MAX_EVENT_CHANGES of them (`changesOmitted` counts the rest). */
-  changes: Change[];
+  changes: EventChange[];
   changesOmitted?: number;
 }
 
@@ -68,6 +69,32 @@ export interface TrackedCheck {
 }
 
 export const MAX_EVENT_CHANGES = 50;
+/** A change value whose JSON is longer is kept cut to this many characters, with `truncated: true`. */
+export const MAX_EVENT_VALUE_CHARS = 4096;
+
+/** A change as an event keeps it: `truncated` when declared or live was cut (it holds the start of the value's JSON). */
+export type EventChange = Change & { truncated?: true };
+
+/**
+ * A change bounded for keeping: events stay in memory (1000 per check), go to SQLite and to
+ * webhooks, so a 5 MB ConfigMap value is kept as its first 4 KB, marked. A change already
+ * bounded is returned as it is.
+ */
+export function boundedChange(change: EventChange): EventChange {
+  if (change.truncated) return change;
+  let truncated = false;
+  const bounded = (value: unknown) => {
+    if (value === undefined) return undefined;
+    const text = jsonText(value);
+    if (text.length <= MAX_EVENT_VALUE_CHARS) return value;
+    truncated = true;
+    return text.slice(0, MAX_EVENT_VALUE_CHARS);
+  };
+  const declared = bounded(change.declared);
+  const live = bounded(change.live);
+  const { declared: _declared, live: _live, ...rest } = change;
+  return { ...rest, ...(declared !== undefined ? { declared } : {}), ...(live !== undefined ? { live } : {}), ...(truncated ? { truncated: true as const } : {}) };
+}
 
 export function emptyTracked(): TrackedCheck {
   return { items: new Map() };

@@ -12,9 +12,11 @@
 //   of it, for the same reason; the rest of the run is tracked.
 // - Commits and convergence (a drift's phase, committed/converged/diverged
 //   events): converge.ts.
-import { isDrift, type Change, type Item, type Report } from '../../report.js';
+import { createHash } from 'node:crypto';
+import { jsonText } from '../../exact-integers.js';
+import { isDrift, type Item, type Report } from '../../report.js';
 import { noteRevision, phaseOfNewDrift, settle } from './converge.js';
-import { MAX_EVENT_CHANGES, type DriftEvent, type EventItem, type TrackedCheck, type TrackedItem } from './events.js';
+import { boundedChange, MAX_EVENT_CHANGES, type DriftEvent, type EventItem, type TrackedCheck, type TrackedItem } from './events.js';
 
 export interface TrackSettings {
   /** The check's name, stamped on each event. */
@@ -35,16 +37,20 @@ export function itemKey(ref: Item['ref']): string {
   return JSON.stringify(Object.keys(ref).sort().map((field) => [field, ref[field] ?? null]));
 }
 
-/** What differs, condensed: status and each change's path and values (not who made it, not when). */
+/**
+ * What differs, condensed to a digest: status and each change's path and values (not who made it,
+ * not when). A digest, not the text: it is kept for every drifted item, in memory and in SQLite,
+ * and a value may be megabytes (or an integer beyond 2^53, which JSON.stringify refuses).
+ */
 export function fingerprintOf(item: Item): string {
   const changes = item.changes
-    .map((change) => JSON.stringify([change.path, change.declared ?? null, change.live ?? null, change.sensitive === true]))
+    .map((change) => jsonText([change.path, change.declared ?? null, change.live ?? null, change.sensitive === true]))
     .sort();
-  return JSON.stringify([item.status, changes]);
+  return createHash('sha256').update(jsonText([item.status, changes])).digest('base64');
 }
 
 export function eventItem(item: Item, key = itemKey(item.ref)): EventItem {
-  const changes: Change[] = item.changes.slice(0, MAX_EVENT_CHANGES);
+  const changes = item.changes.slice(0, MAX_EVENT_CHANGES).map(boundedChange);
   const omitted = item.changes.length - changes.length;
   return { key, title: item.title, status: item.status, changes, ...(omitted > 0 ? { changesOmitted: omitted } : {}) };
 }

@@ -12,8 +12,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { GitdiffError, messageOf } from '../../errors.js';
-import type { Change } from '../../report.js';
-import type { DriftEvent, EventItem, StoredEvent, TrackedCheck, TrackedItem } from '../drift/events.js';
+import { boundedChange, MAX_EVENT_VALUE_CHARS, type DriftEvent, type EventItem, type StoredEvent, type TrackedCheck, type TrackedItem } from '../drift/events.js';
+import { jsonText } from '../../exact-integers.js';
 import { openSqlite, type SqliteBindingName, type SqliteDatabase } from './sqlite-binding.js';
 import { lockStateDir, type StateDirLock } from './state-dir-lock.js';
 import type { HistoryPage, HistoryStore } from './store.js';
@@ -22,7 +22,7 @@ export const HISTORY_FILE = 'gitdiff-history.sqlite';
 /** The schema this build writes; a newer file is refused (a newer gitdiff wrote it), an older one migrated (none yet). */
 export const SCHEMA_VERSION = 1;
 /** A change value whose JSON is longer is stored cut to this many characters, with `truncated: true`. */
-export const MAX_STORED_VALUE_CHARS = 4096;
+export const MAX_STORED_VALUE_CHARS = MAX_EVENT_VALUE_CHARS;
 
 export interface SqliteHistorySettings {
   /** Events older than this (ms) are pruned. */
@@ -43,21 +43,8 @@ CREATE TABLE IF NOT EXISTS tracked_items (check_name TEXT NOT NULL, key TEXT NOT
 CREATE TABLE IF NOT EXISTS tracked_checks (check_name TEXT PRIMARY KEY, body TEXT NOT NULL);
 `;
 
-/** A change as stored: a value too long to keep is cut, and marked so a reader knows it is not the whole value. */
-export function storedChange(change: Change): Change & { truncated?: true } {
-  let truncated = false;
-  const bounded = (value: unknown) => {
-    if (value === undefined) return undefined;
-    const text = JSON.stringify(value);
-    if (text.length <= MAX_STORED_VALUE_CHARS) return value;
-    truncated = true;
-    return text.slice(0, MAX_STORED_VALUE_CHARS);
-  };
-  const declared = bounded(change.declared);
-  const live = bounded(change.live);
-  const { declared: _declared, live: _live, ...rest } = change;
-  return { ...rest, ...(declared !== undefined ? { declared } : {}), ...(live !== undefined ? { live } : {}), ...(truncated ? { truncated: true as const } : {}) };
-}
+/** A change as stored: bounded as the tracker bounds it (a value too long to keep is cut and marked). */
+export const storedChange = boundedChange;
 
 function storedEvent(event: DriftEvent): DriftEvent {
   if (!event.item) return event;
@@ -67,7 +54,7 @@ function storedEvent(event: DriftEvent): DriftEvent {
 
 /** A check's state without its items: what tracked_checks keeps (revision, commit, whatever the tracker adds). */
 function checkPart({ items: _items, ...rest }: TrackedCheck): string {
-  return JSON.stringify(rest);
+  return jsonText(rest);
 }
 
 export class SqliteHistory implements HistoryStore {
@@ -162,9 +149,9 @@ export class SqliteHistory implements HistoryStore {
         this.db.run('INSERT INTO tracked_checks (check_name, body) VALUES (?, ?) ON CONFLICT (check_name) DO UPDATE SET body = excluded.body', [check, checkPart(state)]);
       }
       for (const [key, item] of state.items) {
-        const body = JSON.stringify(item);
+        const body = jsonText(item);
         const was = before.items.get(key);
-        if (was && JSON.stringify(was) === body) continue;
+        if (was && jsonText(was) === body) continue;
         this.db.run('INSERT INTO tracked_items (check_name, key, body) VALUES (?, ?, ?) ON CONFLICT (check_name, key) DO UPDATE SET body = excluded.body', [check, key, body]);
       }
       for (const key of before.items.keys()) {
@@ -172,7 +159,7 @@ export class SqliteHistory implements HistoryStore {
       }
       for (const event of events) {
         const kept = storedEvent(event);
-        const { lastInsertRowid } = this.db.run('INSERT INTO events (check_name, at, body) VALUES (?, ?, ?)', [check, event.at, JSON.stringify(kept)]);
+        const { lastInsertRowid } = this.db.run('INSERT INTO events (check_name, at, body) VALUES (?, ?, ?)', [check, event.at, jsonText(kept)]);
         stored.push({ ...kept, id: lastInsertRowid });
       }
       this.pruneCheck(check);

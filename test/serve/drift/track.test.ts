@@ -69,4 +69,12 @@ describe('track: what serve remembers between runs', () => {
     const { events } = run(emptyTracked(), [many], 1000);
     expect([events[0].item?.changes.length, events[0].item?.changesOmitted]).toEqual([50, 10]);
   });
+
+  it('keeps a huge value as the start of its JSON, marked truncated, and an integer beyond 2^53 without failing', () => {
+    const huge: Item = { ...item('api', 'diverged'), changes: [{ path: 'data.blob', declared: 'a'.repeat(5_000_000), live: 'b' }, { path: 'spec.big', declared: 2n ** 64n, live: 1 }] };
+    const { events } = run(emptyTracked(), [huge], 1000);
+    const [blob, big] = events[0].item!.changes;
+    expect(blob).toEqual({ path: 'data.blob', declared: JSON.stringify('a'.repeat(5_000_000)).slice(0, 4096), live: 'b', truncated: true });
+    expect(big).toEqual({ path: 'spec.big', declared: 2n ** 64n, live: 1 });
+  });
 });
